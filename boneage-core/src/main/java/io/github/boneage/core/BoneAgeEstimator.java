@@ -1,0 +1,45 @@
+package io.github.boneage.core;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Estimates bone age from hand radiographs. Implementations are thread-safe and hold native resources: close them.
+ */
+public interface BoneAgeEstimator extends AutoCloseable {
+
+    /**
+     * Estimates one radiograph.
+     *
+     * @param request the image and what is known about it
+     * @return the estimate
+     * @throws BoneAgeException naming the request's source when it cannot be estimated
+     */
+    BoneAgeEstimate estimate(EstimationRequest request);
+
+    /**
+     * Estimates many radiographs; one bad item is reported in its outcome and the others are still estimated.
+     * Implementations may stack the images into one forward pass. The outcomes are in request order.
+     *
+     * @param requests the images
+     * @return one outcome per request, in order
+     */
+    default List<EstimationOutcome> estimateBatch(List<EstimationRequest> requests) {
+        List<EstimationOutcome> out = new ArrayList<>(requests.size());
+        for (EstimationRequest r : requests) {
+            try {
+                out.add(EstimationOutcome.success(estimate(r)));
+            } catch (BoneAgeException e) {
+                out.add(EstimationOutcome.failure(r.sourceId(), e));
+            }
+        }
+        return out;
+    }
+
+    /** @return the model behind this estimator */
+    ModelInfo model();
+
+    /** Releases native resources; the estimator cannot be used afterwards. */
+    @Override
+    void close();
+}

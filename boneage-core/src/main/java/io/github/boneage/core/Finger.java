@@ -1,0 +1,17 @@
+package io.github.boneage.core;
+
+import java.util.Locale;
+
+/** The five fingers, thumb first; used to name fingertips. */
+public enum Finger {
+    THUMB,
+    INDEX,
+    MIDDLE,
+    RING,
+    LITTLE;
+
+    /** @return the CSV column prefix of this finger's tip, e.g. {@code tip_thumb} */
+    public String tipColumnPrefix() {
+        return "tip_" + name().toLowerCase(Locale.ROOT);
+    }
+}
