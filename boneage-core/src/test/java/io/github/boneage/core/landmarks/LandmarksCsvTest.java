@@ -156,6 +156,14 @@ class LandmarksCsvTest {
     }
 
     @Test
+    void aFileThatIsNotUtf8IsAnError(@TempDir Path dir) throws IOException {
+        Path file = dir.resolve("latin1.csv");
+        Files.write(file, (HEADER + "\n" + ROW_4200.replace("4200", "m\u00fcller") + "\n").getBytes(StandardCharsets.ISO_8859_1));
+        assertThat(catchThrowable(() -> LandmarksCsv.read(file))).isInstanceOf(InputFormatException.class)
+                .hasMessageContaining("latin1.csv: not UTF-8 text");
+    }
+
+    @Test
     void badQuotingIsAnError() {
         InputFormatException e = readError(HEADER + "\n\"4200,215.9\n");
         assertThat(e).hasMessageStartingWith("lm.csv: not valid CSV");
