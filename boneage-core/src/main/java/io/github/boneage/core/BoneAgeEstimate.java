@@ -12,9 +12,14 @@ package io.github.boneage.core;
  */
 public record BoneAgeEstimate(String sourceId, double months, Sex sexUsed, RoiScheme roiScheme, Roi roi, ModelInfo model) {
 
-    /** @return the estimate as "Y years M months" for people, rounded to whole months */
+    /**
+     * @return the estimate as "Y years M months" for people, rounded to whole months; a (regression) estimate below
+     *     zero keeps its sign in front, e.g. "-0 years 3 months" for -3 months, rather than "0 years -3 months"
+     */
     public String humanReadable() {
         long total = Math.round(months);
-        return (total / 12) + " years " + (total % 12) + " months";
+        String sign = total < 0 ? "-" : "";
+        long magnitude = Math.abs(total);
+        return sign + (magnitude / 12) + " years " + (magnitude % 12) + " months";
     }
 }

@@ -36,16 +36,23 @@ public final class HandLandmarks {
      * @throws IllegalArgumentException if a reference point is missing, or some but not all fingertips are given
      */
     public static HandLandmarks of(Map<ReferencePoint, Point> points, Map<Finger, Point> fingertips) {
+        Objects.requireNonNull(points, "points");
+        Objects.requireNonNull(fingertips, "fingertips (use an empty map for none)");
         Point[] p = new Point[ReferencePoint.values().length];
         for (ReferencePoint rp : ReferencePoint.values()) {
-            p[rp.ordinal()] = Objects.requireNonNull(points.get(rp), () -> "reference point " + rp.columnPrefix() + " is missing");
+            p[rp.ordinal()] = points.get(rp);
+            if (p[rp.ordinal()] == null) {
+                throw new IllegalArgumentException("reference point " + rp.columnPrefix() + " is missing");
+            }
         }
         Point[] tips = null;
         if (!fingertips.isEmpty()) {
             tips = new Point[Finger.values().length];
             for (Finger f : Finger.values()) {
-                tips[f.ordinal()] = Objects.requireNonNull(fingertips.get(f),
-                        () -> "fingertip " + f.tipColumnPrefix() + " is missing (give all five or none)");
+                tips[f.ordinal()] = fingertips.get(f);
+                if (tips[f.ordinal()] == null) {
+                    throw new IllegalArgumentException("fingertip " + f.tipColumnPrefix() + " is missing (give all five or none)");
+                }
             }
         }
         return new HandLandmarks(p, tips);

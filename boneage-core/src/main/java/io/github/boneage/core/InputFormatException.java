@@ -27,18 +27,30 @@ public class InputFormatException extends BoneAgeException {
 
     /**
      * @param source the file or input name
+     * @param line   1-based line number, or 0 when not applicable
+     * @param field  the column or field name, or {@code null}
+     * @param reason what is wrong
+     * @param cause  the underlying failure (e.g. a {@link NumberFormatException})
+     */
+    public InputFormatException(String source, long line, String field, String reason, Throwable cause) {
+        super(describe(source, line, field, reason), cause);
+        this.source = source;
+        this.line = line;
+        this.field = field;
+    }
+
+    /**
+     * @param source the file or input name
      * @param reason what is wrong
      * @param cause  the underlying failure
      */
     public InputFormatException(String source, String reason, Throwable cause) {
-        super(describe(source, 0, null, reason), cause);
-        this.source = source;
-        this.line = 0;
-        this.field = null;
+        this(source, 0, null, reason, cause);
     }
 
     private static String describe(String source, long line, String field, String reason) {
-        StringBuilder sb = new StringBuilder(source);
+        // StringBuilder(null) would throw and hide the real problem behind a NullPointerException
+        StringBuilder sb = new StringBuilder(String.valueOf(source));
         if (line > 0) {
             sb.append(", line ").append(line);
         }

@@ -55,6 +55,11 @@ public record Roi(int x, int y, int width, int height) {
         return maxX() <= imageWidth && maxY() <= imageHeight;
     }
 
+    /** @return whether every pixel of {@code other} is also a pixel of this rectangle */
+    public boolean contains(Roi other) {
+        return other.x >= x && other.y >= y && other.maxX() <= maxX() && other.maxY() <= maxY();
+    }
+
     /** @return intersection over union with {@code other}, in [0, 1] */
     public double iou(Roi other) {
         long ix = Math.max(0, Math.min(maxX(), other.maxX()) - Math.max(x, other.x));

@@ -53,6 +53,9 @@ public enum RoiScheme {
      * @throws IllegalArgumentException naming the label if unknown
      */
     public static RoiScheme parse(String label) {
+        if (label == null) {
+            throw new IllegalArgumentException("ROI scheme is missing (expected whole, roi1, roi2 or roi3)");
+        }
         for (RoiScheme s : values()) {
             if (s.label().equalsIgnoreCase(label.trim())) {
                 return s;

@@ -23,7 +23,10 @@ public sealed interface GreyImage permits GreyImage8, GreyImage16 {
         return (1 << bitDepth()) - 1;
     }
 
-    /** @return the sample at column x, row y, as an unsigned value */
+    /**
+     * @return the sample at column x, row y, as an unsigned value
+     * @throws IndexOutOfBoundsException if (x, y) is outside the image
+     */
     int get(int x, int y);
 
     /** @return a copy of the given rectangle, of the same type and bit depth */

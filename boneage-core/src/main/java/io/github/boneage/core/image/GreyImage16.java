@@ -1,6 +1,7 @@
 package io.github.boneage.core.image;
 
 import io.github.boneage.core.Roi;
+import java.util.Objects;
 
 /**
  * A grey image of up to 16 significant bits over a {@code short[]} (samples are unsigned: read them with
@@ -59,12 +60,17 @@ public final class GreyImage16 implements GreyImage {
 
     @Override
     public int get(int x, int y) {
-        return data[y * width + x] & 0xFFFF;
+        return data[index(x, y)] & 0xFFFF;
     }
 
     /** Sets the sample at (x, y) to {@code value & 0xFFFF}. */
     public void set(int x, int y, int value) {
-        data[y * width + x] = (short) value;
+        data[index(x, y)] = (short) value;
+    }
+
+    /** Checks both coordinates: an x past the row end would otherwise silently address the next row's pixel. */
+    private int index(int x, int y) {
+        return Objects.checkIndex(y, height) * width + Objects.checkIndex(x, width);
     }
 
     @Override

@@ -1,6 +1,7 @@
 package io.github.boneage.core.image;
 
 import io.github.boneage.core.Roi;
+import java.util.Objects;
 
 /** An 8-bit grey image over a {@code byte[]} (samples are unsigned: read them with {@code & 0xFF}). */
 public final class GreyImage8 implements GreyImage {
@@ -61,12 +62,17 @@ public final class GreyImage8 implements GreyImage {
 
     @Override
     public int get(int x, int y) {
-        return data[y * width + x] & 0xFF;
+        return data[index(x, y)] & 0xFF;
     }
 
     /** Sets the sample at (x, y) to {@code value & 0xFF}. */
     public void set(int x, int y, int value) {
-        data[y * width + x] = (byte) value;
+        data[index(x, y)] = (byte) value;
+    }
+
+    /** Checks both coordinates: an x past the row end would otherwise silently address the next row's pixel. */
+    private int index(int x, int y) {
+        return Objects.checkIndex(y, height) * width + Objects.checkIndex(x, width);
     }
 
     @Override
