@@ -387,9 +387,12 @@ public final class HandModel {
                     spec[3] * bw, -1, epiphyses.get(PHALANX_GROUP[k]), 0.28, 1, distal ? 0.5 : 0.65,
                     cortex(new double[] {spec[1], spec[2], spec[3]}, bw, distal ? 0.3 : 0.36), 0, 1);
             bones.add(phalanx);
-            double[] footprintEnd = bone.distalEnd();
-            footprints.get(AgeSignalRegion.PHALANGES).add(bone.proximalEnd());
-            footprints.get(AgeSignalRegion.PHALANGES).add(footprintEnd);
+            List<double[]> footprint = footprints.get(AgeSignalRegion.PHALANGES);
+            double[] across = {dir[1], -dir[0]};
+            footprint.add(along(bone.proximalEnd(), across, spec[1] * bw));
+            footprint.add(along(bone.proximalEnd(), across, -spec[1] * bw));
+            footprint.add(along(bone.distalEnd(), across, spec[3] * bw));
+            footprint.add(along(bone.distalEnd(), across, -spec[3] * bw));
             if (k == 0) {
                 referencePoints[finger] = along(bone.physis(), dir,
                         POINT_INTO_METAPHYSIS * bone.metaphysisHalfWidth() * axial);
