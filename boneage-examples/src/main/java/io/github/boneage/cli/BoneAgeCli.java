@@ -14,7 +14,7 @@ import picocli.CommandLine.Option;
         mixinStandardHelpOptions = true,
         versionProvider = VersionProvider.class,
         description = "Estimate a child's bone age from hand radiographs.",
-        subcommands = {PreprocessCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {PreprocessCommand.class, SynthCommand.class, CommandLine.HelpCommand.class})
 public final class BoneAgeCli {
 
     @Option(names = "--verbose", scope = CommandLine.ScopeType.INHERIT, description = "Print stack traces on failure.")
@@ -57,7 +57,7 @@ public final class BoneAgeCli {
 
     /** One-line description of a failure: our exceptions already name the input; others get their type added. */
     static String describe(Throwable e) {
-        if (e instanceof BoneAgeException || e instanceof IllegalArgumentException) {
+        if (e instanceof BoneAgeException || e instanceof IllegalArgumentException || e instanceof java.io.UncheckedIOException) {
             return e.getMessage();
         }
         String message = e.getMessage();
