@@ -82,9 +82,10 @@ public final class Histograms {
     /**
      * Checks every sample of a 16-bit image fits its bit depth.
      *
+     * @param image the image
      * @throws IllegalArgumentException naming the first offending value
      */
-    static void requireInRange(GreyImage16 image) {
+    public static void requireInRange(GreyImage16 image) {
         int max = image.maxValue();
         if (max == 0xFFFF) {
             return;
