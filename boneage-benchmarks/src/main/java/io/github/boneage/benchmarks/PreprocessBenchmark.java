@@ -103,6 +103,23 @@ public class PreprocessBenchmark {
             full = new Mat(in.image.height(), in.image.width(), CvType.CV_8UC1);
             full.put(0, 0, in.image.data());
             rect = new Rect(in.roi.x(), in.roi.y(), in.roi.width(), in.roi.height());
+            checkSameResult(in);
+        }
+
+        /** Both sides must compute the same tensor, or the timings compare different work. */
+        private void checkSameResult(Input in) {
+            Preprocessor ours = new Preprocessor(in.spec);
+            float[] mine = ours.toTensor(ours.prepare(in.image, in.landmarks));
+            float[] theirs = runOpenCv(this);
+            double maxDiff = 0;
+            for (int i = 0; i < mine.length; i++) {
+                maxDiff = Math.max(maxDiff, Math.abs(mine[i] - theirs[i]));
+            }
+            // One grey level is 1 / (255 * std) ~ 0.0175 in tensor units; INTER_AREA rounding may differ by that much.
+            if (maxDiff > 0.02) {
+                throw new IllegalStateException("OpenCV and boneage tensors differ by up to " + maxDiff);
+            }
+            System.out.println("# check: max |boneage - OpenCV| over the tensor = " + maxDiff);
         }
     }
 
