@@ -15,8 +15,10 @@ import io.github.boneage.core.image.GreyImage8;
  * 8-bit bilinear); an axis that grows while the other shrinks is still bilinear on that axis, where OpenCV's
  * {@code INTER_AREA} would switch to its own upscaling weights.
  *
- * <p>The sum runs in single precision: columns first (each destination row accumulates its weighted source rows into
- * a workspace row), then along the row; the result is rounded half up and clamped to the sample range. Every sample
+ * <p>The sum runs in single precision in a fixed order, so results are reproducible: first down the columns (each
+ * destination row accumulates its weighted source rows into a workspace row, two rows per pass:
+ * {@code acc = w0 v0 + w1 v1}, then {@code acc += w2 v2 + w3 v3}, ...), then along the row; the result is rounded half
+ * up and clamped to the sample range. Every sample
  * is read through a value table, so a grey-level mapping (an equalizer's lookup table) is applied on the fly without
  * writing an intermediate image; with the identity table this is a plain resize. Instances hold only the precomputed
  * weights: immutable and thread-safe; the workspace is the caller's, one per thread.
@@ -116,7 +118,7 @@ public final class Resampler {
     /**
      * Resizes a rectangle of a 16-bit row-major array.
      *
-     * @param src        source samples (unsigned)
+     * @param src        source samples (unsigned, none above {@code maxValue})
      * @param srcOffset  index of the rectangle's top-left sample
      * @param srcStride  samples per source row
      * @param valueTable {@code maxValue + 1} entries: the value each sample stands for
