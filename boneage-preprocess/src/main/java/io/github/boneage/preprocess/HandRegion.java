@@ -33,6 +33,8 @@ public final class HandRegion {
 
     /** The longest side of the reduced image the mask is computed on. */
     public static final int ANALYSIS_SIDE = 512;
+    /** Share of the brightest pixels folded into one level before Otsu's threshold (lead markers, labels). */
+    public static final int CLIP_PERCENT = 2;
     /** Width of the border band ignored by the mask, in percent of the shorter side: film borders and labels. */
     public static final int BORDER_PERCENT = 2;
     /** A region spanning this much of both image dimensions is treated as an exposure field, not a hand. */
@@ -106,7 +108,7 @@ public final class HandRegion {
                 histogram[values[i]]++;
             }
         }
-        int high = otsuThreshold(histogram);
+        int high = otsuThreshold(clipBrightest(histogram, CLIP_PERCENT));
         long darkCount = 0;
         long darkSum = 0;
         for (int v = 0; v <= high; v++) {
@@ -126,6 +128,31 @@ public final class HandRegion {
         }
         mask = open3x3(mask, w, h);
         return largestComponent(values, mask, w, h, high);
+    }
+
+    /**
+     * Moves the brightest {@code percent}% of the counts down to the level where they start, so that a small, very
+     * bright object (a lead marker) cannot pull Otsu's threshold above a dim hand.
+     */
+    static int[] clipBrightest(int[] histogram, int percent) {
+        long total = 0;
+        for (int c : histogram) {
+            total += c;
+        }
+        long keep = total - total * percent / 100;
+        int[] out = histogram.clone();
+        long seen = 0;
+        for (int v = 0; v < out.length; v++) {
+            seen += out[v];
+            if (seen >= keep) {
+                for (int u = v + 1; u < out.length; u++) {
+                    out[v] += out[u];
+                    out[u] = 0;
+                }
+                break;
+            }
+        }
+        return out;
     }
 
     /** Erosion then dilation with a 3 x 3 square; pixels outside the image count as background. */

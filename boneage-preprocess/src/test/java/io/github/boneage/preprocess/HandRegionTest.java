@@ -76,6 +76,18 @@ class HandRegionTest {
     }
 
     @Test
+    void aBrightLeadMarkerDoesNotHideADimHand() {
+        GreyImage8 img = palmWithFaintFingers(40, 60, 95);
+        for (int y = 300; y < 330; y++) {
+            for (int x = 20; x < 50; x++) {
+                img.set(x, y, 255);
+            }
+        }
+        Roi roi = HandRegion.find(img);
+        assertThat(roi).isEqualTo(new Roi(90, 60, 120, 340));
+    }
+
+    @Test
     void ignoresAThinBrightFrameAroundTheFilm() {
         GreyImage8 img = palmWithFaintFingers(8, 40, 180);
         for (int x = 0; x < 300; x++) {
