@@ -57,6 +57,7 @@ public class PreprocessBenchmark {
         PreprocessSpec spec;
         Roi roi;
 
+        /** Generates the image and computes the ROI once. */
         @Setup
         public void setUp() {
             image = radiograph(WIDTH, HEIGHT, 42);
@@ -73,6 +74,7 @@ public class PreprocessBenchmark {
         Preprocessor preprocessor;
         float[] tensor;
 
+        /** @param in the shared input */
         @Setup
         public void setUp(Input in) {
             preprocessor = new Preprocessor(in.spec);
@@ -126,6 +128,7 @@ public class PreprocessBenchmark {
     /** OpenCV with its default thread pool (one thread per core). */
     @State(Scope.Thread)
     public static class OpenCv extends OpenCvState {
+        /** @param in the shared input */
         @Setup
         public void setUp(Input in) {
             init(in, 0);
@@ -135,12 +138,14 @@ public class PreprocessBenchmark {
     /** OpenCV restricted to one thread, to compare like with like (our pipeline is single-threaded). */
     @State(Scope.Thread)
     public static class OpenCvOneThread extends OpenCvState {
+        /** @param in the shared input */
         @Setup
         public void setUp(Input in) {
             init(in, 1);
         }
     }
 
+    /** @return the tensor from this library's preprocessor */
     @Benchmark
     public float[] boneage(Input in, Ours ours) {
         PreparedImage prepared = ours.preprocessor.prepare(in.image, in.landmarks);
@@ -148,11 +153,13 @@ public class PreprocessBenchmark {
         return ours.tensor;
     }
 
+    /** @return the tensor from OpenCV with its default thread pool */
     @Benchmark
     public float[] opencv(OpenCv cv) {
         return runOpenCv(cv);
     }
 
+    /** @return the tensor from single-threaded OpenCV */
     @Benchmark
     public float[] opencvOneThread(OpenCvOneThread cv) {
         return runOpenCv(cv);
