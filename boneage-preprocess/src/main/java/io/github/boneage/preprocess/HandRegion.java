@@ -100,7 +100,7 @@ public final class HandRegion {
         }
     }
 
-    /** Steps 1-3 restricted to the pixels where {@code within} is true; null when nothing stands out. */
+    /** Steps 2-4 restricted to the pixels where {@code within} is true; null when nothing stands out. */
     private static Region brightest(int[] values, int w, int h, boolean[] within) {
         int[] histogram = new int[256];
         for (int i = 0; i < values.length; i++) {
