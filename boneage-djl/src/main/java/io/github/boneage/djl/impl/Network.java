@@ -281,8 +281,14 @@ public final class Network implements AutoCloseable {
             t = t.getCause();
         }
         String msg = t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
-        // Engines put whole C++ backtraces in messages; the first lines say what is wrong.
         String[] lines = msg.strip().split("\\R");
+        // TorchScript puts a serialized-code traceback first and the Python-style error ("RuntimeError: ...") last.
+        for (int i = lines.length - 1; i >= 0; i--) {
+            if (lines[i].matches("^\\w*(Error|Exception): .*")) {
+                return lines[i].strip();
+            }
+        }
+        // Other engines may append C++ backtraces; the first lines say what is wrong.
         StringBuilder sb = new StringBuilder();
         for (int i = 0; i < Math.min(3, lines.length); i++) {
             sb.append(i == 0 ? "" : " ").append(lines[i].strip());
