@@ -173,6 +173,15 @@ class ManifestJsonTest {
     }
 
     @Test
+    void onnxWeightsMustEndInOnnx() {
+        ModelManifest m = perSexOnnx();
+        ModelManifest bad = new ModelManifest(1, m.name(), null, m.architecture(), m.engine(), m.format(),
+                List.of(new WeightsFile(NetworkRole.AGNOSTIC, "model.bin", HASH_A)), null, m.input(), m.preprocessing(),
+                SexHandling.agnostic(), m.output(), null);
+        assertThatThrownBy(bad::validate).hasMessageContaining("onnx weights file model.bin must end in .onnx");
+    }
+
+    @Test
     void djlParamsFilesMustFollowModelSaveNaming() {
         ModelManifest m = sexInputDjlParams();
         ModelManifest bad = new ModelManifest(1, m.name(), null, m.architecture(), m.engine(), m.format(),
