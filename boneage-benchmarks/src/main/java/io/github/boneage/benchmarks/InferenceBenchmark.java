@@ -70,8 +70,8 @@ import org.openjdk.jmh.annotations.Warmup;
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
-@Warmup(iterations = 1, time = 2)
-@Measurement(iterations = 3, time = 2)
+@Warmup(iterations = 2, time = 1)
+@Measurement(iterations = 3, time = 1)
 @Fork(value = 1, jvmArgsAppend = {"-Xms2g", "-Xmx4g"})
 public class InferenceBenchmark {
 
@@ -81,15 +81,18 @@ public class InferenceBenchmark {
     /** Which network on which engine; locates the model file. */
     @State(Scope.Benchmark)
     public static class Network {
+        /** The network, as named by tools/make_benchmark_models.py. */
         @Param({"googlenet", "resnet50", "alexnet"})
         public String model;
 
+        /** The DJL engine: ONNX file on OnnxRuntime, TorchScript file on PyTorch. */
         @Param({"OnnxRuntime", "PyTorch"})
         public String engine;
 
         Path file;
         ModelFormat format;
 
+        /** Keeps DJL offline and finds the model file. */
         @Setup(Level.Trial)
         public void locate() {
             OfflineMode.enforce();
@@ -117,6 +120,7 @@ public class InferenceBenchmark {
         float[] one;
         float[] many;
 
+        /** Loads the model the plain DJL way (Criteria) and makes the tensors. */
         @Setup(Level.Trial)
         public void load(Network network) throws Exception {
             model = Criteria.builder().setTypes(NDList.class, NDList.class).optModelPath(network.file)
@@ -133,6 +137,7 @@ public class InferenceBenchmark {
             }
         }
 
+        /** Releases the native model. */
         @TearDown(Level.Trial)
         public void close() {
             predictor.close();
@@ -147,6 +152,7 @@ public class InferenceBenchmark {
         Path bundle;
         List<EstimationRequest> requests;
 
+        /** Writes a pass-through bundle of the model and opens an estimator on it. */
         @Setup(Level.Trial)
         public void load(Network network) throws IOException {
             PreprocessSpec passThrough = new PreprocessSpec(RoiScheme.WHOLE, EqualizerSpec.none(), SIZE, 3,
@@ -165,6 +171,7 @@ public class InferenceBenchmark {
             }
         }
 
+        /** Closes the estimator and deletes the temporary bundle. */
         @TearDown(Level.Trial)
         public void close() throws IOException {
             estimator.close();
@@ -182,6 +189,7 @@ public class InferenceBenchmark {
         Preprocessor preprocessor;
         float[] tensor;
 
+        /** Draws the radiograph and encodes it as JPEG. */
         @Setup(Level.Trial)
         public void make() throws IOException {
             int width = 1600;
@@ -206,12 +214,14 @@ public class InferenceBenchmark {
         DjlBoneAgeEstimator estimator;
         Path bundle;
 
+        /** Writes a bundle of the model with the papers' preprocessing and opens an estimator on it. */
         @Setup(Level.Trial)
         public void load(Network network, Radiograph radiograph) throws IOException {
             bundle = network.bundle(radiograph.spec);
             estimator = DjlBoneAgeEstimator.builder().setBundle(bundle).optPoolSize(1).build();
         }
 
+        /** Closes the estimator and deletes the temporary bundle. */
         @TearDown(Level.Trial)
         public void close() throws IOException {
             estimator.close();
@@ -228,26 +238,31 @@ public class InferenceBenchmark {
         return t;
     }
 
+    /** @return the raw engine's output for one ready tensor */
     @Benchmark
     public float[] raw1(Raw raw) throws Exception {
         return raw.run(raw.one, 1);
     }
 
+    /** @return the raw engine's output for 32 stacked ready tensors */
     @Benchmark
     public float[] raw32(Raw raw) throws Exception {
         return raw.run(raw.many, BATCH);
     }
 
+    /** @return the estimator's months for one 224 x 224 image (pass-through preprocessing) */
     @Benchmark
     public double library1(Library library) {
         return library.estimator.estimate(library.requests.get(0)).months();
     }
 
+    /** @return the estimator's outcomes for 32 images in one batch */
     @Benchmark
     public List<EstimationOutcome> library32(Library library) {
         return library.estimator.estimateBatch(library.requests);
     }
 
+    /** @return months for one JPEG radiograph: decode, papers' preprocessing, inference */
     @Benchmark
     public double endToEnd1(EndToEnd endToEnd, Radiograph radiograph) {
         GreyImage image = radiograph.decoder.decode(radiograph.jpeg, "radiograph.jpg");
@@ -255,6 +270,7 @@ public class InferenceBenchmark {
                 .optSourceId("radiograph.jpg").build()).months();
     }
 
+    /** @return the tensor of one JPEG radiograph: the non-inference part of {@link #endToEnd1} */
     @Benchmark
     public float[] decodeAndPreprocess(Radiograph radiograph) {
         GreyImage image = radiograph.decoder.decode(radiograph.jpeg, "radiograph.jpg");
