@@ -72,11 +72,16 @@ import org.openjdk.jmh.annotations.Warmup;
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
 @Warmup(iterations = 2, time = 1)
 @Measurement(iterations = 3, time = 1)
-@Fork(value = 1, jvmArgsAppend = {"-Xms2g", "-Xmx4g"})
+// One thread per engine (PyTorch here, ONNX Runtime through the session options below): on a shared 2-core machine
+// multi-threaded engines spin-wait on busy cores and the timings scatter tenfold. -jvmArgsAppend overrides this.
+@Fork(value = 1, jvmArgsAppend = {"-Xms2g", "-Xmx4g", "-Dai.djl.pytorch.num_threads=1",
+    "-Dai.djl.pytorch.num_interop_threads=1"})
 public class InferenceBenchmark {
 
     static final int SIZE = 224;
     static final int BATCH = 32;
+    /** ONNX Runtime session threads, the same for the raw predictor and the estimator. */
+    static final String ORT_THREADS = "1";
 
     /** Which network on which engine; locates the model file. */
     @State(Scope.Benchmark)
@@ -104,6 +109,12 @@ public class InferenceBenchmark {
             }
         }
 
+        /** @return an estimator on {@code bundle} with the benchmark's thread settings */
+        DjlBoneAgeEstimator.Builder estimator(Path bundle) {
+            return DjlBoneAgeEstimator.builder().setBundle(bundle).optPoolSize(1)
+                    .optEngineOption("intraOpNumThreads", ORT_THREADS).optEngineOption("interOpNumThreads", ORT_THREADS);
+        }
+
         /** @return a bundle of this network with the given preprocessing, written to a temporary folder */
         Path bundle(PreprocessSpec spec) throws IOException {
             Path dir = Files.createTempDirectory("boneage-benchmark-");
@@ -124,7 +135,9 @@ public class InferenceBenchmark {
         @Setup(Level.Trial)
         public void load(Network network) throws Exception {
             model = Criteria.builder().setTypes(NDList.class, NDList.class).optModelPath(network.file)
-                    .optEngine(network.engine).optTranslator(new NoopTranslator()).build().loadModel();
+                    .optEngine(network.engine).optTranslator(new NoopTranslator())
+                    .optOption("intraOpNumThreads", ORT_THREADS).optOption("interOpNumThreads", ORT_THREADS)
+                    .build().loadModel();
             predictor = model.newPredictor();
             one = randomTensor(1);
             many = randomTensor(BATCH);
@@ -158,7 +171,7 @@ public class InferenceBenchmark {
             PreprocessSpec passThrough = new PreprocessSpec(RoiScheme.WHOLE, EqualizerSpec.none(), SIZE, 3,
                     new double[] {0, 0, 0}, new double[] {1, 1, 1});
             bundle = network.bundle(passThrough);
-            estimator = DjlBoneAgeEstimator.builder().setBundle(bundle).optBatchSize(BATCH).optPoolSize(1).build();
+            estimator = network.estimator(bundle).optBatchSize(BATCH).build();
             requests = new ArrayList<>();
             SplittableRandom random = new SplittableRandom(7);
             for (int i = 0; i < BATCH; i++) {
@@ -218,7 +231,7 @@ public class InferenceBenchmark {
         @Setup(Level.Trial)
         public void load(Network network, Radiograph radiograph) throws IOException {
             bundle = network.bundle(radiograph.spec);
-            estimator = DjlBoneAgeEstimator.builder().setBundle(bundle).optPoolSize(1).build();
+            estimator = network.estimator(bundle).build();
         }
 
         /** Closes the estimator and deletes the temporary bundle. */
