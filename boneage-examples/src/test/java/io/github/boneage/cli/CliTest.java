@@ -1,0 +1,177 @@
+package io.github.boneage.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.github.boneage.core.RoiScheme;
+import io.github.boneage.core.image.GreyImage;
+import io.github.boneage.djl.ModelBundleWriter;
+import io.github.boneage.djl.manifest.ModelFormat;
+import io.github.boneage.djl.manifest.NetworkRole;
+import io.github.boneage.djl.manifest.OutputSpec;
+import io.github.boneage.preprocess.EqualizerSpec;
+import io.github.boneage.preprocess.PreprocessSpec;
+import io.github.boneage.preprocess.io.ImageDecoder;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.List;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Every subcommand on synthetic data: exit codes, outputs, files written, bad inputs among good ones. */
+class CliTest {
+
+    @TempDir
+    static Path work;
+    static Path dataset;
+    static Path bundle;
+
+    /** The result of one CLI run. */
+    record Run(int exitCode, String out, String err) {
+    }
+
+    static Run run(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int code = BoneAgeCli.run(args, new PrintWriter(out, true), new PrintWriter(err, true));
+        return new Run(code, out.toString(), err.toString());
+    }
+
+    @BeforeAll
+    static void makeDataAndModel() throws IOException {
+        dataset = work.resolve("synth");
+        assertThat(run("synth", "--out", dataset.toString(), "--count", "3", "--seed", "7", "--size", "160x200").exitCode())
+                .isZero();
+        Path weights = work.resolve("resnet_tiny.onnx");
+        try (InputStream in = CliTest.class.getResourceAsStream("/fixtures/resnet_tiny.onnx")) {
+            Files.copy(in, weights, StandardCopyOption.REPLACE_EXISTING);
+        }
+        PreprocessSpec spec = new PreprocessSpec(RoiScheme.WHOLE, EqualizerSpec.histeq(), 32, 3, new double[] {0.5, 0.5, 0.5},
+                new double[] {0.25, 0.25, 0.25});
+        bundle = ModelBundleWriter.builder().setName("tiny-test-model").setArchitecture("resnet_tiny")
+                .setFormat(ModelFormat.ONNX).setPreprocessing(spec)
+                .addWeights(NetworkRole.AGNOSTIC, weights)
+                .optOutput(OutputSpec.regression(24, 100))
+                .build().writeFolder(work.resolve("bundle"));
+    }
+
+    @Test
+    void synthWritesAnRsnaFolderWithLandmarks() throws IOException {
+        assertThat(dataset.resolve("images")).isDirectoryContaining("glob:**/0.png");
+        try (var files = Files.list(dataset.resolve("images"))) {
+            assertThat(files.count()).isEqualTo(3);
+        }
+        assertThat(Files.readAllLines(dataset.resolve("boneage-training-dataset.csv")).get(0)).isEqualTo("id,boneage,male");
+        assertThat(Files.readAllLines(dataset.resolve("landmarks.csv"))).hasSize(4);
+    }
+
+    @Test
+    void preprocessWritesTheModelInputForEveryRoi() {
+        for (String roi : List.of("whole", "roi1", "roi2", "roi3")) {
+            for (String eq : List.of("none", "histeq", "histeq-matlab", "clahe")) {
+                Path out = work.resolve("pp-" + roi + "-" + eq + ".png");
+                Run r = run("preprocess", dataset.resolve("images/0.png").toString(), "--out", out.toString(), "--roi", roi,
+                        "--landmarks", dataset.resolve("landmarks.csv").toString(), "--equalizer", eq, "--size", "64");
+                assertThat(r.exitCode()).as(r.err()).isZero();
+                GreyImage written = ImageDecoder.create().decode(out);
+                assertThat(written.width()).isEqualTo(64);
+                assertThat(written.height()).isEqualTo(64);
+            }
+        }
+    }
+
+    @Test
+    void preprocessSizeZeroKeepsTheCropSize() {
+        Path out = work.resolve("keep.png");
+        Run r = run("preprocess", dataset.resolve("images/1.png").toString(), "--out", out.toString(), "--size", "0");
+        assertThat(r.exitCode()).isZero();
+        GreyImage written = ImageDecoder.create().decode(out);
+        assertThat(written.width()).isEqualTo(160);
+        assertThat(written.height()).isEqualTo(200);
+    }
+
+    @Test
+    void preprocessFailuresAreOneLineNamingTheInput() {
+        Run missing = run("preprocess", work.resolve("nope.png").toString(), "--out", work.resolve("x.png").toString());
+        assertThat(missing.exitCode()).isEqualTo(ExitCode.FAILURE);
+        assertThat(missing.err().strip()).contains("nope.png").doesNotContain("\n").doesNotContain("at io.github");
+
+        Run noLandmarks = run("preprocess", dataset.resolve("images/0.png").toString(), "--out",
+                work.resolve("x.png").toString(), "--roi", "roi1");
+        assertThat(noLandmarks.exitCode()).isEqualTo(ExitCode.FAILURE);
+        assertThat(noLandmarks.err()).contains("roi1").contains("landmarks");
+
+        Run verbose = run("preprocess", work.resolve("nope.png").toString(), "--out", work.resolve("x.png").toString(),
+                "--verbose");
+        assertThat(verbose.err()).contains("at io.github");
+    }
+
+    @Test
+    void usageErrorsExitWithTwo() {
+        assertThat(run("preprocess", "a.png", "--out", "b.png", "--roi", "roi9").exitCode()).isEqualTo(ExitCode.USAGE);
+        assertThat(run("preprocess", "a.png").exitCode()).isEqualTo(ExitCode.USAGE);
+        assertThat(run("no-such-command").exitCode()).isEqualTo(ExitCode.USAGE);
+        assertThat(run("estimate", "a.png", "--format", "xml").exitCode()).isEqualTo(ExitCode.USAGE);
+    }
+
+    @Test
+    void estimatePrintsJsonWithOneObjectPerImageAndReportsBadImages() throws IOException {
+        Path folder = work.resolve("mixed");
+        Files.createDirectories(folder);
+        for (String id : List.of("0", "1", "2")) {
+            Files.copy(dataset.resolve("images/" + id + ".png"), folder.resolve(id + ".png"));
+        }
+        Files.writeString(folder.resolve("broken.png"), "this is not a PNG");
+        Run r = run("estimate", folder.toString(), "--model", bundle.toString(), "--format", "json", "--sex", "female");
+        assertThat(r.exitCode()).as(r.err()).isEqualTo(ExitCode.PARTIAL);
+        JsonNode array = new ObjectMapper().readTree(r.out());
+        assertThat(array.isArray()).isTrue();
+        assertThat(array).hasSize(4);
+        int ok = 0;
+        for (JsonNode o : array) {
+            assertThat(o.has("file")).isTrue();
+            if (o.get("file").asText().endsWith("broken.png")) {
+                assertThat(o.get("error").asText()).contains("broken.png");
+            } else {
+                ok++;
+                assertThat(o.get("boneAgeMonths").isNumber()).isTrue();
+                assertThat(Double.isFinite(o.get("boneAgeMonths").asDouble())).isTrue();
+                assertThat(o.get("sex").asText()).isEqualTo("female");
+                assertThat(o.get("roi").asText()).isEqualTo("whole");
+                assertThat(o.get("model").asText()).isEqualTo("tiny-test-model");
+                assertThat(o.has("error")).isFalse();
+            }
+        }
+        assertThat(ok).isEqualTo(3);
+        assertThat(r.err()).contains("broken.png");
+    }
+
+    @Test
+    void estimateTableAndCsvAgreeWithJson() throws IOException {
+        String image = dataset.resolve("images/2.png").toString();
+        Run json = run("estimate", image, "--model", bundle.toString(), "--format", "json");
+        Run csv = run("estimate", image, "--model", bundle.toString(), "--format", "csv");
+        Run table = run("estimate", image, "--model", bundle.toString());
+        assertThat(json.exitCode()).isZero();
+        assertThat(csv.exitCode()).isZero();
+        assertThat(table.exitCode()).isZero();
+        double months = new ObjectMapper().readTree(json.out()).get(0).get("boneAgeMonths").asDouble();
+        String[] row = csv.out().lines().skip(1).findFirst().orElseThrow().split(",");
+        assertThat(Double.parseDouble(row[2])).isCloseTo(months, org.assertj.core.data.Offset.offset(0.006));
+        assertThat(table.out()).contains("years").contains("tiny-test-model");
+    }
+
+    @Test
+    void estimateWithoutAnyModelSaysSo() {
+        Run r = run("estimate", dataset.resolve("images/0.png").toString(), "--model", work.resolve("absent").toString());
+        assertThat(r.exitCode()).isEqualTo(ExitCode.FAILURE);
+        assertThat(r.err()).contains("absent");
+    }
+}
