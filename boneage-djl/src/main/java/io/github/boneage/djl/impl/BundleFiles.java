@@ -1,0 +1,114 @@
+package io.github.boneage.djl.impl;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.FileVisitResult;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.security.DigestInputStream;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipInputStream;
+import java.util.zip.ZipOutputStream;
+
+/** File chores of bundles: hashing, zip extraction and packing, recursive deletion. */
+public final class BundleFiles {
+
+    private BundleFiles() {
+    }
+
+    /** @return the SHA-256 of the file's bytes, lower-case hex */
+    public static String sha256(Path file) throws IOException {
+        MessageDigest md = newSha256();
+        try (InputStream in = new DigestInputStream(Files.newInputStream(file), md)) {
+            in.transferTo(OutputStream.nullOutputStream());
+        }
+        return HexFormat.of().formatHex(md.digest());
+    }
+
+    /** @return the SHA-256 of the bytes, lower-case hex */
+    public static String sha256(byte[] bytes) {
+        return HexFormat.of().formatHex(newSha256().digest(bytes));
+    }
+
+    private static MessageDigest newSha256() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every Java platform has SHA-256", e);
+        }
+    }
+
+    /**
+     * Extracts a zip into {@code target}, refusing entries that would land outside it.
+     *
+     * @throws IOException on read errors or an entry escaping the target folder
+     */
+    public static void unzip(Path zip, Path target) throws IOException {
+        Path root = target.toAbsolutePath().normalize();
+        try (ZipInputStream in = new ZipInputStream(Files.newInputStream(zip))) {
+            ZipEntry entry;
+            while ((entry = in.getNextEntry()) != null) {
+                Path out = root.resolve(entry.getName()).normalize();
+                if (!out.startsWith(root)) {
+                    throw new IOException("zip entry " + entry.getName() + " points outside the bundle");
+                }
+                if (entry.isDirectory()) {
+                    Files.createDirectories(out);
+                } else {
+                    Files.createDirectories(out.getParent());
+                    Files.copy(in, out);
+                }
+            }
+        }
+    }
+
+    /**
+     * Packs files of {@code root} into a zip, with paths relative to {@code root} and {@code /} separators.
+     *
+     * @param root  the folder the paths are relative to
+     * @param files the files, relative to {@code root}
+     * @param zip   the zip to write (replaced if present)
+     */
+    public static void zip(Path root, List<String> files, Path zip) throws IOException {
+        try (ZipOutputStream out = new ZipOutputStream(Files.newOutputStream(zip))) {
+            for (String f : files) {
+                ZipEntry entry = new ZipEntry(f);
+                // A fixed time keeps the zip's bytes a function of its content.
+                entry.setTime(0L);
+                out.putNextEntry(entry);
+                Files.copy(root.resolve(f), out);
+                out.closeEntry();
+            }
+        }
+    }
+
+    /** Deletes a folder and everything in it; a missing folder is not an error. */
+    public static void deleteRecursively(Path dir) throws IOException {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        Files.walkFileTree(dir, new SimpleFileVisitor<>() {
+            @Override
+            public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
+                Files.delete(file);
+                return FileVisitResult.CONTINUE;
+            }
+
+            @Override
+            public FileVisitResult postVisitDirectory(Path d, IOException exc) throws IOException {
+                if (exc != null) {
+                    throw exc;
+                }
+                Files.delete(d);
+                return FileVisitResult.CONTINUE;
+            }
+        });
+    }
+}

@@ -1,0 +1,195 @@
+package io.github.boneage.djl.manifest;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+import io.github.boneage.core.ModelProvenance;
+import io.github.boneage.preprocess.PreprocessSpec;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * The content of {@code boneage-model.json}: everything needed to run a bundle's networks and to reproduce the
+ * preprocessing they were trained with. Read and written by {@link ManifestJson}; checked by {@link #validate()}.
+ *
+ * @param formatVersion {@link #FORMAT_VERSION}
+ * @param name          the model's name, shown in estimates
+ * @param description   free text, may be {@code null}
+ * @param architecture  the network architecture, e.g. {@code googlenet}, {@code resnet50}, {@code caffenet}
+ * @param engine        the DJL engine that runs the weights: {@code OnnxRuntime} or {@code PyTorch}
+ * @param format        how the weights are stored
+ * @param weights       the weight files, one per network role
+ * @param block         for {@code djl-params}: the block factory and its settings; otherwise {@code null}
+ * @param input         the image input tensor
+ * @param preprocessing how a radiograph becomes the input tensor
+ * @param sexHandling   how sex is taken into account
+ * @param output        how the output becomes months
+ * @param provenance    how the model was made; {@code null} when not recorded
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+@JsonPropertyOrder({"formatVersion", "name", "description", "architecture", "engine", "format", "weights", "block", "input",
+    "preprocessing", "sexHandling", "output", "provenance"})
+public record ModelManifest(
+        @JsonProperty(required = true) int formatVersion,
+        @JsonProperty(required = true) String name,
+        String description,
+        @JsonProperty(required = true) String architecture,
+        @JsonProperty(required = true) String engine,
+        @JsonProperty(required = true) ModelFormat format,
+        @JsonProperty(required = true) List<WeightsFile> weights,
+        BlockSpec block,
+        @JsonProperty(required = true) InputSpec input,
+        @JsonProperty(required = true) PreprocessSpec preprocessing,
+        @JsonProperty(required = true) SexHandling sexHandling,
+        @JsonProperty(required = true) OutputSpec output,
+        ModelProvenance provenance) {
+
+    /** The manifest format this library reads and writes. */
+    public static final int FORMAT_VERSION = 1;
+
+    private static final Pattern SHA256 = Pattern.compile("[0-9a-f]{64}");
+    /** What {@code Model.save(dir, prefix)} writes: {@code <prefix>-<4-digit epoch>.params}. */
+    public static final Pattern DJL_PARAMS_FILE = Pattern.compile("(.+)-(\\d{4})\\.params");
+
+    /** Copies the weight list. */
+    public ModelManifest {
+        weights = weights == null ? null : List.copyOf(weights);
+    }
+
+    /** @return the weight file of the given role, or {@code null} if the bundle has none */
+    public WeightsFile weightsFor(NetworkRole role) {
+        for (WeightsFile w : weights) {
+            if (w.role() == role) {
+                return w;
+            }
+        }
+        return null;
+    }
+
+    /** @return the provenance, or {@link ModelProvenance#unknown()} when not recorded */
+    public ModelProvenance provenanceOrUnknown() {
+        return provenance == null ? ModelProvenance.unknown() : provenance;
+    }
+
+    /**
+     * Checks that the fields are complete and agree with each other.
+     *
+     * @throws IllegalArgumentException naming the field and what is wrong
+     */
+    public void validate() {
+        if (formatVersion != FORMAT_VERSION) {
+            throw new IllegalArgumentException("formatVersion " + formatVersion + " is not supported (this library reads "
+                    + FORMAT_VERSION + ")");
+        }
+        requireText(name, "name");
+        requireText(architecture, "architecture");
+        requireText(engine, "engine");
+        require(format != null, "format is missing (onnx, torchscript or djl-params)");
+        require(input != null, "input is missing");
+        require(preprocessing != null, "preprocessing is missing");
+        require(sexHandling != null, "sexHandling is missing");
+        require(output != null, "output is missing");
+        validateEngine();
+        validateWeights();
+        validateInput();
+        validateSexHandling();
+        validateOutput();
+    }
+
+    private void validateEngine() {
+        if (format == ModelFormat.ONNX || format == ModelFormat.TORCHSCRIPT) {
+            require(engine.equals(format.defaultEngine()), "format " + format.label() + " runs on engine " + format.defaultEngine()
+                    + ", but engine is " + engine);
+            require(block == null, "block is only for format djl-params");
+        } else {
+            require(block != null, "format djl-params needs block (the block factory's name and arguments)");
+            requireText(block.factory(), "block.factory");
+        }
+    }
+
+    private void validateWeights() {
+        require(weights != null && !weights.isEmpty(), "weights is missing or empty");
+        Set<NetworkRole> seen = EnumSet.noneOf(NetworkRole.class);
+        for (WeightsFile w : weights) {
+            require(seen.add(w.role()), "weights has two files for role " + w.role().label());
+            String file = w.file();
+            require(!file.isBlank() && !file.startsWith("/") && !file.contains("\\") && !file.contains(":")
+                    && !List.of(file.split("/")).contains(".."), "weights file '" + file + "' must be a relative path inside the bundle");
+            require(SHA256.matcher(w.sha256()).matches(), "weights file " + file + ": sha256 must be 64 lower-case hex digits, got '"
+                    + w.sha256() + "'");
+            if (format == ModelFormat.DJL_PARAMS) {
+                String fileName = file.substring(file.lastIndexOf('/') + 1);
+                require(DJL_PARAMS_FILE.matcher(fileName).matches(), "djl-params weights file " + file
+                        + " must be named <prefix>-<4-digit epoch>.params, as Model.save writes it");
+            }
+        }
+    }
+
+    private void validateInput() {
+        requireText(input.name(), "input.name");
+        require(InputSpec.NCHW.equals(input.layout().toUpperCase(Locale.ROOT)), "input.layout " + input.layout()
+                + " is not supported (format version 1 knows NCHW)");
+        require(preprocessing.size() > 0, "preprocessing.size must be > 0: a batch needs one image size");
+        require(input.channels() == preprocessing.channels(), "input.channels " + input.channels()
+                + " differs from preprocessing.channels " + preprocessing.channels());
+        require(input.height() == preprocessing.size() && input.width() == preprocessing.size(), "input "
+                + input.height() + "x" + input.width() + " differs from preprocessing.size " + preprocessing.size());
+    }
+
+    private void validateSexHandling() {
+        Set<NetworkRole> roles = EnumSet.noneOf(NetworkRole.class);
+        weights.forEach(w -> roles.add(w.role()));
+        switch (sexHandling.mode()) {
+            case AGNOSTIC:
+            case SEX_INPUT:
+                require(roles.equals(EnumSet.of(NetworkRole.AGNOSTIC)), "sexHandling " + sexHandling.mode().label()
+                        + " needs exactly one weights file, with role agnostic; got " + roles);
+                break;
+            case PER_SEX:
+                require(roles.contains(NetworkRole.MALE) && roles.contains(NetworkRole.FEMALE),
+                        "sexHandling per-sex needs weights with roles male and female (agnostic optional); got " + roles);
+                break;
+            default:
+                throw new AssertionError(sexHandling.mode());
+        }
+        if (sexHandling.mode() == SexHandling.Mode.SEX_INPUT) {
+            require(sexHandling.sexInput() != null, "sexHandling sex-input needs sexInput (name, male, female, unknown)");
+            requireText(sexHandling.sexInput().name(), "sexHandling.sexInput.name");
+            require(!sexHandling.sexInput().name().equals(input.name()), "sexHandling.sexInput.name equals input.name "
+                    + input.name());
+        } else {
+            require(sexHandling.sexInput() == null, "sexHandling.sexInput is only for mode sex-input");
+        }
+    }
+
+    private void validateOutput() {
+        if (output.kind() == OutputSpec.Kind.REGRESSION) {
+            require(output.scale() != null && Double.isFinite(output.scale()) && output.scale() != 0,
+                    "output.scale must be a finite, non-zero number");
+            require(output.offset() != null && Double.isFinite(output.offset()), "output.offset must be a finite number");
+            require(output.binCentresMonths() == null && output.activation() == null,
+                    "output.binCentresMonths and output.activation are only for kind age-bins");
+        } else {
+            double[] bins = output.binCentresMonths();
+            require(bins != null && bins.length >= 2, "output kind age-bins needs at least two binCentresMonths");
+            for (double b : bins) {
+                require(Double.isFinite(b), "output.binCentresMonths must be finite numbers");
+            }
+            require(output.activation() != null, "output kind age-bins needs activation (softmax or none)");
+            require(output.scale() == null && output.offset() == null, "output.scale and output.offset are only for kind regression");
+        }
+    }
+
+    private static void requireText(String value, String field) {
+        require(value != null && !value.isBlank(), field + " is missing or empty");
+    }
+
+    private static void require(boolean condition, String reason) {
+        if (!condition) {
+            throw new IllegalArgumentException(reason);
+        }
+    }
+}
