@@ -20,7 +20,8 @@ import java.util.List;
  * @param validationCcc      Lin's CCC over the same predictions
  * @param cacheSeconds       seconds spent decoding and preprocessing images into the cache
  * @param cacheBytes         bytes the cached images take
- * @param wallSeconds        seconds of the whole run (all sessions)
+ * @param wallSeconds        seconds this call to {@code train()} took (a resumed run's earlier sessions are in each
+ *                           network's history)
  * @param networks           one entry per trained network
  * @param skippedImages      images that could not be used, with the reason
  */

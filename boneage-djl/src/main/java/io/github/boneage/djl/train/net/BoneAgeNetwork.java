@@ -18,6 +18,7 @@ import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.training.ParameterStore;
 import ai.djl.training.initializer.NormalInitializer;
 import io.github.boneage.core.BoneAgeException;
+import io.github.boneage.djl.OfflineMode;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.io.DataInputStream;
@@ -47,13 +48,8 @@ public final class BoneAgeNetwork implements AutoCloseable {
     public static final String ENGINE = "PyTorch";
 
     static {
-        // Before the engine starts: no usage tracking, and no downloads unless the user explicitly allowed them.
-        if (System.getProperty("OPT_OUT_TRACKING") == null) {
-            System.setProperty("OPT_OUT_TRACKING", "true");
-        }
-        if (System.getProperty("ai.djl.offline") == null) {
-            System.setProperty("ai.djl.offline", "true");
-        }
+        // Before the engine starts: no usage report, no downloads unless the application allowed them.
+        OfflineMode.enforce();
     }
 
     private final NetworkSpec spec;
@@ -62,8 +58,7 @@ public final class BoneAgeNetwork implements AutoCloseable {
     private final BoneAgeNetworkBlock block;
 
     /**
-     * Starts the PyTorch engine, after this class has set {@code OPT_OUT_TRACKING} and {@code ai.djl.offline} (unless the
-     * user set them), so that nothing is tracked or downloaded.
+     * Starts the PyTorch engine after {@link OfflineMode#enforce()}, so that nothing is reported or downloaded.
      *
      * @return the engine
      */
@@ -137,6 +132,20 @@ public final class BoneAgeNetwork implements AutoCloseable {
     }
 
     private static BoneAgeNetwork assemble(NetworkSpec spec, Block features, Model backboneModel, String name) {
+        BoneAgeNetworkBlock block = newBlock(spec, features);
+        Model model = Model.newInstance(name, ENGINE);
+        model.setBlock(block);
+        return new BoneAgeNetwork(spec, model, backboneModel, block);
+    }
+
+    /**
+     * Builds the network block around a given feature extractor.
+     *
+     * @param spec     the network's spec
+     * @param features the backbone block
+     * @return the block, with an uninitialized head
+     */
+    static BoneAgeNetworkBlock newBlock(NetworkSpec spec, Block features) {
         SequentialBlock head = new SequentialBlock();
         if (spec.head().dropout() > 0) {
             head.add(Dropout.builder().optRate((float) spec.head().dropout()).build());
@@ -145,10 +154,23 @@ public final class BoneAgeNetwork implements AutoCloseable {
         // Caffe's fc8 in the 2018 paper: Gaussian weights with std 0.01, zero bias.
         output.setInitializer(new NormalInitializer(0.01f), Parameter.Type.WEIGHT);
         head.add(output);
-        BoneAgeNetworkBlock block = new BoneAgeNetworkBlock(features, head, spec.auxiliaryInputs());
-        Model model = Model.newInstance(name, ENGINE);
-        model.setBlock(block);
-        return new BoneAgeNetwork(spec, model, backboneModel, block);
+        return new BoneAgeNetworkBlock(features, head, spec.auxiliaryInputs());
+    }
+
+    /**
+     * Writes the whole network as DJL parameters ({@code Model.save}): {@code <prefix>-0000.params}, the weight file of a
+     * {@code djl-params} bundle, which {@link BoneAgeBlockFactory} rebuilds. A TorchScript backbone is embedded in it.
+     *
+     * @param directory the folder
+     * @param prefix    the file name's prefix (the network's role)
+     * @return the written file
+     * @throws IOException if it cannot be written
+     */
+    public Path saveForBundle(Path directory, String prefix) throws IOException {
+        Files.createDirectories(directory);
+        model.setProperty("Epoch", "0");
+        model.save(directory, prefix);
+        return directory.resolve(prefix + "-0000.params");
     }
 
     /** Initializes every parameter not yet initialized (the head, or a scratch backbone) for the spec's input shapes. */

@@ -2,6 +2,8 @@ package io.github.boneage.djl.train.net;
 
 import com.fasterxml.jackson.annotation.JsonIgnore;
 import io.github.boneage.core.Sex;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -9,7 +11,7 @@ import java.util.Objects;
  * the network's files in a model bundle.
  *
  * <p>Inputs: {@code [N, channels, inputSize, inputSize]} images and, when {@link #auxiliaryInputs()} is not zero, an
- * {@code [N, A]} tensor with, in this order, the encoded sex ({@link #encodeSex}) and the scaled chronological age
+ * {@code [N, A]} tensor with, in this order, the encoded sex ({@link #encodeSex}) and the encoded chronological age
  * ({@link #encodeChronologicalAge}). Outputs: {@code [N, head.outputs()]}, decoded by {@link #decodeMonths}.
  *
  * @param architecture          the backbone architecture's label ({@link Architecture#label()})
@@ -19,7 +21,7 @@ import java.util.Objects;
  * @param channels              image channels (1 or 3)
  * @param head                  the output head
  * @param sexInput              whether the encoded sex is concatenated to the pooled features
- * @param chronologicalAgeInput whether the scaled chronological age is concatenated to the pooled features
+ * @param chronologicalAgeInput whether the encoded chronological age is concatenated to the pooled features
  * @param targetMean            the training targets' mean in months (regression output scaling)
  * @param targetStd             the training targets' standard deviation in months (regression output scaling)
  */
@@ -92,11 +94,14 @@ public record NetworkSpec(
     }
 
     /**
+     * Chronological age as a network input: months / 120, a fixed scale (independent of the training data) that keeps
+     * the input near the pooled features' range.
+     *
      * @param months chronological age in months
-     * @return the age on the same scale as the regression target
+     * @return the encoded value
      */
-    public float encodeChronologicalAge(double months) {
-        return (float) ((months - targetMean) / targetStd);
+    public static float encodeChronologicalAge(double months) {
+        return (float) (months / 120.0);
     }
 
     /**
@@ -133,5 +138,66 @@ public record NetworkSpec(
             weighted += e * head.binCentre(i);
         }
         return weighted / sum;
+    }
+
+    /**
+     * @return the spec as the string arguments of a bundle manifest's {@code block} entry (read back by
+     *         {@link #fromArguments})
+     */
+    public Map<String, String> toArguments() {
+        Map<String, String> a = new LinkedHashMap<>();
+        a.put("architecture", architecture);
+        a.put("backbone", backbone == null ? architecture : backbone);
+        a.put("format", format);
+        a.put("inputSize", Integer.toString(inputSize));
+        a.put("channels", Integer.toString(channels));
+        a.put("head", head.type());
+        a.put("bins", Integer.toString(head.bins()));
+        a.put("binMinMonths", Double.toString(head.minMonths()));
+        a.put("binMaxMonths", Double.toString(head.maxMonths()));
+        a.put("dropout", Double.toString(head.dropout()));
+        a.put("sexInput", Boolean.toString(sexInput));
+        a.put("chronologicalAgeInput", Boolean.toString(chronologicalAgeInput));
+        a.put("targetMean", Double.toString(targetMean));
+        a.put("targetStd", Double.toString(targetStd));
+        return a;
+    }
+
+    /**
+     * @param arguments what {@link #toArguments()} wrote
+     * @return the spec
+     * @throws IllegalArgumentException naming the argument that is missing or malformed
+     */
+    public static NetworkSpec fromArguments(Map<String, String> arguments) {
+        HeadSpec head = new HeadSpec(text(arguments, "head"), integer(arguments, "bins"), number(arguments, "binMinMonths"),
+                number(arguments, "binMaxMonths"), number(arguments, "dropout"));
+        return new NetworkSpec(text(arguments, "architecture"), arguments.getOrDefault("backbone", text(arguments, "architecture")),
+                text(arguments, "format"), integer(arguments, "inputSize"), integer(arguments, "channels"), head,
+                Boolean.parseBoolean(text(arguments, "sexInput")), Boolean.parseBoolean(text(arguments, "chronologicalAgeInput")),
+                number(arguments, "targetMean"), number(arguments, "targetStd"));
+    }
+
+    private static String text(Map<String, String> arguments, String key) {
+        String v = arguments.get(key);
+        if (v == null || v.isBlank()) {
+            throw new IllegalArgumentException("block argument '" + key + "' is missing");
+        }
+        return v;
+    }
+
+    private static int integer(Map<String, String> arguments, String key) {
+        try {
+            return Integer.parseInt(text(arguments, key).trim());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("block argument '" + key + "' is not an integer: " + arguments.get(key), e);
+        }
+    }
+
+    private static double number(Map<String, String> arguments, String key) {
+        try {
+            return Double.parseDouble(text(arguments, key).trim());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("block argument '" + key + "' is not a number: " + arguments.get(key), e);
+        }
     }
 }

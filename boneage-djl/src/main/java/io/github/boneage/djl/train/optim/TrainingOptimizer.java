@@ -4,6 +4,8 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
 import ai.djl.nn.Parameter;
+import ai.djl.pytorch.engine.PtNDArray;
+import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.training.optimizer.Optimizer;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
@@ -18,6 +20,8 @@ import java.util.Set;
  * learning-rate multipliers (lower for a pretrained backbone, Caffe's doubled bias rate), a {@link LearningRateSchedule}
  * driven by the trainer's own iteration counter ({@link #setStep}), and momentum / Adam moments keyed by the parameter's
  * position in the network (parameter ids are random per run, positions are not).
+ *
+ * <p>PyTorch engine only: like DJL's fused PyTorch updates, it clears each parameter's gradient after updating it.
  */
 public final class TrainingOptimizer extends Optimizer {
 
@@ -114,6 +118,8 @@ public final class TrainingOptimizer extends Optimizer {
                 default -> adam(weight, grad, s, lr, wd);
             }
         }
+        // PyTorch accumulates gradients; DJL's own PyTorch optimizers clear them in their fused update, so must we.
+        JniUtils.zeroGrad((PtNDArray) weight);
     }
 
     private void adam(NDArray weight, NDArray grad, NDArray[] s, float lr, float wd) {
