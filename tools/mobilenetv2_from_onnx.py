@@ -113,9 +113,11 @@ def convert(graph, inits):
     return net, norms, checks
 
 
-def calibration_batches(folder, count, size, batch, seed):
+def calibration_batches(folder, count, size, batch, seed, ids=None):
     from PIL import Image
     names = sorted(f for f in os.listdir(folder) if f.lower().endswith((".jpg", ".jpeg", ".png")))
+    if ids is not None:
+        names = [f for f in names if os.path.splitext(f)[0] in ids]
     random.Random(seed).shuffle(names)
     names = names[:count]
     mean = torch.tensor(IMAGENET_MEAN).view(3, 1, 1)
@@ -268,6 +270,8 @@ def main():
     ap.add_argument("--calibration-dir", help="folder of images to measure batch-norm statistics on")
     ap.add_argument("--calibration-count", type=int, default=256)
     ap.add_argument("--calibration-size", type=int, default=224)
+    ap.add_argument("--calibration-ids", help="file of image ids (one per line, e.g. the training ids of a split): "
+                                              "calibrate on those images only")
     ap.add_argument("--report", help="write the per-layer dequantization checks and calibration facts as JSON")
     ap.add_argument("--check-dir", help="write inputs and float / simulated-int8 logits for the ONNX Runtime check")
     ap.add_argument("--check-images", help="radiograph folder for the check inputs (default: colour patterns)")
@@ -285,8 +289,12 @@ def main():
         write_check(args.check_dir, graph, inits, net, check_inputs(args.check_images, args.check_count))
     calibrated = 0
     if args.calibration_dir:
+        ids = None
+        if args.calibration_ids:
+            with open(args.calibration_ids) as f:
+                ids = {line.strip() for line in f if line.strip() and not line.startswith("#")}
         calibrated = calibrate(net, norms, calibration_batches(args.calibration_dir, args.calibration_count,
-                                                               args.calibration_size, 32, 0))
+                                                               args.calibration_size, 32, 0, ids))
         print(f"batch-norm statistics measured on {calibrated} images from {args.calibration_dir}")
     net.eval()
     features = torch.jit.script(Features(net).eval())

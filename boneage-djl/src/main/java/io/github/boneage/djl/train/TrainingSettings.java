@@ -25,7 +25,8 @@ import java.util.Objects;
  * @param validationInterval        iterations between validations; 0 means once per epoch
  * @param checkpointInterval        iterations between checkpoints; 0 means at every validation
  * @param earlyStoppingPatience     stop after this many validations without a better validation MAD; 0 disables
- * @param loaderThreads             background threads that assemble batches
+ * @param loaderThreads             background threads that assemble batches (0: on the training thread, between
+ *                                  iterations)
  * @param prefetchBatches           batches assembled ahead of the training step
  */
 public record TrainingSettings(
@@ -71,8 +72,9 @@ public record TrainingSettings(
         if (validationInterval < 0 || checkpointInterval < 0 || earlyStoppingPatience < 0) {
             throw new IllegalArgumentException("intervals and patience must be >= 0");
         }
-        if (loaderThreads < 1 || prefetchBatches < 1) {
-            throw new IllegalArgumentException("loader threads and prefetched batches must be >= 1");
+        if (loaderThreads < 0 || prefetchBatches < 1) {
+            throw new IllegalArgumentException("loader threads must be >= 0 and prefetched batches >= 1, got " + loaderThreads
+                    + " and " + prefetchBatches);
         }
     }
 
@@ -248,7 +250,7 @@ public record TrainingSettings(
             return this;
         }
 
-        /** @return this builder with the number of batch-assembling threads set (default 1) */
+        /** @return this builder with the number of batch-assembling threads set (default 1; 0 = on the training thread) */
         public Builder optLoaderThreads(int value) {
             loaderThreads = value;
             return this;

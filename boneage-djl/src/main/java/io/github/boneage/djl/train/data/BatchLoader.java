@@ -64,8 +64,8 @@ public final class BatchLoader implements AutoCloseable {
      * @param augmentation the augmentation ranges ({@link Augmentation#none()} for none)
      * @param batchSize    images per batch (reduced to the number of members when larger)
      * @param seed         the run's seed
-     * @param threads      worker threads
-     * @param prefetch     batches assembled ahead
+     * @param threads      worker threads; 0 assembles each batch on the calling thread when it is taken
+     * @param prefetch     batches assembled ahead (with worker threads)
      */
     public BatchLoader(ImageCache cache, int[] members, float[] labels, int labelWidth, float[] auxiliary, int auxWidth,
             TensorWriter writer, Augmentation augmentation, int batchSize, long seed, int threads, int prefetch) {
@@ -84,7 +84,7 @@ public final class BatchLoader implements AutoCloseable {
         this.stepsPerEpoch = members.length / this.batchSize;
         this.seed = seed;
         this.prefetch = prefetch;
-        this.pool = Executors.newFixedThreadPool(threads, ImageCache.daemon("boneage-batches"));
+        this.pool = threads == 0 ? null : Executors.newFixedThreadPool(threads, ImageCache.daemon("boneage-batches"));
     }
 
     /** @return iterations per epoch */
@@ -110,6 +110,9 @@ public final class BatchLoader implements AutoCloseable {
      * @return its batch
      */
     public Batch take(int step) {
+        if (pool == null) {
+            return assemble(step);
+        }
         if (step != nextToSubmit - pending.size()) {
             pending.forEach(f -> f.cancel(true));
             pending.clear();
@@ -195,6 +198,8 @@ public final class BatchLoader implements AutoCloseable {
     public void close() {
         pending.forEach(f -> f.cancel(true));
         pending.clear();
-        pool.shutdownNow();
+        if (pool != null) {
+            pool.shutdownNow();
+        }
     }
 }

@@ -100,6 +100,7 @@ public final class NetworkRun {
         int validationCount = job.validationMembers().length;
         boolean hasValidation = validationCount > 0;
         Engine engine = BoneAgeNetwork.engine();
+        BoneAgeNetwork.configureTrainingThread();
         engine.setRandomSeed((int) Seeds.derive(settings.seed(), 4));
 
         try (BatchLoader loader = new BatchLoader(job.cache(), job.trainMembers(), job.trainLabels(), job.labelWidth(),
