@@ -4,7 +4,7 @@ import java.util.Locale;
 
 /**
  * Backbone architectures the trainer can build or load. Each one ends in pooled features ({@code [N, F]}); the bone-age
- * head is added on top by {@link NetworkFactory}.
+ * head is added on top by {@link BoneAgeNetwork}.
  */
 public enum Architecture {
     /** A small conv-BN-ReLU network of our own (four stages, 128 features): fast, for tests and quick experiments. */
