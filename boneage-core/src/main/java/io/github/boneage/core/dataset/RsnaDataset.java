@@ -99,6 +99,11 @@ public final class RsnaDataset {
         return samples.size();
     }
 
+    /** @return the samples' ids */
+    public Set<String> ids() {
+        return byId.keySet();
+    }
+
     /** @return the sample with the given id, if it is in the dataset */
     public Optional<Sample> sample(String id) {
         return Optional.ofNullable(byId.get(id));
@@ -311,10 +316,5 @@ public final class RsnaDataset {
         Path parent = file.toAbsolutePath().normalize().getParent();
         return parent == null || parent.getFileName() == null ? file.getFileName().toString()
                 : parent.getFileName().toString();
-    }
-
-    /** @return the samples as a set of ids, e.g. to check an evaluation against a split */
-    public Set<String> ids() {
-        return byId.keySet();
     }
 }

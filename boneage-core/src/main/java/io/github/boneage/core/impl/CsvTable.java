@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.io.Reader;
 import java.io.StringReader;
 import java.io.UncheckedIOException;
+import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -67,11 +68,18 @@ public final class CsvTable {
      * @param file the file
      * @return the table; its source is the file's path as given
      * @throws IOException           if the file cannot be read
-     * @throws InputFormatException naming the file and line if it is empty, badly quoted, or a row's cell count differs
-     *                               from the header's
+     * @throws InputFormatException naming the file and line if it is not UTF-8, empty, badly quoted, or a row's cell
+     *                               count differs from the header's
      */
     public static CsvTable read(Path file) throws IOException {
-        return parse(file.toString(), Files.readString(file, StandardCharsets.UTF_8));
+        String text;
+        try {
+            text = Files.readString(file, StandardCharsets.UTF_8);
+        } catch (CharacterCodingException e) {
+            // the JDK's message ("Input length = 1") names neither the file nor the problem
+            throw new InputFormatException(file.toString(), "not UTF-8 text (save the file as UTF-8)", e);
+        }
+        return parse(file.toString(), text);
     }
 
     /**
