@@ -47,6 +47,86 @@ class HandRegionTest {
         assertHandBox(HandRegion.find(img), 300, 400, 3);
     }
 
+    /** A dark background with a bright palm and faint fingers, as in a real radiograph's soft tissue. */
+    private static GreyImage8 palmWithFaintFingers(int background, int fingers, int palm) {
+        GreyImage8 img = new GreyImage8(300, 400);
+        Arrays.fill(img.data(), (byte) background);
+        for (int y = 200; y < 400; y++) {
+            for (int x = 90; x < 210; x++) {
+                img.set(x, y, palm);
+            }
+        }
+        for (int f = 0; f < 4; f++) {
+            for (int y = 60; y < 200; y++) {
+                for (int x = 95 + 30 * f; x < 110 + 30 * f; x++) {
+                    img.set(x, y, fingers);
+                }
+            }
+        }
+        return img;
+    }
+
+    @Test
+    void keepsFaintFingersAttachedToTheBrightPalm() {
+        Roi roi = HandRegion.find(palmWithFaintFingers(8, 40, 180));
+        assertThat(roi.y()).isEqualTo(60);
+        assertThat(roi.x()).isEqualTo(90);
+        assertThat(roi.maxX()).isEqualTo(210);
+        assertThat(roi.maxY()).isEqualTo(400);
+    }
+
+    @Test
+    void aBrightLeadMarkerDoesNotHideADimHand() {
+        GreyImage8 img = palmWithFaintFingers(40, 60, 95);
+        for (int y = 300; y < 330; y++) {
+            for (int x = 20; x < 50; x++) {
+                img.set(x, y, 255);
+            }
+        }
+        Roi roi = HandRegion.find(img);
+        assertThat(roi).isEqualTo(new Roi(90, 60, 120, 340));
+    }
+
+    @Test
+    void ignoresAThinBrightFrameAroundTheFilm() {
+        GreyImage8 img = palmWithFaintFingers(8, 40, 180);
+        for (int x = 0; x < 300; x++) {
+            for (int t = 0; t < 3; t++) {
+                img.set(x, t, 250);
+                img.set(x, 399 - t, 250);
+            }
+        }
+        for (int y = 0; y < 400; y++) {
+            for (int t = 0; t < 3; t++) {
+                img.set(t, y, 250);
+                img.set(299 - t, y, 250);
+            }
+        }
+        Roi roi = HandRegion.find(img);
+        assertThat(roi.x()).isEqualTo(90);
+        assertThat(roi.y()).isEqualTo(60);
+        assertThat(roi.maxX()).isEqualTo(210);
+        assertThat(roi.maxY()).isEqualTo(400);
+    }
+
+    @Test
+    void looksInsideACollimatedExposureField() {
+        // Black outside a grey exposure field (10..290 x 10..390) that holds a brighter hand.
+        GreyImage8 img = palmWithFaintFingers(90, 150, 200);
+        for (int y = 0; y < 400; y++) {
+            for (int x = 0; x < 300; x++) {
+                if (x < 10 || x >= 290 || y < 10 || y >= 390) {
+                    img.set(x, y, 0);
+                }
+            }
+        }
+        Roi roi = HandRegion.find(img);
+        assertThat(roi.x()).isEqualTo(90);
+        assertThat(roi.y()).isEqualTo(60);
+        assertThat(roi.maxX()).isEqualTo(210);
+        assertThat(roi.maxY()).isEqualTo(390);
+    }
+
     @Test
     void constantImageGivesTheWholeImage() {
         GreyImage8 flat = new GreyImage8(50, 40);

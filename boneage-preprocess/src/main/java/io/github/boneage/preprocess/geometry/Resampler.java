@@ -15,8 +15,10 @@ import io.github.boneage.core.image.GreyImage8;
  * 8-bit bilinear); an axis that grows while the other shrinks is still bilinear on that axis, where OpenCV's
  * {@code INTER_AREA} would switch to its own upscaling weights.
  *
- * <p>The sum runs in single precision: columns first (each destination row accumulates its weighted source rows into
- * a workspace row), then along the row; the result is rounded half up and clamped to the sample range. Every sample
+ * <p>The sum runs in single precision in a fixed order, so results are reproducible: first down the columns (each
+ * destination row accumulates its weighted source rows into a workspace row, two rows per pass:
+ * {@code acc = w0 v0 + w1 v1}, then {@code acc += w2 v2 + w3 v3}, ...), then along the row; the result is rounded half
+ * up and clamped to the sample range. Every sample
  * is read through a value table, so a grey-level mapping (an equalizer's lookup table) is applied on the fly without
  * writing an intermediate image; with the identity table this is a plain resize. Instances hold only the precomputed
  * weights: immutable and thread-safe; the workspace is the caller's, one per thread.
@@ -104,19 +106,8 @@ public final class Resampler {
         int dstWidth = columns.dstLength;
         float[] acc = workspace;
         for (int dy = 0; dy < rows.dstLength; dy++) {
-            int k = rows.offset[dy];
-            int base = srcOffset + rows.first[dy] * srcStride;
-            float w = rows.weights[k];
-            for (int x = 0; x < srcWidth; x++) {
-                acc[x] = w * valueTable[src[base + x] & 0xFF];
-            }
-            for (int t = 1; t < rows.count[dy]; t++) {
-                base += srcStride;
-                w = rows.weights[k + t];
-                for (int x = 0; x < srcWidth; x++) {
-                    acc[x] += w * valueTable[src[base + x] & 0xFF];
-                }
-            }
+            accumulateRows(src, srcOffset + rows.first[dy] * srcStride, srcStride, rows.offset[dy], rows.count[dy], valueTable,
+                    acc, srcWidth);
             int out = dy * dstWidth;
             for (int dx = 0; dx < dstWidth; dx++) {
                 dst[out + dx] = (byte) round(horizontal(acc, dx), 255);
@@ -127,7 +118,7 @@ public final class Resampler {
     /**
      * Resizes a rectangle of a 16-bit row-major array.
      *
-     * @param src        source samples (unsigned)
+     * @param src        source samples (unsigned, none above {@code maxValue})
      * @param srcOffset  index of the rectangle's top-left sample
      * @param srcStride  samples per source row
      * @param valueTable {@code maxValue + 1} entries: the value each sample stands for
@@ -141,22 +132,84 @@ public final class Resampler {
         int dstWidth = columns.dstLength;
         float[] acc = workspace;
         for (int dy = 0; dy < rows.dstLength; dy++) {
-            int k = rows.offset[dy];
-            int base = srcOffset + rows.first[dy] * srcStride;
-            float w = rows.weights[k];
-            for (int x = 0; x < srcWidth; x++) {
-                acc[x] = w * valueTable[src[base + x] & 0xFFFF];
-            }
-            for (int t = 1; t < rows.count[dy]; t++) {
-                base += srcStride;
-                w = rows.weights[k + t];
-                for (int x = 0; x < srcWidth; x++) {
-                    acc[x] += w * valueTable[src[base + x] & 0xFFFF];
-                }
-            }
+            accumulateRows(src, srcOffset + rows.first[dy] * srcStride, srcStride, rows.offset[dy], rows.count[dy], valueTable,
+                    acc, srcWidth);
             int out = dy * dstWidth;
             for (int dx = 0; dx < dstWidth; dx++) {
                 dst[out + dx] = (short) round(horizontal(acc, dx), maxValue);
+            }
+        }
+    }
+
+    /**
+     * Sets {@code acc[x]} to the weighted sum of {@code count} consecutive source rows read through the value table.
+     * Rows are taken two at a time, {@code acc + (w0 v0 + w1 v1)}, halving the passes over the accumulator.
+     */
+    private void accumulateRows(byte[] src, int base, int stride, int k, int count, float[] table, float[] acc, int width) {
+        float[] w = rows.weights;
+        int t;
+        if (count == 1) {
+            float w0 = w[k];
+            for (int x = 0; x < width; x++) {
+                acc[x] = w0 * table[src[base + x] & 0xFF];
+            }
+            return;
+        }
+        float w0 = w[k];
+        float w1 = w[k + 1];
+        int b1 = base + stride;
+        for (int x = 0; x < width; x++) {
+            acc[x] = w0 * table[src[base + x] & 0xFF] + w1 * table[src[b1 + x] & 0xFF];
+        }
+        for (t = 2; t + 1 < count; t += 2) {
+            int a0 = base + t * stride;
+            int a1 = a0 + stride;
+            float v0 = w[k + t];
+            float v1 = w[k + t + 1];
+            for (int x = 0; x < width; x++) {
+                acc[x] += v0 * table[src[a0 + x] & 0xFF] + v1 * table[src[a1 + x] & 0xFF];
+            }
+        }
+        if (t < count) {
+            int a0 = base + t * stride;
+            float v0 = w[k + t];
+            for (int x = 0; x < width; x++) {
+                acc[x] += v0 * table[src[a0 + x] & 0xFF];
+            }
+        }
+    }
+
+    /** 16-bit twin of {@link #accumulateRows(byte[], int, int, int, int, float[], float[], int)}. */
+    private void accumulateRows(short[] src, int base, int stride, int k, int count, float[] table, float[] acc, int width) {
+        float[] w = rows.weights;
+        int t;
+        if (count == 1) {
+            float w0 = w[k];
+            for (int x = 0; x < width; x++) {
+                acc[x] = w0 * table[src[base + x] & 0xFFFF];
+            }
+            return;
+        }
+        float w0 = w[k];
+        float w1 = w[k + 1];
+        int b1 = base + stride;
+        for (int x = 0; x < width; x++) {
+            acc[x] = w0 * table[src[base + x] & 0xFFFF] + w1 * table[src[b1 + x] & 0xFFFF];
+        }
+        for (t = 2; t + 1 < count; t += 2) {
+            int a0 = base + t * stride;
+            int a1 = a0 + stride;
+            float v0 = w[k + t];
+            float v1 = w[k + t + 1];
+            for (int x = 0; x < width; x++) {
+                acc[x] += v0 * table[src[a0 + x] & 0xFFFF] + v1 * table[src[a1 + x] & 0xFFFF];
+            }
+        }
+        if (t < count) {
+            int a0 = base + t * stride;
+            float v0 = w[k + t];
+            for (int x = 0; x < width; x++) {
+                acc[x] += v0 * table[src[a0 + x] & 0xFFFF];
             }
         }
     }
