@@ -61,6 +61,7 @@ public final class DjlBoneAgeEstimator implements BoneAgeEstimator {
     private final boolean ownsBundle;
     private final ModelManifest manifest;
     private final PreprocessSpec spec;
+    private final Preprocessor preprocessor;
     private final Map<NetworkRole, Network> networks;
     private final Device device;
     private final int batchSize;
@@ -72,6 +73,7 @@ public final class DjlBoneAgeEstimator implements BoneAgeEstimator {
         this.ownsBundle = b.bundlePath != null;
         this.manifest = bundle.manifest();
         this.spec = manifest.preprocessing();
+        this.preprocessor = new Preprocessor(spec);
         this.batchSize = b.batchSize;
         this.poolSize = b.poolSize;
         String bundleName = bundle.source().toString();
@@ -109,11 +111,9 @@ public final class DjlBoneAgeEstimator implements BoneAgeEstimator {
     public List<EstimationOutcome> estimateBatch(List<EstimationRequest> requests) {
         ensureOpen();
         EstimationOutcome[] outcomes = new EstimationOutcome[requests.size()];
-        // Preprocessors are cheap; one per call keeps concurrent callers apart whatever the preprocessor's state.
-        Preprocessor preprocessor = new Preprocessor(spec);
         for (int start = 0; start < requests.size(); start += batchSize) {
             int end = Math.min(requests.size(), start + batchSize);
-            runChunk(requests.subList(start, end), start, outcomes, preprocessor);
+            runChunk(requests.subList(start, end), start, outcomes);
         }
         return Arrays.asList(outcomes);
     }
@@ -136,7 +136,7 @@ public final class DjlBoneAgeEstimator implements BoneAgeEstimator {
         }
     }
 
-    private void runChunk(List<EstimationRequest> chunk, int offset, EstimationOutcome[] outcomes, Preprocessor preprocessor) {
+    private void runChunk(List<EstimationRequest> chunk, int offset, EstimationOutcome[] outcomes) {
         Map<NetworkRole, Group> groups = new EnumMap<>(NetworkRole.class);
         int per = manifest.input().valuesPerImage();
         for (int i = 0; i < chunk.size(); i++) {

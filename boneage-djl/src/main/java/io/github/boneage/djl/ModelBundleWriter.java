@@ -18,6 +18,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.EnumMap;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -235,7 +236,7 @@ public final class ModelBundleWriter {
             Objects.requireNonNull(format, "format is required (setFormat)");
             Objects.requireNonNull(preprocessing, "preprocessing is required (setPreprocessing)");
             List<WeightsFile> entries = new ArrayList<>();
-            Map<String, Path> sources = new java.util.HashMap<>();
+            Map<String, Path> sources = new HashMap<>();
             Set<String> names = new HashSet<>();
             for (Map.Entry<NetworkRole, Path> e : weights.entrySet()) {
                 Path file = e.getValue();

@@ -17,8 +17,11 @@ import io.github.boneage.djl.manifest.OutputSpec;
 import io.github.boneage.djl.manifest.SexHandling;
 import io.github.boneage.preprocess.EqualizerSpec;
 import io.github.boneage.preprocess.PreprocessSpec;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -39,7 +42,7 @@ class EstimatorErrorsTest {
     private static PreprocessSpec spec(int size, int channels) {
         double[] zeros = new double[channels];
         double[] ones = new double[channels];
-        java.util.Arrays.fill(ones, 1);
+        Arrays.fill(ones, 1);
         return new PreprocessSpec(RoiScheme.WHOLE, EqualizerSpec.none(), size, channels, zeros, ones);
     }
 
@@ -91,8 +94,8 @@ class EstimatorErrorsTest {
         try {
             Files.createDirectories(file.getParent());
             return Files.write(file, new byte[] {1, 2, 3});
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 

@@ -3,6 +3,7 @@ package io.github.boneage.djl;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.github.boneage.core.InputFormatException;
 import io.github.boneage.core.ModelProvenance;
 import io.github.boneage.core.RoiScheme;
@@ -17,6 +18,7 @@ import io.github.boneage.djl.manifest.SexHandling;
 import io.github.boneage.djl.manifest.WeightsFile;
 import io.github.boneage.preprocess.EqualizerSpec;
 import io.github.boneage.preprocess.PreprocessSpec;
+import io.github.boneage.preprocess.PreprocessSpecJson;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -85,11 +87,16 @@ class ManifestJsonTest {
     }
 
     @Test
-    void equalizerParametersMayBeLeftOut() throws IOException {
-        String json = golden("per-sex-onnx.json").replace("\"bins\" : 64,", "").replaceAll("\"clipLimit\" : 0\\.0,\\s*", "")
-                .replaceAll("\"tileGridWidth\" : 0,\\s*", "").replaceAll(",\\s*\"tileGridHeight\" : 0", "");
-        assertThat(json).doesNotContain("tileGridHeight");
-        assertThat(read(json).preprocessing().equalizer()).isEqualTo(new EqualizerSpec("histeq-matlab", 0, 0, 0, 0));
+    void preprocessingIsThePreprocessingModulesFormat() throws IOException {
+        String embedded = new ObjectMapper().readTree(golden("per-sex-onnx.json")).get("preprocessing").toString();
+        assertThat(PreprocessSpecJson.read(embedded, "embedded")).isEqualTo(perSexOnnx().preprocessing());
+    }
+
+    @Test
+    void badPreprocessingFieldIsReportedWithItsPath() throws IOException {
+        String json = golden("per-sex-onnx.json").replace("\"bins\" : 64", "\"bins\" : \"many\"");
+        assertThatThrownBy(() -> read(json)).isInstanceOfSatisfying(InputFormatException.class,
+                e -> assertThat(e.field()).hasValue("preprocessing")).hasMessageContaining("equalizer.bins");
     }
 
     @Test
@@ -163,6 +170,15 @@ class ManifestJsonTest {
         ModelManifest bad = new ModelManifest(1, m.name(), null, m.architecture(), "PyTorch", m.format(), m.weights(), null,
                 m.input(), m.preprocessing(), m.sexHandling(), m.output(), null);
         assertThatThrownBy(bad::validate).hasMessageContaining("format onnx runs on engine OnnxRuntime");
+    }
+
+    @Test
+    void onnxWeightsMustEndInOnnx() {
+        ModelManifest m = perSexOnnx();
+        ModelManifest bad = new ModelManifest(1, m.name(), null, m.architecture(), m.engine(), m.format(),
+                List.of(new WeightsFile(NetworkRole.AGNOSTIC, "model.bin", HASH_A)), null, m.input(), m.preprocessing(),
+                SexHandling.agnostic(), m.output(), null);
+        assertThatThrownBy(bad::validate).hasMessageContaining("onnx weights file model.bin must end in .onnx");
     }
 
     @Test

@@ -13,6 +13,7 @@ import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.List;
 import java.util.Map;
 import java.util.zip.ZipEntry;
@@ -144,7 +145,7 @@ class ModelBundleTest {
     @Test
     void changedWeightsAreDetected() throws IOException {
         Path folder = folderBundle();
-        try (OutputStream out = Files.newOutputStream(folder.resolve("alexnet_tiny.onnx"), java.nio.file.StandardOpenOption.APPEND)) {
+        try (OutputStream out = Files.newOutputStream(folder.resolve("alexnet_tiny.onnx"), StandardOpenOption.APPEND)) {
             out.write(0);
         }
         assertThatThrownBy(() -> ModelBundle.load(folder)).isInstanceOf(ModelBundleException.class)

@@ -22,6 +22,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ArrayBlockingQueue;
@@ -135,13 +136,12 @@ public final class Network implements AutoCloseable {
                 if (!m.matches()) {
                     throw new AssertionError("validated manifest has a bad djl-params name " + fileName);
                 }
-                Map<String, Object> options = new java.util.HashMap<>(engineOptions);
+                Map<String, Object> options = new HashMap<>(engineOptions);
                 options.put("epoch", Integer.parseInt(m.group(2)));
                 model.load(dir, m.group(1), options);
             } else {
-                String suffix = manifest.format() == ModelFormat.ONNX ? ".onnx" : ".pt";
-                String prefix = fileName.endsWith(suffix) ? fileName.substring(0, fileName.length() - suffix.length()) : fileName;
-                Map<String, Object> options = new java.util.HashMap<>(engineOptions);
+                String prefix = fileName.substring(0, fileName.length() - manifest.format().fileSuffix().length());
+                Map<String, Object> options = new HashMap<>(engineOptions);
                 if (manifest.format() == ModelFormat.TORCHSCRIPT) {
                     // A module saved on a GPU must still load on the CPU and vice versa.
                     options.putIfAbsent("mapLocation", "true");

@@ -1,6 +1,7 @@
 package io.github.boneage.djl.manifest;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
+import java.util.Collections;
 import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
@@ -17,6 +18,6 @@ public record BlockSpec(@JsonProperty(required = true) String factory, Map<Strin
     /** Requires a factory name; copies the arguments in key order. */
     public BlockSpec {
         Objects.requireNonNull(factory, "factory");
-        arguments = arguments == null ? Map.of() : java.util.Collections.unmodifiableMap(new TreeMap<>(arguments));
+        arguments = arguments == null ? Map.of() : Collections.unmodifiableMap(new TreeMap<>(arguments));
     }
 }

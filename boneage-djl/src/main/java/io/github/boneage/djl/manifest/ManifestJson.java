@@ -1,6 +1,5 @@
 package io.github.boneage.djl.manifest;
 
-import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonParser;
@@ -17,8 +16,8 @@ import com.fasterxml.jackson.databind.SerializerProvider;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.module.SimpleModule;
 import io.github.boneage.core.InputFormatException;
-import io.github.boneage.core.RoiScheme;
-import io.github.boneage.preprocess.EqualizerSpec;
+import io.github.boneage.preprocess.PreprocessSpec;
+import io.github.boneage.preprocess.PreprocessSpecJson;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.stream.Collectors;
@@ -26,13 +25,10 @@ import java.util.stream.Collectors;
 /**
  * Reads and writes {@code boneage-model.json}. Reading is strict: unknown fields, missing required fields, a missing
  * or unknown {@code formatVersion} and inconsistent fields are errors, reported with the line and field where JSON
- * gives one. Only the equalizer's numeric parameters may be left out (they default to 0, as the preprocessing
- * module writes them); this class writes them all.
+ * gives one.
  *
- * <p>The preprocessing spec is written with the field names of {@link io.github.boneage.preprocess.PreprocessSpec}'s
- * components ({@code roi} as its lower-case label, e.g. {@code roi1}; {@code equalizer} with {@code method},
- * {@code bins}, {@code clipLimit}, {@code tileGridWidth}, {@code tileGridHeight}; {@code size}; {@code channels};
- * {@code mean}; {@code std}).
+ * <p>The {@code preprocessing} object is the preprocessing module's own format ({@link PreprocessSpecJson}, with its
+ * own {@code formatVersion}), so a spec reads and writes the same inside a bundle and on its own.
  */
 public final class ManifestJson {
 
@@ -41,14 +37,12 @@ public final class ManifestJson {
 
     private static final ObjectMapper MAPPER = JsonMapper.builder()
             .addModule(new SimpleModule("boneage-manifest")
-                    .addSerializer(RoiScheme.class, new RoiSchemeSerializer())
-                    .addDeserializer(RoiScheme.class, new RoiSchemeDeserializer()))
+                    .addSerializer(PreprocessSpec.class, new PreprocessSpecSerializer())
+                    .addDeserializer(PreprocessSpec.class, new PreprocessSpecDeserializer()))
             .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
             .enable(DeserializationFeature.FAIL_ON_READING_DUP_TREE_KEY)
             .enable(SerializationFeature.INDENT_OUTPUT)
             .enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS)
-            .withConfigOverride(EqualizerSpec.class,
-                    o -> o.setInclude(JsonInclude.Value.construct(JsonInclude.Include.ALWAYS, JsonInclude.Include.ALWAYS)))
             .build();
 
     private ManifestJson() {
@@ -140,20 +134,21 @@ public final class ManifestJson {
         return ife;
     }
 
-    private static final class RoiSchemeSerializer extends JsonSerializer<RoiScheme> {
+    private static final class PreprocessSpecSerializer extends JsonSerializer<PreprocessSpec> {
         @Override
-        public void serialize(RoiScheme value, JsonGenerator gen, SerializerProvider serializers) throws IOException {
-            gen.writeString(value.label());
+        public void serialize(PreprocessSpec value, JsonGenerator gen, SerializerProvider serializers) throws IOException {
+            gen.writeTree(PreprocessSpecJson.toTree(value));
         }
     }
 
-    private static final class RoiSchemeDeserializer extends JsonDeserializer<RoiScheme> {
+    private static final class PreprocessSpecDeserializer extends JsonDeserializer<PreprocessSpec> {
         @Override
-        public RoiScheme deserialize(JsonParser p, DeserializationContext ctxt) throws IOException {
+        public PreprocessSpec deserialize(JsonParser p, DeserializationContext ctxt) throws IOException {
+            JsonNode tree = p.readValueAsTree();
             try {
-                return RoiScheme.parse(p.getValueAsString(""));
-            } catch (IllegalArgumentException e) {
-                return (RoiScheme) ctxt.handleWeirdStringValue(RoiScheme.class, p.getText(), e.getMessage());
+                return PreprocessSpecJson.fromTree(tree, "preprocessing");
+            } catch (InputFormatException e) {
+                throw JsonMappingException.from(p, e.getMessage(), e);
             }
         }
     }

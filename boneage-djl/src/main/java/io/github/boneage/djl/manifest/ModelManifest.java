@@ -120,7 +120,10 @@ public record ModelManifest(
                     && !List.of(file.split("/")).contains(".."), "weights file '" + file + "' must be a relative path inside the bundle");
             require(SHA256.matcher(w.sha256()).matches(), "weights file " + file + ": sha256 must be 64 lower-case hex digits, got '"
                     + w.sha256() + "'");
-            if (format == ModelFormat.DJL_PARAMS) {
+            if (format == ModelFormat.ONNX || format == ModelFormat.TORCHSCRIPT) {
+                require(file.endsWith(format.fileSuffix()), format.label() + " weights file " + file + " must end in "
+                        + format.fileSuffix());
+            } else {
                 String fileName = file.substring(file.lastIndexOf('/') + 1);
                 require(DJL_PARAMS_FILE.matcher(fileName).matches(), "djl-params weights file " + file
                         + " must be named <prefix>-<4-digit epoch>.params, as Model.save writes it");
