@@ -51,8 +51,9 @@ class AgeSignalRegionTest {
         assertThat(changedInside).as("%s: pixels changed inside the region", region).isGreaterThan(50);
     }
 
+    /** With the rest of the hand fixed, a region's mean grey level measures how much bone it shows. */
     @ParameterizedTest
-    @EnumSource(AgeSignalRegion.class)
+    @EnumSource(value = AgeSignalRegion.class, names = "WHOLE_HAND", mode = EnumSource.Mode.EXCLUDE)
     void moreMatureRegionsShowMoreBone(AgeSignalRegion region) {
         double previous = -1;
         for (int age : new int[] {0, 48, 120}) {

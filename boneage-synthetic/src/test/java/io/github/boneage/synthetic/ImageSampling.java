@@ -49,12 +49,6 @@ final class ImageSampling {
         return values[(int) Math.min(values.length - 1, Math.floor(q * values.length))];
     }
 
-    /** @return the median grey level of the pixels above {@code threshold}, in [0, 1] */
-    static double medianAbove(GreyImage image, double threshold) {
-        double[] values = Arrays.stream(all(image)).filter(v -> v > threshold).sorted().toArray();
-        return values[values.length / 2];
-    }
-
     /** @return the mean grey level inside the ROI, in [0, 1] */
     static double roiMean(GreyImage image, Roi roi) {
         double sum = 0;

@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.function.UnaryOperator;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -104,6 +105,17 @@ class SyntheticHandLandmarksTest {
             }
         }
         return out;
+    }
+
+    @Test
+    void landmarksStayInsideTheImageWhateverThePose() {
+        SyntheticHandGenerator generator = SyntheticHandGenerator.builder().setSeed(12).optImageSize(96, 128)
+                .optRotationRange(-180, 180).optScaleRange(0.2, 1).optTranslation(1).optFingerCurl(0, 1)
+                .optFingerSpread(0, 1).optFlipProbability(0.5).build();
+        for (long i = 0; i < 300; i++) {
+            SyntheticHand hand = generator.generate(i);
+            assertThat(hand.landmarks().firstPointOutside(96, 128)).as("%s", hand).isEmpty();
+        }
     }
 
     @ParameterizedTest(name = "{0}")

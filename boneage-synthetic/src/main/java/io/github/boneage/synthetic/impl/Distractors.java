@@ -2,8 +2,8 @@ package io.github.boneage.synthetic.impl;
 
 /**
  * Things on real radiographs that are not the hand and that a model must learn to ignore: a lead side marker burned
- * in near a corner, and the bright band outside the collimated field. Both add attenuation before development, so they
- * get the same blur, noise and display mapping as the anatomy.
+ * in near a corner, and the bright band outside the collimated field. Both act on the attenuation before development,
+ * so they get the same blur, noise and display mapping as the anatomy.
  */
 public final class Distractors {
 
@@ -31,13 +31,14 @@ public final class Distractors {
     }
 
     /**
-     * Adds strong attenuation outside the axis-aligned exposed field, with a one-pixel penumbra.
+     * Replaces the attenuation outside the axis-aligned exposed field by a uniform strong one (an unexposed band that
+     * displays bright), with a one-pixel penumbra.
      *
      * @param attenuation per-pixel attenuation, updated in place
      * @param width       image width
      * @param height      image height
      * @param field       {minX, minY, maxX, maxY} of the exposed field, pixels
-     * @param strength    attenuation added outside the field
+     * @param strength    attenuation outside the field
      */
     public static void collimation(float[] attenuation, int width, int height, double[] field, double strength) {
         for (int y = 0; y < height; y++) {
@@ -48,7 +49,9 @@ public final class Distractors {
                 double px = x + 0.5;
                 double outside = Math.max(outY, Math.max(field[0] - px, px - field[2]));
                 double cover = Math.min(1, Math.max(0, outside / 1.5 + 0.5));
-                attenuation[row + x] += (float) (strength * cover);
+                // No radiation reaches the detector outside the field: whatever lies there is not imaged.
+                int i = row + x;
+                attenuation[i] = (float) (attenuation[i] * (1 - cover) + strength * cover);
             }
         }
     }

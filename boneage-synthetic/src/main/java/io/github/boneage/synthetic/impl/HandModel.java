@@ -27,16 +27,19 @@ public final class HandModel {
     /** Hand length of the layout tables below, mm. */
     private static final double LAYOUT_LENGTH_MM = 190;
     private static final double JOINT_GAP_MM = 1.3;
-    private static final double PHYSIS_GAP_MM = 1.1;
+    private static final double PHYSIS_GAP_MM = 1.0;
     /** Cap flatness of a metaphysis at its growth plate: nearly flat. */
     private static final double PHYSIS_FLATNESS = 0.3;
     /** Distance of a reference point from its growth plate, into the metaphysis, over the metaphysis half-width. */
     private static final double POINT_INTO_METAPHYSIS = 0.35;
-    /** Width grows a little slower than length: young hands are stubbier. */
+    /** Bone width grows a little slower than length, soft tissue slower still: young hands are stubby and plump. */
     private static final double WIDTH_GROWTH_EXPONENT = 0.9;
+    private static final double SOFT_GROWTH_EXPONENT = 0.75;
     private static final double MAX_FLEXION_DEGREES = 88;
     /** Fraction of the fusion period after which the growth-plate gap has closed. */
     private static final double PLATE_CLOSED_AT = 0.7;
+    /** Fingers are about as deep as wide. */
+    private static final double FINGER_DEPTH = 1.0;
     /** The distal radius and ulna are flatter front to back than side to side. */
     private static final double FOREARM_BONE_DEPTH = 0.7;
 
@@ -108,6 +111,7 @@ public final class HandModel {
 
     private final double lengthScale;
     private final double widthScale;
+    private final double softScale;
     private final double handLengthMm;
     private final List<Shape> softTissue = new ArrayList<>();
     private final List<List<Shape>> bones = new ArrayList<>();
@@ -132,6 +136,7 @@ public final class HandModel {
         this.handLengthMm = Maturity.handLengthMm(ages.size(), sex);
         this.lengthScale = handLengthMm / LAYOUT_LENGTH_MM;
         this.widthScale = StrictMath.pow(lengthScale, WIDTH_GROWTH_EXPONENT);
+        this.softScale = StrictMath.pow(lengthScale, SOFT_GROWTH_EXPONENT);
         for (AgeSignalRegion r : AgeSignalRegion.values()) {
             footprints.put(r, new ArrayList<>());
         }
@@ -234,9 +239,10 @@ public final class HandModel {
     private void addForearm(double boneWidth) {
         double g = lengthScale;
         double w = widthScale;
-        softTissue.add(Tube.soft(point(1, -450), point(1, 8), 31 * w, 27.5 * w, 0.3, 0.35, 0.6));
-        keepIn.add(new double[] {1 - 27.5 * w, -25 * g});
-        keepIn.add(new double[] {1 + 27.5 * w, -25 * g});
+        double s = softScale;
+        softTissue.add(Tube.soft(point(1, -450), point(1, 8), 31 * s, 27.5 * s, 0.3, 0.35, 0.6));
+        keepIn.add(new double[] {1 - 27.5 * s, -25 * g});
+        keepIn.add(new double[] {1 + 27.5 * s, -25 * g});
 
         double bw = w * boneWidth;
         BoneGeometry radius = forearmBone(point(9, 0), direction(2), 12.5 * bw, 7.2 * bw, 7.8 * bw,
@@ -319,13 +325,13 @@ public final class HandModel {
 
     private void addPalm() {
         double g = lengthScale;
-        double w = widthScale;
+        double s = softScale;
         List<double[]> outline = new ArrayList<>();
         for (int i = 0; i < PALM_OUTLINE.length; i += 2) {
-            // Across the hand the palm follows the (stubbier) width growth, along it the length.
-            outline.add(new double[] {PALM_OUTLINE[i] * w, PALM_OUTLINE[i + 1] * g});
+            // Across the hand the palm follows the (plumper) soft-tissue growth, along it the length.
+            outline.add(new double[] {PALM_OUTLINE[i] * s, PALM_OUTLINE[i + 1] * g});
         }
-        ConvexSlab palm = ConvexSlab.hullOf(outline, 26 * w);
+        ConvexSlab palm = ConvexSlab.hullOf(outline, 24 * s);
         softTissue.add(palm);
         keepIn.addAll(palm.vertices());
     }
@@ -349,8 +355,8 @@ public final class HandModel {
         bones.add(metacarpal);
         if (thumb) {
             double[] mid = along(base, metacarpalDir, 0.45 * METACARPAL_LENGTH[finger] * g);
-            Ellipsoid thenar = new Ellipsoid(mid[0] - 7 * w, mid[1], metacarpalDir[0], metacarpalDir[1],
-                    29 * g, 17 * w, 24 * w, 0, 1);
+            Ellipsoid thenar = new Ellipsoid(mid[0] - 7 * softScale, mid[1], metacarpalDir[0], metacarpalDir[1],
+                    29 * g, 17 * softScale, 24 * softScale, 0, 1);
             softTissue.add(thenar);
             thenar.outline(keepIn, 12);
         }
@@ -360,8 +366,8 @@ public final class HandModel {
         double[] softStart = thumb ? along(base, metacarpalDir, 0.5 * METACARPAL_LENGTH[finger] * g)
                 : along(mc.distalEnd(), metacarpalDir, -14 * g);
         double flexion = 0;
-        double radiusBase = FINGER_RADIUS[finger][0] * w;
-        double radiusTip = FINGER_RADIUS[finger][1] * w;
+        double radiusBase = FINGER_RADIUS[finger][0] * softScale;
+        double radiusTip = FINGER_RADIUS[finger][1] * softScale;
         double[] softFraction = {0, 0.45, 0.75, 1};
         for (int k = 0; k < 3; k++) {
             double[] spec = PHALANX[finger][k];
@@ -378,12 +384,15 @@ public final class HandModel {
             List<Shape> phalanx = new ArrayList<>();
             BoneGeometry bone = longBone(phalanx, AgeSignalRegion.PHALANGES, joint, dir,
                     spec[0] * g * fingerLength * lengthJitter[k + 1], axial, spec[1] * bw, spec[2] * bw,
-                    spec[3] * bw, -1, epiphyses.get(PHALANX_GROUP[k]), 0.32, 1, distal ? 0.5 : 0.65,
+                    spec[3] * bw, -1, epiphyses.get(PHALANX_GROUP[k]), 0.28, 1, distal ? 0.5 : 0.65,
                     cortex(new double[] {spec[1], spec[2], spec[3]}, bw, distal ? 0.3 : 0.36), 0, 1);
             bones.add(phalanx);
-            double[] footprintEnd = bone.distalEnd();
-            footprints.get(AgeSignalRegion.PHALANGES).add(bone.proximalEnd());
-            footprints.get(AgeSignalRegion.PHALANGES).add(footprintEnd);
+            List<double[]> footprint = footprints.get(AgeSignalRegion.PHALANGES);
+            double[] across = {dir[1], -dir[0]};
+            footprint.add(along(bone.proximalEnd(), across, spec[1] * bw));
+            footprint.add(along(bone.proximalEnd(), across, -spec[1] * bw));
+            footprint.add(along(bone.distalEnd(), across, spec[3] * bw));
+            footprint.add(along(bone.distalEnd(), across, -spec[3] * bw));
             if (k == 0) {
                 referencePoints[finger] = along(bone.physis(), dir,
                         POINT_INTO_METAPHYSIS * bone.metaphysisHalfWidth() * axial);
@@ -393,9 +402,9 @@ public final class HandModel {
             double r0 = radiusBase + (radiusTip - radiusBase) * fromFraction;
             double r1 = radiusBase + (radiusTip - radiusBase) * softFraction[k + 1];
             if (k == 0) {
-                softTissue.add(Tube.soft(softStart, joint, radiusBase, radiusBase, 1, 1, 0.85));
+                softTissue.add(Tube.soft(softStart, joint, radiusBase, radiusBase, 1, 1, FINGER_DEPTH));
             }
-            softTissue.add(Tube.soft(joint, softEnd, r0, r1, 1, 1, 0.85));
+            softTissue.add(Tube.soft(joint, softEnd, r0, r1, 1, 1, FINGER_DEPTH));
             if (distal) {
                 fingertips[finger] = bone.distalEnd();
                 addCircle(keepIn, softEnd, r1, 8);
