@@ -47,7 +47,8 @@ import java.util.Map;
  * ({@code regression} or {@code age-bins}), {@code epochs} (20), {@code batch} (32), {@code lr} (1e-3),
  * {@code backbone-lr-factor} (auto), {@code loss} ({@code l1}), {@code holdout} (0.15), {@code split-seed} (20260101),
  * {@code train-limit} / {@code val-limit} (use only the first N of each part, for quick trials),
- * {@code patience} (early stopping, 0 = off), {@code cache} (a cache file), {@code split-only} ({@code true}: write
+ * {@code patience} (early stopping, 0 = off), {@code cache} (a cache file), {@code loader-threads} (1; 0 assembles
+ * batches on the training thread, which keeps a fully busy 2-core machine from preempting PyTorch's threads), {@code split-only} ({@code true}: write
  * {@code train-ids.txt} and {@code validation-ids.txt} and stop, e.g. to calibrate a backbone on the training images).
  */
 public final class TrainRsnaModel {
@@ -110,7 +111,8 @@ public final class TrainRsnaModel {
                 .optSchedule(LearningRateSchedule.cosine(0.01).withWarmup(Integer.parseInt(a.getOrDefault("warmup", "100"))))
                 .optLoss(LossFunction.fromLabel(a.getOrDefault("loss", "l1")))
                 .optAugmentation(Boolean.parseBoolean(a.getOrDefault("augment", "true")) ? Augmentation.standard() : Augmentation.none())
-                .optEarlyStoppingPatience(Integer.parseInt(a.getOrDefault("patience", "0")));
+                .optEarlyStoppingPatience(Integer.parseInt(a.getOrDefault("patience", "0")))
+                .optLoaderThreads(Integer.parseInt(a.getOrDefault("loader-threads", "1")));
         if (a.containsKey("backbone-lr-factor")) {
             settings.optBackboneLearningRateFactor(Double.parseDouble(a.get("backbone-lr-factor")));
         }

@@ -57,6 +57,23 @@ class TorchScriptFineTuneTest {
         }
     }
 
+    @Test
+    void aBackboneThatRejectsThePreprocessedShapeIsNamed() {
+        io.github.boneage.preprocess.PreprocessSpec threeChannels = new io.github.boneage.preprocess.PreprocessSpec(
+                io.github.boneage.core.RoiScheme.WHOLE, io.github.boneage.preprocess.EqualizerSpec.none(), 32, 3,
+                io.github.boneage.preprocess.PreprocessSpec.IMAGENET_MEAN, io.github.boneage.preprocess.PreprocessSpec.IMAGENET_STD);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> BoneAgeTrainer.builder()
+                        .setTrainingData(TrainingData.hands(42, 16, 64, Sex.UNKNOWN))
+                        .setPreprocessSpec(threeChannels)
+                        .setBackbone(BackboneSpec.torchScript(FIXTURE, "tiny-fixture"))
+                        .setOutputDirectory(dir.resolve("mismatch"))
+                        .optSettings(TrainingSettings.builder().optIterations(1).optBatchSize(8).build())
+                        .build()
+                        .train())
+                .isInstanceOf(TrainingException.class)
+                .hasMessageContaining("tiny-fixture").hasMessageContaining("(8, 3, 32, 32)").hasMessageContaining("3 channels");
+    }
+
     private TrainingReport train(Path out, double backboneFactor) {
         return BoneAgeTrainer.builder()
                 .setTrainingData(TrainingData.hands(41, 48, 64, Sex.UNKNOWN))

@@ -121,7 +121,7 @@ public final class NetworkRun {
                     .optOptimizer(optimizer)
                     .optDevices(new Device[] {Device.cpu()});
             try (Trainer trainer = network.model().newTrainer(config)) {
-                trainer.initialize(network.inputShapes(batchSize));
+                initialize(trainer, network, batchSize);
                 optimizer.register(network.trainableParameters(), network.backboneParameterIds(),
                         settings.resolvedBackboneFactor(job.backbone().pretrained()));
                 Progress p = resumed == null ? new Progress() : Progress.from(resumed);
@@ -189,6 +189,24 @@ public final class NetworkRun {
                 return new NetworkOutcome(report, kept, p.bestPredictions);
             }
         }
+    }
+
+    /** Initializes the network, turning a backbone that rejects the input shape into an error that says so. */
+    private void initialize(Trainer trainer, BoneAgeNetwork network, int batchSize) {
+        Shape[] shapes = network.inputShapes(batchSize);
+        try {
+            trainer.initialize(shapes);
+        } catch (RuntimeException e) {
+            throw new TrainingException("backbone " + job.backbone().name() + " does not accept inputs of shape " + shapes[0]
+                    + " (preprocessing: " + job.spec().channels() + " channels, " + job.spec().inputSize() + " px): "
+                    + firstLine(e), e);
+        }
+    }
+
+    private static String firstLine(Throwable e) {
+        String m = String.valueOf(e.getMessage());
+        int nl = m.indexOf('\n');
+        return nl < 0 ? m : m.substring(0, nl);
     }
 
     private double trainStep(Trainer trainer, TrainingOptimizer optimizer, BoneAgeNetwork network, BatchLoader.Batch batch,
