@@ -17,6 +17,7 @@ import io.github.boneage.preprocess.io.ImageDecoder;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
@@ -67,30 +68,33 @@ final class EstimateCommand implements Callable<Integer> {
         }
         List<Path> images = ImageFiles.expand(inputs);
         LandmarksTable table = landmarks == null ? null : Inputs.readLandmarks(landmarks);
-        List<Row> rows = new ArrayList<>();
+        List<Row> rows = new ArrayList<>(images.size());
         ImageDecoder decoder = ImageDecoder.create();
         try (DjlBoneAgeEstimator estimator = DjlBoneAgeEstimator.builder().setBundle(ModelLocator.resolve(model)).build()) {
             for (int start = 0; start < images.size(); start += CHUNK) {
                 List<Path> chunk = images.subList(start, Math.min(images.size(), start + CHUNK));
+                // Rows stay in input order: undecodable images fill their slot now, estimates fill the rest below.
+                Row[] chunkRows = new Row[chunk.size()];
                 List<EstimationRequest> requests = new ArrayList<>();
-                List<Path> requested = new ArrayList<>();
-                for (Path image : chunk) {
+                List<Integer> slots = new ArrayList<>();
+                for (int i = 0; i < chunk.size(); i++) {
                     try {
-                        requests.add(request(decoder, image, table));
-                        requested.add(image);
+                        requests.add(request(decoder, chunk.get(i), table));
+                        slots.add(i);
                     } catch (BoneAgeException e) {
-                        rows.add(Row.failed(image, e.getMessage()));
+                        chunkRows[i] = Row.failed(chunk.get(i), e.getMessage());
                     }
                 }
                 List<EstimationOutcome> outcomes = estimator.estimateBatch(requests);
-                for (int i = 0; i < outcomes.size(); i++) {
-                    EstimationOutcome o = outcomes.get(i);
-                    rows.add(o.isSuccess() ? Row.ok(requested.get(i), o.estimate().orElseThrow(), sex)
-                            : Row.failed(requested.get(i), o.error().orElseThrow().getMessage()));
+                for (int k = 0; k < outcomes.size(); k++) {
+                    EstimationOutcome o = outcomes.get(k);
+                    Path image = chunk.get(slots.get(k));
+                    chunkRows[slots.get(k)] = o.isSuccess() ? Row.ok(image, o.estimate().orElseThrow(), sex)
+                            : Row.failed(image, o.error().orElseThrow().getMessage());
                 }
+                rows.addAll(Arrays.asList(chunkRows));
             }
         }
-        rows.sort((a, b) -> Integer.compare(images.indexOf(a.file), images.indexOf(b.file)));
         print(rows, spec.commandLine().getOut());
         long failed = rows.stream().filter(r -> r.error != null).count();
         for (Row r : rows) {
