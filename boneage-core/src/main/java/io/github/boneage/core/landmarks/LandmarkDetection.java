@@ -1,0 +1,50 @@
+package io.github.boneage.core.landmarks;
+
+import io.github.boneage.core.HandLandmarks;
+import io.github.boneage.core.ReferencePoint;
+
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * What a {@link LandmarkDetector} found on one radiograph: the quality gate's verdict with its reason and, when a hand
+ * was located, its reference points and fingertips with a confidence in [0, 1] per point.
+ *
+ * @param verdict            the quality gate's verdict
+ * @param reason             why the verdict was given, in words fit for a user (for {@link QualityVerdict#OK}, a
+ *                           short summary)
+ * @param landmarks          the located points (the seven reference points plus fingertips), in the input image's
+ *                           pixel coordinates; present whenever points were located, including for
+ *                           {@link QualityVerdict#LOW_CONFIDENCE}, absent otherwise
+ * @param pointConfidence    confidence per reference point, in [0, 1]; empty when no points were located
+ * @param confidence         overall confidence in [0, 1] that the points are usable
+ * @param invertedCorrected  {@code true} when the image was found to be inverted (bone dark) and was read inverted
+ */
+public record LandmarkDetection(QualityVerdict verdict, String reason, Optional<HandLandmarks> landmarks,
+        Map<ReferencePoint, Double> pointConfidence, double confidence, boolean invertedCorrected) {
+
+    /** Checks the fields' consistency: OK always carries landmarks; confidences lie in [0, 1]. */
+    public LandmarkDetection {
+        Objects.requireNonNull(verdict, "verdict");
+        Objects.requireNonNull(reason, "reason");
+        Objects.requireNonNull(landmarks, "landmarks");
+        pointConfidence = Map.copyOf(pointConfidence);
+        if (verdict == QualityVerdict.OK && landmarks.isEmpty()) {
+            throw new IllegalArgumentException("an OK detection must carry landmarks");
+        }
+        if (!(confidence >= 0 && confidence <= 1)) {
+            throw new IllegalArgumentException("confidence must lie in [0, 1], got " + confidence);
+        }
+        for (Map.Entry<ReferencePoint, Double> e : pointConfidence.entrySet()) {
+            if (!(e.getValue() >= 0 && e.getValue() <= 1)) {
+                throw new IllegalArgumentException("confidence of " + e.getKey() + " must lie in [0, 1], got " + e.getValue());
+            }
+        }
+    }
+
+    /** @return {@code true} when the quality gate passed */
+    public boolean ok() {
+        return verdict == QualityVerdict.OK;
+    }
+}

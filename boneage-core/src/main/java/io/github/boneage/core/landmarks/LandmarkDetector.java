@@ -1,0 +1,18 @@
+package io.github.boneage.core.landmarks;
+
+import io.github.boneage.core.image.GreyImage;
+
+/**
+ * Finds, on a raw hand radiograph with no manual input, the hand's seven reference points and five fingertips, and
+ * judges whether the image is fit for bone-age estimation (the quality gate). Implementations are thread-safe.
+ */
+public interface LandmarkDetector {
+
+    /**
+     * @param image    the radiograph, at its full resolution and bit depth
+     * @param sourceId names the image in reasons and errors (a file name, an id)
+     * @return the verdict and, when a hand was located, its points; never {@code null}. An image that cannot be
+     *         analysed at all (e.g. too small) is reported as a verdict, not thrown
+     */
+    LandmarkDetection detect(GreyImage image, String sourceId);
+}
