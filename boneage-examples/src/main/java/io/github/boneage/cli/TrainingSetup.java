@@ -14,6 +14,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.Predicate;
 
 /** What {@code train} and {@code experiment} share: the held-out split with an image limit, preprocessing, solver. */
 final class TrainingSetup {
@@ -31,8 +32,8 @@ final class TrainingSetup {
 
     /**
      * Holds out {@code validationFraction} of all samples with a seeded {@link FractionSplit} (not stratified, as for the
-     * shipped default model), then keeps at most {@code limit} images: the first {@code round(limit * (1 - f))} training
-     * and {@code round(limit * f)} held-out images by id. The split is made before the limit so that an image held out
+     * shipped default model), then keeps at most {@code limit} images: the first {@code round(limit * f)} held-out and
+     * {@code limit} minus those training images by id. The split is made before the limit so that an image held out
      * from the full set is never trained on at any limit.
      *
      * @param samples            the dataset's samples
@@ -42,19 +43,31 @@ final class TrainingSetup {
      * @return the split
      */
     static DatasetSplit split(List<Sample> samples, double validationFraction, long seed, Integer limit) {
+        return split(samples, validationFraction, seed, limit, s -> true);
+    }
+
+    /**
+     * As {@link #split(List, double, long, Integer)}, keeping only the samples {@code keep} accepts after splitting all
+     * of them (so the held-out part stays a subset of the full set's held-out part) and before the limit.
+     */
+    static DatasetSplit split(List<Sample> samples, double validationFraction, long seed, Integer limit, Predicate<Sample> keep) {
         DatasetSplit full = validationFraction > 0
                 ? FractionSplit.builder().setValidationFraction(validationFraction).setSeed(seed).build().split(samples)
                 : new DatasetSplit(samples, List.of(), "no validation (all " + samples.size() + " images trained on)", Map.of());
-        if (limit == null || limit >= full.train().size() + full.validation().size()) {
-            return full;
+        List<Sample> train = full.train().stream().filter(keep).toList();
+        List<Sample> validation = full.validation().stream().filter(keep).toList();
+        boolean filtered = train.size() + validation.size() < samples.size();
+        if (limit == null || limit >= train.size() + validation.size()) {
+            return filtered ? new DatasetSplit(train, validation, full.description() + String.format(Locale.ROOT,
+                    "; %d training and %d held-out images selected", train.size(), validation.size()), full.manifestFields()) : full;
         }
-        int validation = (int) Math.min(full.validation().size(), Math.round(limit * validationFraction));
-        int train = Math.min(full.train().size(), limit - validation);
+        int validationCount = (int) Math.min(validation.size(), Math.round(limit * validationFraction));
+        int trainCount = Math.min(train.size(), limit - validationCount);
         Map<String, String> fields = new LinkedHashMap<>(full.manifestFields());
         fields.put("split.limit", Integer.toString(limit));
-        return new DatasetSplit(full.train().subList(0, train), full.validation().subList(0, validation),
-                full.description() + String.format(Locale.ROOT, "; first %d training and %d held-out images used", train, validation),
-                fields);
+        return new DatasetSplit(train.subList(0, trainCount), validation.subList(0, validationCount),
+                full.description() + String.format(Locale.ROOT, "; first %d training and %d held-out images%s used", trainCount,
+                        validationCount, filtered ? " of those selected" : ""), fields);
     }
 
     /** @return grey replicated to 3 channels with ImageNet normalization, as the papers fed their networks */
