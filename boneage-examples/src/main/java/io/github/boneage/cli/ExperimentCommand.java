@@ -238,7 +238,7 @@ final class ExperimentCommand implements Callable<Integer> {
                 Cell cell = row.getValue();
                 if (!results.containsKey(cell.key())) {
                     DatasetSplit split = cell.subset() == Subset.ALL ? allSplit : landmarkSplit;
-                    CellResult r = run(cell, split);
+                    CellResult r = run(cell, split, problems);
                     results.put(cell.key(), r);
                     if (r.error() != null) {
                         problems.add("cell " + cell.key() + ": " + r.error());
@@ -371,7 +371,8 @@ final class ExperimentCommand implements Callable<Integer> {
         return new DatasetSplit(train, validation, split.description() + "; images whose landmarks were detected", split.manifestFields());
     }
 
-    private CellResult run(Cell cell, DatasetSplit split) {
+    /** Trains the cell's model unless an earlier run finished it, then scores it; skipped images go to {@code problems}. */
+    private CellResult run(Cell cell, DatasetSplit split, List<String> problems) {
         Path bundle = out.resolve("runs").resolve(cell.key());
         Path checkpoints = out.resolve("runs").resolve(cell.key() + ".checkpoints");
         try {
@@ -393,6 +394,7 @@ final class ExperimentCommand implements Callable<Integer> {
                             .train();
                 } finally {
                     progress.close();
+                    progress.skipped().forEach(p -> problems.add("cell " + cell.key() + " skipped " + p));
                 }
             }
             return score(bundle, split);
