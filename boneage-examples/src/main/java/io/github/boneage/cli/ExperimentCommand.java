@@ -65,6 +65,10 @@ final class ExperimentCommand implements Callable<Integer> {
     /** The report's file name. */
     static final String REPORT_FILE = "experiment.md";
 
+    /** The held-out ids of Tables 1 and 2, and of Table 3, one a line. */
+    static final String HELD_OUT_IDS_FILE = "held-out-ids.txt";
+    static final String HELD_OUT_IDS_TABLE3_FILE = "held-out-ids-table3.txt";
+
     /** AlexNet's 11x11/4 convolution and three 3x3/2 poolings need at least this input side. */
     static final int ALEXNET_MIN_SIZE = 67;
 
@@ -227,6 +231,11 @@ final class ExperimentCommand implements Callable<Integer> {
             }
         }
 
+        // Recorded so that anyone can check the cells were scored on held-out images only.
+        allSplit.writeValidationIds(out.resolve(HELD_OUT_IDS_FILE));
+        if (landmarkSplit != null) {
+            landmarkSplit.writeValidationIds(out.resolve(HELD_OUT_IDS_TABLE3_FILE));
+        }
         Map<Integer, List<Map.Entry<String, Cell>>> layout = layout(wanted, pretrainedBackbone);
 
         String command = "boneage experiment " + String.join(" ", spec.commandLine().getParseResult().originalArgs());

@@ -76,6 +76,8 @@ class ExperimentCommandTest {
                 .contains("| ROI2 |").contains("| ROI3 |").contains("hardware threads").contains("wall time")
                 .contains("trained from scratch").doesNotContain("pending").doesNotContain("failed").doesNotContain("Table 1");
         assertThat(r.out()).contains("| ROI3 |");
+        assertThat(out.resolve(ExperimentCommand.HELD_OUT_IDS_FILE)).isRegularFile();
+        assertThat(out.resolve(ExperimentCommand.HELD_OUT_IDS_TABLE3_FILE)).isRegularFile();
 
         // A second run reuses the finished cells instead of training again.
         long before = System.nanoTime();
