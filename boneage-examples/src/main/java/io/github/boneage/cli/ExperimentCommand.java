@@ -238,7 +238,10 @@ final class ExperimentCommand implements Callable<Integer> {
         }
         Map<Integer, List<Map.Entry<String, Cell>>> layout = layout(wanted, pretrainedBackbone);
 
-        String command = "boneage experiment " + String.join(" ", spec.commandLine().getParseResult().originalArgs());
+        // originalArgs holds the whole command line, which starts with the subcommand's name when run from BoneAgeCli
+        List<String> args = spec.commandLine().getParseResult().originalArgs();
+        String command = "boneage " + (!args.isEmpty() && args.get(0).equals(spec.name()) ? "" : spec.name() + " ")
+                + String.join(" ", args);
         ExperimentReport report = new ExperimentReport(out.resolve(REPORT_FILE), command, describeSettings(dataset, allSplit, landmarkSplit,
                 landmarkSource, pretrainedBackbone), layout);
         Map<String, CellResult> results = new HashMap<>();
@@ -452,10 +455,10 @@ final class ExperimentCommand implements Callable<Integer> {
         }
         s.add(String.format(Locale.ROOT, "input: %d x %d px, MATLAB-style histeq, grey replicated to 3 channels, ImageNet"
                 + " normalization", size, size));
-        s.add(String.format(Locale.ROOT, "solver: AdamW, cosine schedule, L1 loss, standard augmentation; %d epochs, batch %d, seed %d",
+        s.add(String.format(Locale.ROOT, "solver: AdamW, cosine schedule, L1 loss, standard augmentation; epochs %d, batch %d, seed %d",
                 epochs, batch, seed));
-        s.add(String.format(Locale.ROOT, "stand-ins: CaffeNet = %s, GoogLeNet = %s, ResNet = %s (the trainer's DJL"
-                + " implementations), %s", standIns.get(Network.CAFFENET).label(), standIns.get(Network.GOOGLENET).label(),
+        s.add(String.format(Locale.ROOT, "stand-ins: CaffeNet = %s, GoogLeNet = %s, ResNet = %s (the trainer's"
+                + " architectures), %s", standIns.get(Network.CAFFENET).label(), standIns.get(Network.GOOGLENET).label(),
                 standIns.get(Network.RESNET).label(), pretrainedBackbone == null
                         ? "all trained from scratch (random initialization; the paper fine-tuned ImageNet-pretrained Caffe models)"
                         : "trained from scratch; the pretrained TorchScript backbone " + pretrainedBackbone.name() + " ("

@@ -74,7 +74,7 @@ class ExperimentCommandTest {
         String md = Files.readString(out.resolve(ExperimentCommand.REPORT_FILE));
         assertThat(md).contains("reduced scale").contains("Table 3").contains("| whole image |").contains("| ROI1 |")
                 .contains("| ROI2 |").contains("| ROI3 |").contains("hardware threads").contains("wall time")
-                .contains("trained from scratch").doesNotContain("pending").doesNotContain("failed").doesNotContain("Table 1");
+                .contains("trained from scratch").contains("command: `boneage experiment --images").doesNotContain("pending").doesNotContain("failed").doesNotContain("Table 1");
         assertThat(r.out()).contains("| ROI3 |");
         assertThat(out.resolve(ExperimentCommand.HELD_OUT_IDS_FILE)).isRegularFile();
         assertThat(out.resolve(ExperimentCommand.HELD_OUT_IDS_TABLE3_FILE)).isRegularFile();
