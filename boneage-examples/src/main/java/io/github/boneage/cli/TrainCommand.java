@@ -54,7 +54,7 @@ final class TrainCommand implements Callable<Integer> {
 
     @Option(names = "--backbone", paramLabel = "ARCH", converter = ArchitectureConverter.class,
             description = "small-cnn, resnet18, resnet34, resnet50, googlenet, alexnet or mobilenetv2, trained from scratch"
-                    + " (default: resnet18; ignored with --pretrained).")
+                    + " (default: resnet18; not together with --pretrained).")
     Architecture backbone;
 
     @Option(names = "--pretrained", paramLabel = "FILE",
