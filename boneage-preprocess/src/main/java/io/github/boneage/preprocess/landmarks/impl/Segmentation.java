@@ -1,0 +1,459 @@
+package io.github.boneage.preprocess.landmarks.impl;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.List;
+
+/**
+ * Separates bright objects (hands) from the background of a {@link WorkImage}: ignores a border band (film edges,
+ * frame lines, labels at the edge), reads an inverted image the usual way round, thresholds between the background
+ * level and Otsu's threshold, opens the mask to cut thin lines, and labels its 4-connected components.
+ */
+public final class Segmentation {
+
+    /** Width of the ignored border band, as a fraction of the shorter side. */
+    static final double BORDER_FRACTION = 0.02;
+    /** Depth of the ring inside the border band that is sampled to tell background from object. */
+    static final double RING_FRACTION = 0.06;
+    /** Share of the brightest pixels folded into one level before Otsu's threshold (lead markers, letters). */
+    static final double CLIP_FRACTION = 0.02;
+    /** Where, between the background mean and Otsu's threshold, the mask threshold lies (keeps the soft tissue). */
+    static final double SOFT_TISSUE_LEVEL = 0.35;
+    /** A ring whose pixels are mostly above Otsu's threshold means the background is bright: the image is inverted. */
+    static final double INVERTED_RING_SHARE = 0.6;
+    /** A bright region spanning this share of the image's width and height is an exposure field. */
+    static final double FIELD_SPAN = 0.85;
+    /** A bright field spanning the image fills at least this share of its bounding box (a frame ring does not). */
+    static final double BRIGHT_FIELD_FILL = 0.7;
+    /** A bright field not spanning the image fills at least this share of its bounding box (a hand never does). */
+    static final double FIELD_FILL = 0.85;
+    /** A dark field (a collimated rectangle around the hand) fills at least this share of its bounding box. */
+    static final double DARK_FIELD_FILL = 0.6;
+    /** A field's bounding box covers at least this share of the image. */
+    static final double FIELD_SHARE = 0.25;
+    /** Rows and columns this close to the analysed region's edge, as a fraction of the image side, are checked for frame lines. */
+    static final double FRAME_BAND = 0.15;
+    /** A row or column near the edge that is this full of mask is a frame line or film edge, not a hand. */
+    static final double FRAME_LINE_FILL = 0.7;
+
+    /** One connected region of the mask. */
+    public static final class Component {
+        final int label;
+        final int area;
+        final int minX;
+        final int minY;
+        final int maxX;
+        final int maxY;
+
+        Component(int label, int area, int minX, int minY, int maxX, int maxY) {
+            this.label = label;
+            this.area = area;
+            this.minX = minX;
+            this.minY = minY;
+            this.maxX = maxX;
+            this.maxY = maxY;
+        }
+
+        /** @return pixels in the region */
+        public int area() {
+            return area;
+        }
+    }
+
+    private final int width;
+    private final int height;
+    private final int margin;
+    private final int[] labels;
+    private final List<Component> components;
+    private final boolean inverted;
+    private final int threshold;
+    private final double background;
+    private final boolean[] analysed;
+    private final int analysedArea;
+
+    private Segmentation(int width, int height, int margin, int[] labels, List<Component> components, boolean inverted,
+            int threshold, double background, boolean[] analysed, int analysedArea) {
+        this.width = width;
+        this.height = height;
+        this.margin = margin;
+        this.labels = labels;
+        this.components = components;
+        this.inverted = inverted;
+        this.threshold = threshold;
+        this.background = background;
+        this.analysed = analysed;
+        this.analysedArea = analysedArea;
+    }
+
+    /**
+     * Segments the image, inverting it in place first when its background is bright.
+     *
+     * @param image the reduced radiograph
+     * @return the segmentation
+     */
+    public static Segmentation of(WorkImage image) {
+        int w = image.width();
+        int h = image.height();
+        int margin = Math.max(1, (int) Math.round(BORDER_FRACTION * Math.min(w, h)));
+        int ringWidth = Math.max(1, (int) Math.round(RING_FRACTION * Math.min(w, h)));
+        int[] v = image.values();
+        boolean[] within = new boolean[w * h];
+        for (int y = margin; y < h - margin; y++) {
+            Arrays.fill(within, y * w + margin, y * w + w - margin, true);
+        }
+        within = exposureField(v, w, h, margin, within);
+        int[] histogram = histogram(v, within);
+        int otsu = otsuThreshold(clipBrightest(histogram, CLIP_FRACTION));
+        // The ring along the analysed region's edge is mostly background: bright there means an inverted grey scale.
+        int[] edgeDistance = Morphology.chamferDistance(within, w, h);
+        int ringPixels = 0;
+        int ringBright = 0;
+        for (int i = 0; i < v.length; i++) {
+            if (within[i] && edgeDistance[i] <= 3 * ringWidth) {
+                ringPixels++;
+                if (v[i] > otsu) {
+                    ringBright++;
+                }
+            }
+        }
+        boolean inverted = ringPixels > 0 && ringBright > INVERTED_RING_SHARE * ringPixels;
+        if (inverted) {
+            image.invert();
+            histogram = histogram(v, within);
+            otsu = otsuThreshold(clipBrightest(histogram, CLIP_FRACTION));
+        }
+        long darkCount = 0;
+        long darkSum = 0;
+        for (int i = 0; i <= otsu; i++) {
+            darkCount += histogram[i];
+            darkSum += (long) i * histogram[i];
+        }
+        double background = darkCount == 0 ? 0 : (double) darkSum / darkCount;
+        double low = background + SOFT_TISSUE_LEVEL * (otsu - background);
+        boolean[] mask = new boolean[w * h];
+        for (int i = 0; i < mask.length; i++) {
+            mask[i] = within[i] && v[i] > low;
+        }
+        removeFrameLines(mask, w, h);
+        mask = Morphology.open3x3(mask, w, h);
+        int[] labels = new int[w * h];
+        List<Component> components = label(mask, labels, w, h);
+        int analysed = 0;
+        for (boolean b : within) {
+            analysed += b ? 1 : 0;
+        }
+        return new Segmentation(w, h, margin, labels, components, inverted, otsu, background, within, analysed);
+    }
+
+    /**
+     * Clears rows and columns near the image edge that are almost entirely mask: bright frame lines and film edges,
+     * which would otherwise join fingertips into one object. A hand never fills such a line, its forearm crosses the
+     * edge band only partly.
+     */
+    private static void removeFrameLines(boolean[] mask, int w, int h) {
+        int bandY = (int) Math.round(FRAME_BAND * h);
+        int bandX = (int) Math.round(FRAME_BAND * w);
+        boolean[] rows = new boolean[h];
+        boolean[] cols = new boolean[w];
+        for (int y = 0; y < h; y++) {
+            if (y >= bandY && y < h - bandY) {
+                continue;
+            }
+            int n = 0;
+            for (int x = 0; x < w; x++) {
+                n += mask[y * w + x] ? 1 : 0;
+            }
+            rows[y] = n >= FRAME_LINE_FILL * w;
+        }
+        for (int x = 0; x < w; x++) {
+            if (x >= bandX && x < w - bandX) {
+                continue;
+            }
+            int n = 0;
+            for (int y = 0; y < h; y++) {
+                n += mask[y * w + x] ? 1 : 0;
+            }
+            cols[x] = n >= FRAME_LINE_FILL * h;
+        }
+        for (int y = 0; y < h; y++) {
+            for (int x = 0; x < w; x++) {
+                if (rows[y] || cols[x]) {
+                    mask[y * w + x] = false;
+                }
+            }
+        }
+    }
+
+    private static int[] histogram(int[] v, boolean[] within) {
+        int[] histogram = new int[256];
+        for (int i = 0; i < v.length; i++) {
+            if (within[i]) {
+                histogram[v[i]]++;
+            }
+        }
+        return histogram;
+    }
+
+    /**
+     * Finds a collimated exposure field: a bright field on a dark film border (the field then holds the hand), or a
+     * dark, nearly rectangular field inside a bright surround. Returns the field shrunk by the border band, or
+     * {@code within} unchanged when there is none.
+     */
+    private static boolean[] exposureField(int[] v, int w, int h, int margin, boolean[] within) {
+        int t = otsuThreshold(clipBrightest(histogram(v, within), CLIP_FRACTION));
+        int innerW = w - 2 * margin;
+        int innerH = h - 2 * margin;
+        for (boolean bright : new boolean[] {true, false}) {
+            boolean[] m = new boolean[w * h];
+            for (int i = 0; i < m.length; i++) {
+                m[i] = within[i] && (bright ? v[i] > t : v[i] <= t);
+            }
+            m = Morphology.open3x3(m, w, h);
+            int[] labels = new int[w * h];
+            List<Component> parts = label(m, labels, w, h);
+            if (parts.isEmpty()) {
+                continue;
+            }
+            Component c = parts.get(0);
+            int spanX = c.maxX - c.minX + 1;
+            int spanY = c.maxY - c.minY + 1;
+            boolean[] field;
+            double fill = c.area / (double) (spanX * spanY);
+            boolean spans = spanX >= FIELD_SPAN * innerW && spanY >= FIELD_SPAN * innerH;
+            boolean large = (long) spanX * spanY >= FIELD_SHARE * innerW * innerH;
+            if (bright && fill >= BRIGHT_FIELD_FILL && (spans || (large && fill >= FIELD_FILL))) {
+                field = fill(labels, c.label, w, h);
+            } else if (!bright && fill >= DARK_FIELD_FILL && touchedSides(c, w, h, margin) <= 2 && large) {
+                field = new boolean[w * h];
+                for (int y = c.minY; y <= c.maxY; y++) {
+                    Arrays.fill(field, y * w + c.minX, y * w + c.maxX + 1, true);
+                }
+            } else {
+                continue;
+            }
+            boolean[] shrunk = field;
+            for (int k = 0; k < margin + 1; k++) {
+                shrunk = Morphology.erode3x3(shrunk, w, h);
+            }
+            int kept = 0;
+            int all = 0;
+            for (int i = 0; i < shrunk.length; i++) {
+                kept += shrunk[i] ? 1 : 0;
+                all += within[i] ? 1 : 0;
+            }
+            // A "field" much smaller than the image is an object, not a field.
+            if (kept < all / 3) {
+                continue;
+            }
+            return shrunk;
+        }
+        return within;
+    }
+
+    private static int touchedSides(Component c, int w, int h, int margin) {
+        int sides = 0;
+        sides += c.minX <= margin + 1 ? 1 : 0;
+        sides += c.minY <= margin + 1 ? 1 : 0;
+        sides += c.maxX >= w - margin - 2 ? 1 : 0;
+        sides += c.maxY >= h - margin - 2 ? 1 : 0;
+        return sides;
+    }
+
+    /** The component with the given label, holes filled. */
+    private static boolean[] fill(int[] labels, int label, int w, int h) {
+        boolean[] object = new boolean[labels.length];
+        for (int i = 0; i < labels.length; i++) {
+            object[i] = labels[i] == label;
+        }
+        return fillHoles(object, w, h);
+    }
+
+    private static List<Component> label(boolean[] mask, int[] labels, int w, int h) {
+        List<Component> out = new ArrayList<>();
+        int[] queue = new int[mask.length];
+        int next = 0;
+        for (int start = 0; start < mask.length; start++) {
+            if (!mask[start] || labels[start] != 0) {
+                continue;
+            }
+            next++;
+            int head = 0;
+            int tail = 0;
+            queue[tail++] = start;
+            labels[start] = next;
+            int minX = Integer.MAX_VALUE;
+            int minY = Integer.MAX_VALUE;
+            int maxX = -1;
+            int maxY = -1;
+            while (head < tail) {
+                int p = queue[head++];
+                int x = p % w;
+                int y = p / w;
+                minX = Math.min(minX, x);
+                maxX = Math.max(maxX, x);
+                minY = Math.min(minY, y);
+                maxY = Math.max(maxY, y);
+                if (x > 0 && mask[p - 1] && labels[p - 1] == 0) {
+                    labels[p - 1] = next;
+                    queue[tail++] = p - 1;
+                }
+                if (x < w - 1 && mask[p + 1] && labels[p + 1] == 0) {
+                    labels[p + 1] = next;
+                    queue[tail++] = p + 1;
+                }
+                if (y > 0 && mask[p - w] && labels[p - w] == 0) {
+                    labels[p - w] = next;
+                    queue[tail++] = p - w;
+                }
+                if (y < h - 1 && mask[p + w] && labels[p + w] == 0) {
+                    labels[p + w] = next;
+                    queue[tail++] = p + w;
+                }
+            }
+            out.add(new Component(next, tail, minX, minY, maxX, maxY));
+        }
+        out.sort(Comparator.comparingInt(Component::area).reversed());
+        return out;
+    }
+
+    /**
+     * @param component one of {@link #components()}
+     * @return the component's pixels with its holes filled (background pixels enclosed by it)
+     */
+    public boolean[] filledMask(Component component) {
+        return fill(labels, component.label, width, height);
+    }
+
+    /** The object with every background pixel that the image edge cannot reach added to it. */
+    static boolean[] fillHoles(boolean[] object, int width, int height) {
+        boolean[] outside = new boolean[object.length];
+        int[] queue = new int[object.length];
+        int tail = 0;
+        for (int x = 0; x < width; x++) {
+            tail = seed(object, outside, queue, tail, x);
+            tail = seed(object, outside, queue, tail, (height - 1) * width + x);
+        }
+        for (int y = 0; y < height; y++) {
+            tail = seed(object, outside, queue, tail, y * width);
+            tail = seed(object, outside, queue, tail, y * width + width - 1);
+        }
+        int head = 0;
+        while (head < tail) {
+            int p = queue[head++];
+            int x = p % width;
+            int y = p / width;
+            if (x > 0) {
+                tail = seed(object, outside, queue, tail, p - 1);
+            }
+            if (x < width - 1) {
+                tail = seed(object, outside, queue, tail, p + 1);
+            }
+            if (y > 0) {
+                tail = seed(object, outside, queue, tail, p - width);
+            }
+            if (y < height - 1) {
+                tail = seed(object, outside, queue, tail, p + width);
+            }
+        }
+        boolean[] filled = new boolean[object.length];
+        for (int i = 0; i < filled.length; i++) {
+            filled[i] = !outside[i];
+        }
+        return filled;
+    }
+
+    private static int seed(boolean[] object, boolean[] outside, int[] queue, int tail, int p) {
+        if (!object[p] && !outside[p]) {
+            outside[p] = true;
+            queue[tail++] = p;
+        }
+        return tail;
+    }
+
+    /**
+     * Moves the brightest share of the counts down to the level where they start, so that a small, very bright object
+     * (a lead marker) cannot pull Otsu's threshold above a dim hand.
+     */
+    static int[] clipBrightest(int[] histogram, double fraction) {
+        long total = Arrays.stream(histogram).asLongStream().sum();
+        long keep = total - (long) (total * fraction);
+        int[] out = histogram.clone();
+        long seen = 0;
+        for (int v = 0; v < out.length; v++) {
+            seen += out[v];
+            if (seen >= keep) {
+                for (int u = v + 1; u < out.length; u++) {
+                    out[v] += out[u];
+                    out[u] = 0;
+                }
+                break;
+            }
+        }
+        return out;
+    }
+
+    /** Otsu's threshold: the level maximising the between-class variance of {@code <= t} versus {@code > t}. */
+    static int otsuThreshold(int[] histogram) {
+        long total = 0;
+        double sumAll = 0;
+        for (int v = 0; v < histogram.length; v++) {
+            total += histogram[v];
+            sumAll += (double) v * histogram[v];
+        }
+        long below = 0;
+        double sumBelow = 0;
+        double best = -1;
+        int threshold = 0;
+        for (int t = 0; t < histogram.length - 1; t++) {
+            below += histogram[t];
+            sumBelow += (double) t * histogram[t];
+            long above = total - below;
+            if (below == 0 || above == 0) {
+                continue;
+            }
+            double diff = sumBelow / below - (sumAll - sumBelow) / above;
+            double between = (double) below * above * diff * diff;
+            if (between > best) {
+                best = between;
+                threshold = t;
+            }
+        }
+        return threshold;
+    }
+
+    /** @return the components, largest first */
+    public List<Component> components() {
+        return components;
+    }
+
+    /** @return whether the image was inverted before thresholding */
+    public boolean inverted() {
+        return inverted;
+    }
+
+    /** @return Otsu's threshold on the (possibly inverted) 8-bit scale */
+    public int threshold() {
+        return threshold;
+    }
+
+    /** @return the mean level of the dark (background) class */
+    public double background() {
+        return background;
+    }
+
+    /** @return how many working pixels were analysed (inside the border band and any exposure field) */
+    public int analysedArea() {
+        return analysedArea;
+    }
+
+    /** @return the analysed pixels (shared, not copied) */
+    public boolean[] analysed() {
+        return analysed;
+    }
+
+    /** @return the width of the ignored border band, in working pixels */
+    public int margin() {
+        return margin;
+    }
+}

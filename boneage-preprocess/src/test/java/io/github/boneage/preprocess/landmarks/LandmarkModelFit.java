@@ -1,0 +1,118 @@
+package io.github.boneage.preprocess.landmarks;
+
+import io.github.boneage.core.HandLandmarks;
+import io.github.boneage.core.ReferencePoint;
+import io.github.boneage.core.image.GreyImage;
+import io.github.boneage.preprocess.io.ImageDecoder;
+import io.github.boneage.preprocess.landmarks.impl.Features;
+import io.github.boneage.preprocess.landmarks.impl.HandAnalyzer;
+import io.github.boneage.preprocess.landmarks.impl.HandShape;
+import io.github.boneage.preprocess.landmarks.impl.PointModel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Fits the shipped point model ({@link PointModel#RESOURCE}) on the tune part of {@link KoitkaSplit} and writes it.
+ * Run by hand after changing the image analysis (it reads ../shared, so it is not a test):
+ * {@code java -cp ... io.github.boneage.preprocess.landmarks.LandmarkModelFit SHARED_DIR OUT_CSV}.
+ * The held-out images are never read here.
+ */
+public final class LandmarkModelFit {
+
+    /** Ridge penalties tried; the one with the smallest 5-fold cross-validated error on the tune images wins. */
+    private static final double[] LAMBDAS = {1e-4, 1e-3, 3e-3, 1e-2, 3e-2, 0.1, 0.3};
+
+    private LandmarkModelFit() {
+    }
+
+    /** One tune image's features and targets. */
+    private record Sample(String id, boolean tips, double[] full, double[] outline, double[] targets) {
+    }
+
+    public static void main(String[] args) throws Exception {
+        Path shared = Path.of(args[0]);
+        Path out = Path.of(args[1]);
+        KoitkaSplit split = KoitkaSplit.load(shared.resolve("data/landmarks/koitka-train-299.csv"));
+        HandAnalyzer analyzer = new HandAnalyzer(ClassicalLandmarkDetector.DEFAULT_WORKING_SIDE);
+        ImageDecoder decoder = ImageDecoder.create();
+        List<Sample> samples = new ArrayList<>();
+        int rejected = 0;
+        for (String id : split.tune) {
+            GreyImage image = decoder.decode(shared.resolve("data/rsna-299/images/" + id + ".jpg"));
+            HandAnalyzer.Analysis a = analyzer.analyse(image);
+            if (a.rejection != null) {
+                rejected++;
+                System.out.println(id + " rejected: " + a.reason);
+                continue;
+            }
+            HandLandmarks truth = split.table.get(id).orElseThrow();
+            double[] pts = new double[14];
+            for (ReferencePoint rp : ReferencePoint.values()) {
+                pts[2 * rp.ordinal()] = truth.point(rp).x() / a.factor;
+                pts[2 * rp.ordinal() + 1] = truth.point(rp).y() / a.factor;
+            }
+            HandShape s = a.shape;
+            samples.add(new Sample(id, s.hasFiveTips(), s.hasFiveTips() ? Features.full(s) : null, Features.outline(s),
+                    Features.targets(s, pts)));
+        }
+        List<Sample> withTips = samples.stream().filter(Sample::tips).toList();
+        System.out.printf(Locale.ROOT, "tune images %d, rejected %d, with 5 tips %d%n", split.tune.size(), rejected,
+                withTips.size());
+        double tipsLambda = bestLambda(withTips, true);
+        double outlineLambda = bestLambda(samples, false);
+        Map<PointModel.Kind, double[][]> coefficients = new EnumMap<>(PointModel.Kind.class);
+        coefficients.put(PointModel.Kind.TIPS, PointModel.fitRidge(
+                withTips.stream().map(Sample::full).toList(), withTips.stream().map(Sample::targets).toList(), tipsLambda));
+        coefficients.put(PointModel.Kind.OUTLINE, PointModel.fitRidge(
+                samples.stream().map(Sample::outline).toList(), samples.stream().map(Sample::targets).toList(), outlineLambda));
+        String header = String.format(Locale.ROOT, "Point model of ClassicalLandmarkDetector, written by LandmarkModelFit.%n"
+                + "Fitted on the %d tune images of KoitkaSplit (seed %d); held-out images never read.%n"
+                + "tips: %d images, ridge lambda %g; outline: %d images, ridge lambda %g.%n"
+                + "Each line: model,output,coefficients in feature order (see Features).",
+                split.tune.size(), KoitkaSplit.SEED, withTips.size(), tipsLambda, samples.size(), outlineLambda);
+        Files.writeString(out, PointModel.of(coefficients).toText(header), StandardCharsets.UTF_8);
+        System.out.println("wrote " + out);
+    }
+
+    private static double bestLambda(List<Sample> samples, boolean tips) {
+        double best = Double.NaN;
+        double bestError = Double.MAX_VALUE;
+        for (double lambda : LAMBDAS) {
+            double error = 0;
+            int folds = 5;
+            for (int fold = 0; fold < folds; fold++) {
+                List<double[]> x = new ArrayList<>();
+                List<double[]> y = new ArrayList<>();
+                for (int i = 0; i < samples.size(); i++) {
+                    if (i % folds != fold) {
+                        x.add(tips ? samples.get(i).full() : samples.get(i).outline());
+                        y.add(samples.get(i).targets());
+                    }
+                }
+                PointModel m = PointModel.of(Map.of(tips ? PointModel.Kind.TIPS : PointModel.Kind.OUTLINE,
+                        PointModel.fitRidge(x, y, lambda)));
+                for (int i = fold; i < samples.size(); i += folds) {
+                    Sample s = samples.get(i);
+                    double[] p = m.predict(tips ? PointModel.Kind.TIPS : PointModel.Kind.OUTLINE,
+                            tips ? s.full() : s.outline());
+                    for (int k = 0; k < 14; k += 2) {
+                        error += Math.hypot(p[k] - s.targets()[k], p[k + 1] - s.targets()[k + 1]);
+                    }
+                }
+            }
+            System.out.printf(Locale.ROOT, "%s lambda %g: mean cv error %.3f palm radii%n", tips ? "tips" : "outline",
+                    lambda, error / (7.0 * samples.size()));
+            if (error < bestError) {
+                bestError = error;
+                best = lambda;
+            }
+        }
+        return best;
+    }
+}
