@@ -41,7 +41,14 @@ public final class LandmarkEvaluationMain {
             } else {
                 acc.failed();
             }
-            System.out.println(id + " " + d.verdict() + " " + d.reason());
+            double err = Double.NaN;
+            if (d.landmarks().isPresent()) {
+                err = 0;
+                for (ReferencePoint rp : ReferencePoint.values()) {
+                    err += d.landmarks().get().point(rp).distanceTo(truth.point(rp)) / truth.handSize() * 100 / 7;
+                }
+            }
+            System.out.printf(java.util.Locale.ROOT, "%s %s err %.1f %s%n", id, d.verdict(), err, d.reason());
             if (overlays != null) {
                 PngWriter.write(overlay(image, d, truth), overlays.resolve(id + ".png"));
             }

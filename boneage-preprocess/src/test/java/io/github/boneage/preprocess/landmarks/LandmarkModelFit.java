@@ -67,10 +67,8 @@ public final class LandmarkModelFit {
         double tipsLambda = bestLambda(withTips, true);
         double outlineLambda = bestLambda(samples, false);
         Map<PointModel.Kind, double[][]> coefficients = new EnumMap<>(PointModel.Kind.class);
-        coefficients.put(PointModel.Kind.TIPS, PointModel.fitRidge(
-                withTips.stream().map(Sample::full).toList(), withTips.stream().map(Sample::targets).toList(), tipsLambda));
-        coefficients.put(PointModel.Kind.OUTLINE, PointModel.fitRidge(
-                samples.stream().map(Sample::outline).toList(), samples.stream().map(Sample::targets).toList(), outlineLambda));
+        coefficients.put(PointModel.Kind.TIPS, robustFit(withTips, true, tipsLambda));
+        coefficients.put(PointModel.Kind.OUTLINE, robustFit(samples, false, outlineLambda));
         String header = String.format(Locale.ROOT, "Point model of ClassicalLandmarkDetector, written by LandmarkModelFit.%n"
                 + "Fitted on the %d tune images of KoitkaSplit (seed %d); held-out images never read.%n"
                 + "tips: %d images, ridge lambda %g; outline: %d images, ridge lambda %g.%n"
@@ -80,6 +78,76 @@ public final class LandmarkModelFit {
         System.out.println("wrote " + out);
     }
 
+    /** Rounds of refitting without the worst-placed images (failed tip or valley detections). */
+    private static final int ROBUST_ROUNDS = 2;
+    /** An image whose mean point error exceeds this multiple of the median is left out of the next round. */
+    private static final double OUTLIER_FACTOR = 3;
+
+    private static double[][] robustFit(List<Sample> samples, boolean tips, double lambda) {
+        List<Sample> kept = samples;
+        double[][] c = fit(kept, tips, lambda);
+        for (int round = 0; round < ROBUST_ROUNDS; round++) {
+            PointModel m = PointModel.of(Map.of(kind(tips), c));
+            double[] errors = samples.stream().mapToDouble(s -> meanError(m, s, tips)).toArray();
+            double[] sorted = errors.clone();
+            java.util.Arrays.sort(sorted);
+            double limit = OUTLIER_FACTOR * sorted[sorted.length / 2];
+            List<Sample> next = new ArrayList<>();
+            for (int i = 0; i < samples.size(); i++) {
+                if (errors[i] <= limit) {
+                    next.add(samples.get(i));
+                }
+            }
+            System.out.printf(Locale.ROOT, "%s robust round %d: kept %d of %d%n", kind(tips), round, next.size(),
+                    samples.size());
+            kept = next;
+            c = fit(kept, tips, lambda);
+        }
+        return c;
+    }
+
+    private static PointModel.Kind kind(boolean tips) {
+        return tips ? PointModel.Kind.TIPS : PointModel.Kind.OUTLINE;
+    }
+
+    private static double meanError(PointModel m, Sample s, boolean tips) {
+        double[] p = m.predict(kind(tips), tips ? s.full() : s.outline());
+        double e = 0;
+        for (int k = 0; k < 14; k += 2) {
+            e += Math.hypot(p[k] - s.targets()[k], p[k + 1] - s.targets()[k + 1]);
+        }
+        return e / 7;
+    }
+
+    /** Per point from its own inputs for the tip model ({@link Features#TIPS_INPUTS}); from all inputs otherwise. */
+    private static double[][] fit(List<Sample> samples, boolean tips, double lambda) {
+        if (!tips) {
+            return PointModel.fitRidge(samples.stream().map(Sample::outline).toList(),
+                    samples.stream().map(Sample::targets).toList(), lambda);
+        }
+        int p = samples.get(0).full().length;
+        double[][] out = new double[14][p];
+        for (int point = 0; point < 7; point++) {
+            int[] inputs = Features.TIPS_INPUTS[point];
+            List<double[]> x = new ArrayList<>();
+            List<double[]> y = new ArrayList<>();
+            for (Sample s : samples) {
+                double[] xi = new double[inputs.length];
+                for (int i = 0; i < inputs.length; i++) {
+                    xi[i] = s.full()[inputs[i]];
+                }
+                x.add(xi);
+                y.add(new double[] {s.targets()[2 * point], s.targets()[2 * point + 1]});
+            }
+            double[][] c = PointModel.fitRidge(x, y, lambda);
+            for (int i = 0; i < inputs.length; i++) {
+                out[2 * point][inputs[i]] = c[0][i];
+                out[2 * point + 1][inputs[i]] = c[1][i];
+            }
+        }
+        return out;
+    }
+
     private static double bestLambda(List<Sample> samples, boolean tips) {
         double best = Double.NaN;
         double bestError = Double.MAX_VALUE;
@@ -87,27 +155,27 @@ public final class LandmarkModelFit {
             double error = 0;
             int folds = 5;
             for (int fold = 0; fold < folds; fold++) {
-                List<double[]> x = new ArrayList<>();
-                List<double[]> y = new ArrayList<>();
+                List<Sample> train = new ArrayList<>();
                 for (int i = 0; i < samples.size(); i++) {
                     if (i % folds != fold) {
-                        x.add(tips ? samples.get(i).full() : samples.get(i).outline());
-                        y.add(samples.get(i).targets());
+                        train.add(samples.get(i));
                     }
                 }
-                PointModel m = PointModel.of(Map.of(tips ? PointModel.Kind.TIPS : PointModel.Kind.OUTLINE,
-                        PointModel.fitRidge(x, y, lambda)));
+                PointModel m = PointModel.of(Map.of(kind(tips), fit(train, tips, lambda)));
                 for (int i = fold; i < samples.size(); i += folds) {
                     Sample s = samples.get(i);
                     double[] p = m.predict(tips ? PointModel.Kind.TIPS : PointModel.Kind.OUTLINE,
                             tips ? s.full() : s.outline());
+                    double e = 0;
                     for (int k = 0; k < 14; k += 2) {
-                        error += Math.hypot(p[k] - s.targets()[k], p[k + 1] - s.targets()[k + 1]);
+                        e += Math.hypot(p[k] - s.targets()[k], p[k + 1] - s.targets()[k + 1]);
                     }
+                    // Capped so that a few failed detections do not decide the penalty.
+                    error += Math.min(e / 7, 1.0);
                 }
             }
             System.out.printf(Locale.ROOT, "%s lambda %g: mean cv error %.3f palm radii%n", tips ? "tips" : "outline",
-                    lambda, error / (7.0 * samples.size()));
+                    lambda, error / samples.size());
             if (error < bestError) {
                 bestError = error;
                 best = lambda;

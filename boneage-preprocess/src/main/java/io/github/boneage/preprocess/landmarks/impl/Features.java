@@ -12,6 +12,21 @@ public final class Features {
     private static final double[] TIP_MODEL_LEVELS = {-1.5, -2.5};
     private static final double[] OUTLINE_MODEL_LEVELS = {-2.5, -1.5, -0.5, 0.5, 1.5};
 
+    /**
+     * For each reference point, the tip-model features its position is fitted from (indices into {@link #full}):
+     * a finger's point from its own tip and the valleys beside it, the radius and ulna from the wrist's extent and
+     * the outer valleys. Fewer inputs per point keep the fit stable on a small annotated set.
+     */
+    public static final int[][] TIPS_INPUTS = {
+        {0, 1, 2, 3, 4, 11, 12, 19, 20},
+        {0, 3, 4, 11, 12, 13, 14},
+        {0, 5, 6, 13, 14, 15, 16},
+        {0, 7, 8, 15, 16, 17, 18},
+        {0, 9, 10, 17, 18, 19, 20},
+        {0, 11, 12, 17, 18, 19, 20, 21, 22, 1, 2},
+        {0, 11, 12, 17, 18, 19, 20, 21, 22, 9, 10},
+    };
+
     private Features() {
     }
 

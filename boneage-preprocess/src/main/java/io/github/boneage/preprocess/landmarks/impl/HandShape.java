@@ -93,7 +93,7 @@ public final class HandShape {
         castRays(mask, width, height, analysed, px, py, reach, cut);
         double[] smooth = smooth(reach, SMOOTH_RAYS);
         int fingerRay = heaviestArc(smooth, cut);
-        List<Integer> tips = findTips(smooth, cut, fingerRay, radius);
+        List<Integer> tips = findTips(smooth, fingerRay, radius);
         double solidity = area / Math.max(1, ConvexHull.area(mask, width, height));
         int[] tipRays = tips.stream().mapToInt(Integer::intValue).toArray();
         int[] valleyRays = new int[Math.max(0, tipRays.length - 1)];
@@ -230,13 +230,13 @@ public final class HandShape {
         return best;
     }
 
-    private static List<Integer> findTips(double[] reach, boolean[] cut, int fingerRay, double radius) {
+    private static List<Integer> findTips(double[] reach, int fingerRay, double radius) {
         int n = reach.length;
         int arc = TIP_ARC * n / 360;
         List<int[]> peaks = new ArrayList<>();
         for (int k = -arc; k <= arc; k++) {
             int i = Math.floorMod(fingerRay + k, n);
-            if (cut[i] || reach[i] < TIP_MIN_REACH * radius) {
+            if (reach[i] < TIP_MIN_REACH * radius) {
                 continue;
             }
             double prev = reach[Math.floorMod(i - 1, n)];
