@@ -45,8 +45,13 @@ public final class ClassicalLandmarkDetector implements LandmarkDetector {
     public static final double DEFAULT_MIN_CONFIDENCE = 0.5;
     /** Confidence of points placed from five fingertips and four valleys. */
     static final double TIPS_CONFIDENCE = 0.9;
-    /** Confidence of points placed from the mask outline alone. */
-    static final double OUTLINE_CONFIDENCE = 0.6;
+    /**
+     * Confidence of points placed from the mask outline alone: below the default minimum, because on the tune images
+     * such placements were often off by a finger's width or more.
+     */
+    static final double OUTLINE_CONFIDENCE = 0.4;
+    /** Confidence of points whose finger points are not in thumb-to-little order across the hand. */
+    static final double DISORDERED_CONFIDENCE = 0.3;
 
     private final HandAnalyzer analyzer;
     private final PointModel model;
@@ -90,6 +95,13 @@ public final class ClassicalLandmarkDetector implements LandmarkDetector {
         }
         HandLandmarks landmarks = HandLandmarks.of(points, fingertips);
         double confidence = tips ? TIPS_CONFIDENCE : OUTLINE_CONFIDENCE;
+        boolean ordered = true;
+        for (int k = 0; k + 1 < 5; k++) {
+            ordered &= uv[2 * k] < uv[2 * k + 2];
+        }
+        if (!ordered) {
+            confidence = Math.min(confidence, DISORDERED_CONFIDENCE);
+        }
         Optional<String> outside = landmarks.firstPointOutside(image.width(), image.height());
         String how = tips ? "from 5 fingertips and 4 finger valleys" : "from the hand outline only (fingertips not all separable)";
         QualityVerdict verdict = QualityVerdict.OK;
@@ -98,6 +110,9 @@ public final class ClassicalLandmarkDetector implements LandmarkDetector {
             confidence = Math.min(confidence, 0.2);
             verdict = QualityVerdict.LOW_CONFIDENCE;
             reason = "points placed " + how + ", but " + outside.get() + " falls outside the image";
+        } else if (!ordered) {
+            verdict = QualityVerdict.LOW_CONFIDENCE;
+            reason = "points placed " + how + ", but the finger points are not in thumb-to-little order";
         } else if (confidence < minConfidence) {
             verdict = QualityVerdict.LOW_CONFIDENCE;
             reason = String.format(Locale.ROOT, "points placed %s with confidence %.2f, below the required %.2f", how,

@@ -57,7 +57,7 @@ public final class LandmarkEvaluationMain {
     }
 
     /** Image doubled in size, annotated points as white squares, detected as black crosses, tips as black dots. */
-    static GreyImage8 overlay(GreyImage image, LandmarkDetection d, HandLandmarks truth) {
+    public static GreyImage8 overlay(GreyImage image, LandmarkDetection d, HandLandmarks truth) {
         int s = 2;
         GreyImage8 out = (GreyImage8) Resampler.resize(image, image.width() * s, image.height() * s);
         if (truth != null) {

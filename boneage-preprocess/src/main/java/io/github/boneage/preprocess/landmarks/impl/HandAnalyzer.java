@@ -26,6 +26,9 @@ public final class HandAnalyzer {
     /** Solidity above which the fingertip count decides. */
     static final double CONVEX_SOLIDITY = 0.82;
 
+    /** Fragments within this many working pixels of the hand belong to it (finger segments cut off at joints). */
+    static final int JOIN_REACH = 2;
+
     private final int workingSide;
 
     /** @param workingSide longer side, in pixels, of the reduced image the analysis runs on */
@@ -90,7 +93,7 @@ public final class HandAnalyzer {
                     100.0 * first.area() / inner, 100.0 * components.get(1).area() / inner),
                     null, work.factor(), inverted);
         }
-        boolean[] mask = seg.filledMask(first);
+        boolean[] mask = seg.joinedMask(first, JOIN_REACH);
         HandShape shape = HandShape.of(mask, work.width(), work.height(), seg.analysed());
         int tips = shape.tipRays.length;
         if (shape.solidity > MAX_SOLIDITY || (shape.solidity > CONVEX_SOLIDITY && tips < MIN_TIPS_IF_CONVEX)) {

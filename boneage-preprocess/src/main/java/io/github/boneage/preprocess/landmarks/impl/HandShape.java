@@ -20,7 +20,7 @@ public final class HandShape {
     /** Fingertips are searched within this many degrees of the finger direction. */
     static final int TIP_ARC = 125;
     /** A fingertip stands out from the valleys on both sides by at least this many palm radii. */
-    static final double TIP_PROMINENCE = 0.25;
+    static final double TIP_PROMINENCE = 0.06;
     /** A fingertip lies at least this many palm radii from the palm centre. */
     static final double TIP_MIN_REACH = 1.25;
 

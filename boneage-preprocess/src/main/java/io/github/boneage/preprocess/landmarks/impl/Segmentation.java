@@ -204,7 +204,21 @@ public final class Segmentation {
         int t = otsuThreshold(clipBrightest(histogram(v, within), CLIP_FRACTION));
         int innerW = w - 2 * margin;
         int innerH = h - 2 * margin;
+        // A bright field is framed by dark film: most of the outer band is dark. (A bright background with the hand
+        // in it, as in an inverted image, is not a field.)
+        int band = 0;
+        int darkBand = 0;
+        for (int i = 0; i < v.length; i++) {
+            if (!within[i]) {
+                band++;
+                darkBand += v[i] <= t ? 1 : 0;
+            }
+        }
+        boolean darkFrame = darkBand * 2 > band;
         for (boolean bright : new boolean[] {true, false}) {
+            if (bright && !darkFrame) {
+                continue;
+            }
             boolean[] m = new boolean[w * h];
             for (int i = 0; i < m.length; i++) {
                 m[i] = within[i] && (bright ? v[i] > t : v[i] <= t);
@@ -323,6 +337,43 @@ public final class Segmentation {
      */
     public boolean[] filledMask(Component component) {
         return fill(labels, component.label, width, height);
+    }
+
+    /**
+     * @param component one of {@link #components()}
+     * @param reach     how far, in working pixels, a fragment may lie from the component and still be joined to it
+     * @return the component joined with the fragments near it (finger segments the threshold cut off, e.g. at a
+     *         faint joint), holes filled
+     */
+    public boolean[] joinedMask(Component component, int reach) {
+        boolean[] near = new boolean[labels.length];
+        for (int i = 0; i < labels.length; i++) {
+            near[i] = labels[i] == component.label;
+        }
+        for (int k = 0; k < reach; k++) {
+            near = Morphology.dilate3x3(near, width, height);
+        }
+        boolean[] joined = new boolean[labels.length + 1];
+        for (int i = 0; i < labels.length; i++) {
+            if (near[i] && labels[i] != 0) {
+                joined[labels[i]] = true;
+            }
+        }
+        boolean[] object = new boolean[labels.length];
+        for (int i = 0; i < labels.length; i++) {
+            object[i] = labels[i] != 0 && joined[labels[i]];
+        }
+        // Close the gaps between the joined pieces so that they form one outline.
+        for (int k = 0; k < reach; k++) {
+            object = Morphology.dilate3x3(object, width, height);
+        }
+        for (int k = 0; k < reach; k++) {
+            object = Morphology.erode3x3(object, width, height);
+        }
+        for (int i = 0; i < labels.length; i++) {
+            object[i] |= labels[i] == component.label;
+        }
+        return fillHoles(object, width, height);
     }
 
     /** The object with every background pixel that the image edge cannot reach added to it. */
