@@ -13,6 +13,8 @@ public final class HandAnalyzer {
 
     /** Smallest image side, in pixels, that can be analysed. */
     public static final int MIN_SIDE = 32;
+    /** Grey levels (of 255) by which the bright class must stand out from the dark one for anything to be found. */
+    static final double MIN_CONTRAST = 8;
     /** A hand covers at least this share of the analysed area. */
     static final double MIN_HAND_SHARE = 0.03;
     /** An object covering more than this share of the analysed area is an exposure field or a body, not a hand. */
@@ -73,6 +75,11 @@ public final class HandAnalyzer {
         int inner = Math.max(1, seg.analysedArea());
         List<Segmentation.Component> components = seg.components();
         boolean inverted = seg.inverted();
+        if (seg.contrast() < MIN_CONTRAST) {
+            return new Analysis(QualityVerdict.NO_HAND, String.format(Locale.ROOT,
+                    "no hand found: nothing stands out from the background (contrast %.1f of 255 grey levels)",
+                    seg.contrast()), null, work.factor(), inverted);
+        }
         if (components.isEmpty() || components.get(0).area() < MIN_HAND_SHARE * inner) {
             String largest = components.isEmpty() ? "nothing stands out from the background"
                     : String.format(Locale.ROOT, "the largest bright object covers %.1f%% of the image",

@@ -69,11 +69,12 @@ public final class Segmentation {
     private final boolean inverted;
     private final int threshold;
     private final double background;
+    private final double contrast;
     private final boolean[] analysed;
     private final int analysedArea;
 
     private Segmentation(int width, int height, int margin, int[] labels, List<Component> components, boolean inverted,
-            int threshold, double background, boolean[] analysed, int analysedArea) {
+            int threshold, double background, double contrast, boolean[] analysed, int analysedArea) {
         this.width = width;
         this.height = height;
         this.margin = margin;
@@ -82,6 +83,7 @@ public final class Segmentation {
         this.inverted = inverted;
         this.threshold = threshold;
         this.background = background;
+        this.contrast = contrast;
         this.analysed = analysed;
         this.analysedArea = analysedArea;
     }
@@ -130,6 +132,13 @@ public final class Segmentation {
             darkSum += (long) i * histogram[i];
         }
         double background = darkCount == 0 ? 0 : (double) darkSum / darkCount;
+        long brightCount = 0;
+        long brightSum = 0;
+        for (int i = otsu + 1; i < 256; i++) {
+            brightCount += histogram[i];
+            brightSum += (long) i * histogram[i];
+        }
+        double contrast = brightCount == 0 || darkCount == 0 ? 0 : (double) brightSum / brightCount - background;
         double low = background + SOFT_TISSUE_LEVEL * (otsu - background);
         boolean[] mask = new boolean[w * h];
         for (int i = 0; i < mask.length; i++) {
@@ -143,7 +152,7 @@ public final class Segmentation {
         for (boolean b : within) {
             analysed += b ? 1 : 0;
         }
-        return new Segmentation(w, h, margin, labels, components, inverted, otsu, background, within, analysed);
+        return new Segmentation(w, h, margin, labels, components, inverted, otsu, background, contrast, within, analysed);
     }
 
     /**
@@ -491,6 +500,11 @@ public final class Segmentation {
     /** @return the mean level of the dark (background) class */
     public double background() {
         return background;
+    }
+
+    /** @return the difference between the mean levels of the bright and the dark class; 0 for a constant image */
+    public double contrast() {
+        return contrast;
     }
 
     /** @return how many working pixels were analysed (inside the border band and any exposure field) */
