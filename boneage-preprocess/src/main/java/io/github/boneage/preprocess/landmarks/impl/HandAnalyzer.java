@@ -15,6 +15,8 @@ public final class HandAnalyzer {
     public static final int MIN_SIDE = 32;
     /** Grey levels (of 255) by which the bright class must stand out from the dark one for anything to be found. */
     static final double MIN_CONTRAST = 8;
+    /** A second object with at least this many fingertips counts as a second hand. */
+    static final int SECOND_HAND_MIN_TIPS = 3;
     /** A hand covers at least this share of the analysed area. */
     static final double MIN_HAND_SHARE = 0.03;
     /** An object covering more than this share of the analysed area is an exposure field or a body, not a hand. */
@@ -94,7 +96,8 @@ public final class HandAnalyzer {
                     "not a hand: one object covers %.0f%% of the image", 100.0 * first.area() / inner),
                     null, work.factor(), inverted);
         }
-        if (components.size() > 1 && components.get(1).area() >= SECOND_HAND_RATIO * first.area()) {
+        if (components.size() > 1 && components.get(1).area() >= SECOND_HAND_RATIO * first.area()
+                && looksLikeAHand(seg, components.get(1), work)) {
             return new Analysis(QualityVerdict.MULTIPLE_HANDS, String.format(Locale.ROOT,
                     "more than one hand: two objects of %.0f%% and %.0f%% of the image",
                     100.0 * first.area() / inner, 100.0 * components.get(1).area() / inner),
@@ -110,5 +113,11 @@ public final class HandAnalyzer {
         }
         return new Analysis(null, String.format(Locale.ROOT, "hand found: %d fingertip(s), solidity %.2f", tips,
                 shape.solidity), shape, work.factor(), inverted);
+    }
+
+    /** A comparable second object without fingers (a strip of the field edge, a ruler) does not count as a hand. */
+    private static boolean looksLikeAHand(Segmentation seg, Segmentation.Component component, WorkImage work) {
+        HandShape other = HandShape.of(seg.joinedMask(component, JOIN_REACH), work.width(), work.height(), seg.analysed());
+        return other.tipRays.length >= SECOND_HAND_MIN_TIPS && other.solidity <= MAX_SOLIDITY;
     }
 }

@@ -22,7 +22,7 @@ public final class HandShape {
     /** A fingertip stands out from the valleys on both sides by at least this many palm radii. */
     static final double TIP_PROMINENCE = 0.06;
     /** A fingertip lies at least this many palm radii from the palm centre. */
-    static final double TIP_MIN_REACH = 1.25;
+    static final double TIP_MIN_REACH = 1.1;
 
     final int width;
     final int height;

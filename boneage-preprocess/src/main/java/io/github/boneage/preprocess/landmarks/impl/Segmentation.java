@@ -30,6 +30,8 @@ public final class Segmentation {
     static final double FIELD_FILL = 0.85;
     /** A dark field (a collimated rectangle around the hand) fills at least this share of its bounding box. */
     static final double DARK_FIELD_FILL = 0.6;
+    /** Share of the pixels around a dark field that must be bright. */
+    static final double SURROUND_BRIGHT = 0.6;
     /** A field's bounding box covers at least this share of the image. */
     static final double FIELD_SHARE = 0.25;
     /** Rows and columns this close to the analysed region's edge, as a fraction of the image side, are checked for frame lines. */
@@ -225,9 +227,6 @@ public final class Segmentation {
         }
         boolean darkFrame = darkBand * 2 > band;
         for (boolean bright : new boolean[] {true, false}) {
-            if (bright && !darkFrame) {
-                continue;
-            }
             boolean[] m = new boolean[w * h];
             for (int i = 0; i < m.length; i++) {
                 m[i] = within[i] && (bright ? v[i] > t : v[i] <= t);
@@ -245,9 +244,16 @@ public final class Segmentation {
             double fill = c.area / (double) (spanX * spanY);
             boolean spans = spanX >= FIELD_SPAN * innerW && spanY >= FIELD_SPAN * innerH;
             boolean large = (long) spanX * spanY >= FIELD_SHARE * innerW * innerH;
-            if (bright && fill >= BRIGHT_FIELD_FILL && (spans || (large && fill >= FIELD_FILL))) {
+            if (bright && darkFrame && fill >= BRIGHT_FIELD_FILL && (spans || (large && fill >= FIELD_FILL))) {
                 field = fill(labels, c.label, w, h);
-            } else if (!bright && fill >= DARK_FIELD_FILL && touchedSides(c, w, h, margin) <= 2 && large) {
+            } else if (bright && !darkFrame && fill < BRIGHT_FIELD_FILL && touchedSides(c, w, h, margin) >= 3) {
+                // A lit surround around a dark field: the field is the box of the surround's holes.
+                field = surroundedBox(labels, c.label, w, h);
+                if (field == null) {
+                    continue;
+                }
+            } else if (!bright && fill >= DARK_FIELD_FILL && touchedSides(c, w, h, margin) <= 1 && large
+                    && brightAround(v, w, within, c, t)) {
                 field = new boolean[w * h];
                 for (int y = c.minY; y <= c.maxY; y++) {
                     Arrays.fill(field, y * w + c.minX, y * w + c.maxX + 1, true);
@@ -272,6 +278,48 @@ public final class Segmentation {
             return shrunk;
         }
         return within;
+    }
+
+    /** The bounding box of the holes of a component, or null when its holes are small. */
+    private static boolean[] surroundedBox(int[] labels, int label, int w, int h) {
+        boolean[] filled = fill(labels, label, w, h);
+        int minX = w;
+        int minY = h;
+        int maxX = -1;
+        int maxY = -1;
+        int holes = 0;
+        for (int i = 0; i < labels.length; i++) {
+            if (filled[i] && labels[i] != label) {
+                holes++;
+                minX = Math.min(minX, i % w);
+                maxX = Math.max(maxX, i % w);
+                minY = Math.min(minY, i / w);
+                maxY = Math.max(maxY, i / w);
+            }
+        }
+        if (holes < FIELD_SHARE * w * h) {
+            return null;
+        }
+        boolean[] box = new boolean[w * h];
+        for (int y = minY; y <= maxY; y++) {
+            Arrays.fill(box, y * w + minX, y * w + maxX + 1, true);
+        }
+        return box;
+    }
+
+    /** Whether the analysed pixels outside the component's bounding box are mostly bright (a lit surround). */
+    private static boolean brightAround(int[] v, int w, boolean[] within, Component c, int t) {
+        int outside = 0;
+        int bright = 0;
+        for (int i = 0; i < v.length; i++) {
+            int x = i % w;
+            int y = i / w;
+            if (within[i] && (x < c.minX || x > c.maxX || y < c.minY || y > c.maxY)) {
+                outside++;
+                bright += v[i] > t ? 1 : 0;
+            }
+        }
+        return outside > 0 && bright >= SURROUND_BRIGHT * outside;
     }
 
     private static int touchedSides(Component c, int w, int h, int margin) {
