@@ -32,7 +32,7 @@ public final class LandmarkModelFit {
     }
 
     /** One tune image's features and targets. */
-    private record Sample(String id, boolean tips, double[] full, double[] outline, double[] targets) {
+    record Sample(String id, boolean tips, double[] full, double[] outline, double[] targets) {
     }
 
     public static void main(String[] args) throws Exception {
@@ -83,7 +83,7 @@ public final class LandmarkModelFit {
     /** An image whose mean point error exceeds this multiple of the median is left out of the next round. */
     private static final double OUTLIER_FACTOR = 3;
 
-    private static double[][] robustFit(List<Sample> samples, boolean tips, double lambda) {
+    static double[][] robustFit(List<Sample> samples, boolean tips, double lambda) {
         List<Sample> kept = samples;
         double[][] c = fit(kept, tips, lambda);
         for (int round = 0; round < ROBUST_ROUNDS; round++) {

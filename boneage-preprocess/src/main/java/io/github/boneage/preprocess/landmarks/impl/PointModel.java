@@ -77,6 +77,22 @@ public final class PointModel {
     }
 
     /**
+     * @param kind the feature set
+     * @return a copy of that model's coefficients, one row per output
+     */
+    public double[][] coefficients(Kind kind) {
+        double[][] c = coefficients.get(kind);
+        if (c == null) {
+            throw new IllegalStateException("the landmark point model has no " + kind + " coefficients");
+        }
+        double[][] copy = new double[c.length][];
+        for (int i = 0; i < c.length; i++) {
+            copy[i] = c[i].clone();
+        }
+        return copy;
+    }
+
+    /**
      * @param kind     the feature set
      * @param features the features, as {@link Features} computes them for that kind
      * @return the outputs: u, v of each reference point in hand-frame units
