@@ -34,27 +34,8 @@ public final class SyntheticAccuracy {
     public static void main(String[] args) {
         int trainCount = Integer.parseInt(args[0]);
         int testCount = Integer.parseInt(args[1]);
-        HandAnalyzer analyzer = new HandAnalyzer(ClassicalLandmarkDetector.DEFAULT_WORKING_SIDE);
-        SyntheticHandGenerator train = generator(1001);
         List<LandmarkModelFit.Sample> samples = new ArrayList<>();
-        for (long i = 0; i < trainCount; i++) {
-            SyntheticHand hand = train.generate(i);
-            HandAnalyzer.Analysis a = analyzer.analyse(hand.image());
-            if (a.rejection != null || !a.shape.hasFiveTips()) {
-                continue;
-            }
-            double[] pts = new double[14];
-            for (ReferencePoint rp : ReferencePoint.values()) {
-                pts[2 * rp.ordinal()] = hand.landmarks().point(rp).x() / a.factor;
-                pts[2 * rp.ordinal() + 1] = hand.landmarks().point(rp).y() / a.factor;
-            }
-            HandShape s = a.shape;
-            samples.add(new LandmarkModelFit.Sample("s" + i, true, Features.full(s), Features.outline(s),
-                    Features.targets(s, pts)));
-        }
-        PointModel synthetic = PointModel.of(Map.of(PointModel.Kind.TIPS,
-                LandmarkModelFit.robustFit(samples, true, 0.03), PointModel.Kind.OUTLINE,
-                PointModel.shipped().coefficients(PointModel.Kind.OUTLINE)));
+        PointModel synthetic = refit(trainCount, samples);
         ClassicalLandmarkDetector shipped = ClassicalLandmarkDetector.builder().build();
         ClassicalLandmarkDetector refitted = ClassicalLandmarkDetector.builder().optPointModel(synthetic).build();
         SyntheticHandGenerator test = generator(2002);
@@ -90,11 +71,39 @@ public final class SyntheticAccuracy {
                 100.0 * okRefitted / testCount, refittedSum / okRefitted);
     }
 
-    private static double meanPointError(HandLandmarks found, HandLandmarks truth) {
+    /**
+     * @param trainCount how many synthetic hands (seed 1001) to fit on
+     * @param samples    receives the samples used
+     * @return the shipped model with its tip model refitted on synthetic hands
+     */
+    static PointModel refit(int trainCount, List<LandmarkModelFit.Sample> samples) {
+        HandAnalyzer analyzer = new HandAnalyzer(ClassicalLandmarkDetector.DEFAULT_WORKING_SIDE);
+        SyntheticHandGenerator train = generator(1001);
+        for (long i = 0; i < trainCount; i++) {
+            SyntheticHand hand = train.generate(i);
+            HandAnalyzer.Analysis a = analyzer.analyse(hand.image());
+            if (a.rejection != null || !a.shape.hasFiveTips()) {
+                continue;
+            }
+            double[] pts = new double[14];
+            for (ReferencePoint rp : ReferencePoint.values()) {
+                pts[2 * rp.ordinal()] = hand.landmarks().point(rp).x() / a.factor;
+                pts[2 * rp.ordinal() + 1] = hand.landmarks().point(rp).y() / a.factor;
+            }
+            HandShape s = a.shape;
+            samples.add(new LandmarkModelFit.Sample("s" + i, true, Features.full(s), Features.outline(s),
+                    Features.targets(s, pts)));
+        }
+        return PointModel.of(Map.of(PointModel.Kind.TIPS,
+                LandmarkModelFit.robustFit(samples, true, 0.03), PointModel.Kind.OUTLINE,
+                PointModel.shipped().coefficients(PointModel.Kind.OUTLINE)));
+    }
+
+    static double meanPointError(HandLandmarks found, HandLandmarks truth) {
         double e = 0;
         for (ReferencePoint rp : ReferencePoint.values()) {
             e += found.point(rp).distanceTo(truth.point(rp)) / truth.handSize() * 100 / 7;
         }
-        return e / 1;
+        return e;
     }
 }
