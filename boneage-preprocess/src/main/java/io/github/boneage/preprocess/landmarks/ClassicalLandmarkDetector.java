@@ -19,8 +19,8 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * A pure-Java landmark detector by classical image analysis, with no network. On a copy of the image reduced to about
- * {@value #DEFAULT_WORKING_SIDE} px it
+ * A pure-Java landmark detector by classical image analysis, with no network. On a copy of the image resampled to
+ * {@value #DEFAULT_WORKING_SIDE} px on its longer side it
  * <ol>
  *   <li>ignores a thin border band (film edges, frame lines), detects an inverted grey scale (bright background) and
  *       reads such an image inverted;</li>
@@ -80,17 +80,16 @@ public final class ClassicalLandmarkDetector implements LandmarkDetector {
         boolean tips = shape.hasFiveTips();
         double[] uv = tips ? model.predict(PointModel.Kind.TIPS, Features.full(shape))
                 : model.predict(PointModel.Kind.OUTLINE, Features.outline(shape));
-        double f = analysis.factor;
         Map<ReferencePoint, Point> points = new EnumMap<>(ReferencePoint.class);
         for (ReferencePoint rp : ReferencePoint.values()) {
             double[] p = shape.toImage(uv[2 * rp.ordinal()], uv[2 * rp.ordinal() + 1]);
-            points.put(rp, new Point(p[0] * f, p[1] * f));
+            points.put(rp, new Point(p[0] * analysis.scaleX, p[1] * analysis.scaleY));
         }
         Map<Finger, Point> fingertips = new EnumMap<>(Finger.class);
         if (tips) {
             for (Finger finger : Finger.values()) {
                 double[] p = shape.tip(finger.ordinal());
-                fingertips.put(finger, new Point(p[0] * f, p[1] * f));
+                fingertips.put(finger, new Point(p[0] * analysis.scaleX, p[1] * analysis.scaleY));
             }
         }
         HandLandmarks landmarks = HandLandmarks.of(points, fingertips);

@@ -54,8 +54,8 @@ public final class LandmarkModelFit {
             HandLandmarks truth = split.table.get(id).orElseThrow();
             double[] pts = new double[14];
             for (ReferencePoint rp : ReferencePoint.values()) {
-                pts[2 * rp.ordinal()] = truth.point(rp).x() / a.factor;
-                pts[2 * rp.ordinal() + 1] = truth.point(rp).y() / a.factor;
+                pts[2 * rp.ordinal()] = truth.point(rp).x() / a.scaleX;
+                pts[2 * rp.ordinal() + 1] = truth.point(rp).y() / a.scaleY;
             }
             HandShape s = a.shape;
             samples.add(new Sample(id, s.hasFiveTips(), s.hasFiveTips() ? Features.full(s) : null, Features.outline(s),

@@ -87,8 +87,8 @@ public final class SyntheticAccuracy {
             }
             double[] pts = new double[14];
             for (ReferencePoint rp : ReferencePoint.values()) {
-                pts[2 * rp.ordinal()] = hand.landmarks().point(rp).x() / a.factor;
-                pts[2 * rp.ordinal() + 1] = hand.landmarks().point(rp).y() / a.factor;
+                pts[2 * rp.ordinal()] = hand.landmarks().point(rp).x() / a.scaleX;
+                pts[2 * rp.ordinal() + 1] = hand.landmarks().point(rp).y() / a.scaleY;
             }
             HandShape s = a.shape;
             samples.add(new LandmarkModelFit.Sample("s" + i, true, Features.full(s), Features.outline(s),

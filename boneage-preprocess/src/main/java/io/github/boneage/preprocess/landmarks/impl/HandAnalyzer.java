@@ -48,16 +48,19 @@ public final class HandAnalyzer {
         public final String reason;
         /** The hand, when one was measured. */
         public final HandShape shape;
-        /** Original pixels per working pixel. */
-        public final int factor;
+        /** Original pixels per working pixel, horizontally. */
+        public final double scaleX;
+        /** Original pixels per working pixel, vertically. */
+        public final double scaleY;
         /** Whether the image was read inverted. */
         public final boolean inverted;
 
-        Analysis(QualityVerdict rejection, String reason, HandShape shape, int factor, boolean inverted) {
+        Analysis(QualityVerdict rejection, String reason, HandShape shape, WorkImage work, boolean inverted) {
             this.rejection = rejection;
             this.reason = reason;
             this.shape = shape;
-            this.factor = factor;
+            this.scaleX = work == null ? 1 : work.scaleX();
+            this.scaleY = work == null ? 1 : work.scaleY();
             this.inverted = inverted;
         }
     }
@@ -70,7 +73,7 @@ public final class HandAnalyzer {
         if (image.width() < MIN_SIDE || image.height() < MIN_SIDE) {
             return new Analysis(QualityVerdict.NO_HAND, String.format(Locale.ROOT,
                     "image is %dx%d, smaller than the %d px needed to find a hand", image.width(), image.height(), MIN_SIDE),
-                    null, 1, false);
+                    null, null, false);
         }
         WorkImage work = WorkImage.reduce(image, workingSide);
         Segmentation seg = Segmentation.of(work);
@@ -80,7 +83,7 @@ public final class HandAnalyzer {
         if (seg.contrast() < MIN_CONTRAST) {
             return new Analysis(QualityVerdict.NO_HAND, String.format(Locale.ROOT,
                     "no hand found: nothing stands out from the background (contrast %.1f of 255 grey levels)",
-                    seg.contrast()), null, work.factor(), inverted);
+                    seg.contrast()), null, work, inverted);
         }
         if (components.isEmpty() || components.get(0).area() < MIN_HAND_SHARE * inner) {
             String largest = components.isEmpty() ? "nothing stands out from the background"
@@ -88,20 +91,20 @@ public final class HandAnalyzer {
                             100.0 * components.get(0).area() / inner);
             return new Analysis(QualityVerdict.NO_HAND, "no hand found: " + largest
                     + String.format(Locale.ROOT, " (a hand covers at least %.0f%%)", 100 * MIN_HAND_SHARE),
-                    null, work.factor(), inverted);
+                    null, work, inverted);
         }
         Segmentation.Component first = components.get(0);
         if (first.area() > MAX_HAND_SHARE * inner) {
             return new Analysis(QualityVerdict.NOT_A_HAND, String.format(Locale.ROOT,
                     "not a hand: one object covers %.0f%% of the image", 100.0 * first.area() / inner),
-                    null, work.factor(), inverted);
+                    null, work, inverted);
         }
         if (components.size() > 1 && components.get(1).area() >= SECOND_HAND_RATIO * first.area()
                 && looksLikeAHand(seg, components.get(1), work)) {
             return new Analysis(QualityVerdict.MULTIPLE_HANDS, String.format(Locale.ROOT,
                     "more than one hand: two objects of %.0f%% and %.0f%% of the image",
                     100.0 * first.area() / inner, 100.0 * components.get(1).area() / inner),
-                    null, work.factor(), inverted);
+                    null, work, inverted);
         }
         boolean[] mask = seg.joinedMask(first, JOIN_REACH);
         HandShape shape = HandShape.of(mask, work.width(), work.height(), seg.analysed());
@@ -109,10 +112,10 @@ public final class HandAnalyzer {
         if (shape.solidity > MAX_SOLIDITY || (shape.solidity > CONVEX_SOLIDITY && tips < MIN_TIPS_IF_CONVEX)) {
             return new Analysis(QualityVerdict.NOT_A_HAND, String.format(Locale.ROOT,
                     "not a hand: the object is too convex for a hand with fingers (solidity %.2f, %d finger-like "
-                            + "protrusion(s))", shape.solidity, tips), shape, work.factor(), inverted);
+                            + "protrusion(s))", shape.solidity, tips), shape, work, inverted);
         }
         return new Analysis(null, String.format(Locale.ROOT, "hand found: %d fingertip(s), solidity %.2f", tips,
-                shape.solidity), shape, work.factor(), inverted);
+                shape.solidity), shape, work, inverted);
     }
 
     /** A comparable second object without fingers (a strip of the field edge, a ruler) does not count as a hand. */

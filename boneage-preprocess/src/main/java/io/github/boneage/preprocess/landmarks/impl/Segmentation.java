@@ -33,7 +33,9 @@ public final class Segmentation {
     /** Share of the pixels around a dark field that must be bright. */
     static final double SURROUND_BRIGHT = 0.6;
     /** A field's bounding box covers at least this share of the image. */
-    static final double FIELD_SHARE = 0.25;
+    static final double FIELD_SHARE = 0.15;
+    /** A dark field's bounding box covers at least this share of the image (a dark hand in an inverted image is smaller). */
+    static final double DARK_FIELD_SHARE = 0.25;
     /** Rows and columns this close to the analysed region's edge, as a fraction of the image side, are checked for frame lines. */
     static final double FRAME_BAND = 0.15;
     /** A row or column near the edge that is this full of mask is a frame line or film edge, not a hand. */
@@ -241,6 +243,9 @@ public final class Segmentation {
             int spanX = c.maxX - c.minX + 1;
             int spanY = c.maxY - c.minY + 1;
             boolean[] field;
+            // A lit field can be small (a narrow exposure holding the hand); a dark one must be large, or a dark hand in
+            // an inverted image would pass for it.
+            int minShareDivisor = bright ? 6 : 3;
             double fill = c.area / (double) (spanX * spanY);
             boolean spans = spanX >= FIELD_SPAN * innerW && spanY >= FIELD_SPAN * innerH;
             boolean large = (long) spanX * spanY >= FIELD_SHARE * innerW * innerH;
@@ -252,7 +257,8 @@ public final class Segmentation {
                 if (field == null) {
                     continue;
                 }
-            } else if (!bright && fill >= DARK_FIELD_FILL && touchedSides(c, w, h, margin) <= 1 && large
+            } else if (!bright && fill >= DARK_FIELD_FILL && touchedSides(c, w, h, margin) <= 1
+                    && (long) spanX * spanY >= DARK_FIELD_SHARE * innerW * innerH
                     && brightAround(v, w, within, c, t)) {
                 field = new boolean[w * h];
                 for (int y = c.minY; y <= c.maxY; y++) {
@@ -272,7 +278,7 @@ public final class Segmentation {
                 all += within[i] ? 1 : 0;
             }
             // A "field" much smaller than the image is an object, not a field.
-            if (kept < all / 3) {
+            if (kept < all / minShareDivisor) {
                 continue;
             }
             return shrunk;
@@ -297,7 +303,7 @@ public final class Segmentation {
                 maxY = Math.max(maxY, i / w);
             }
         }
-        if (holes < FIELD_SHARE * w * h) {
+        if (holes < DARK_FIELD_SHARE * w * h) {
             return null;
         }
         boolean[] box = new boolean[w * h];

@@ -3,72 +3,56 @@ package io.github.boneage.preprocess.landmarks.impl;
 import io.github.boneage.core.image.GreyImage;
 import io.github.boneage.core.image.GreyImage16;
 import io.github.boneage.core.image.GreyImage8;
+import io.github.boneage.preprocess.geometry.Resampler;
 
 /**
- * A radiograph reduced for analysis: means of {@code factor x factor} blocks on an 8-bit scale (16-bit images keep
- * their top 8 significant bits). Working pixel {@code (i, j)} covers original pixels
- * {@code [i*factor, (i+1)*factor) x [j*factor, (j+1)*factor)}, so a working coordinate maps back by multiplying by
- * {@code factor}; partial blocks at the right and bottom average the pixels they have.
+ * A radiograph resampled for analysis to a fixed longer side (area averaging when shrinking, bilinear when growing,
+ * aspect ratio kept), on an 8-bit scale (16-bit images keep their top 8 significant bits). Working coordinate
+ * {@code (x, y)} (pixel edges, as everywhere) maps back to {@code (x * scaleX, y * scaleY)}. Analysing at one size
+ * keeps every pixel-sized constant of the analysis at the same scale whatever the input resolution.
  */
 public final class WorkImage {
 
     private final int[] values;
     private final int width;
     private final int height;
-    private final int factor;
+    private final double scaleX;
+    private final double scaleY;
 
-    private WorkImage(int[] values, int width, int height, int factor) {
+    private WorkImage(int[] values, int width, int height, double scaleX, double scaleY) {
         this.values = values;
         this.width = width;
         this.height = height;
-        this.factor = factor;
+        this.scaleX = scaleX;
+        this.scaleY = scaleY;
     }
 
     /**
      * @param image      the radiograph
-     * @param targetSide the wanted longer side of the reduced image; the integer factor nearest to reaching it is used
-     * @return the reduced image
+     * @param targetSide the longer side of the working image
+     * @return the resampled image
      */
     public static WorkImage reduce(GreyImage image, int targetSide) {
-        int longSide = Math.max(image.width(), image.height());
-        int factor = Math.max(1, Math.round(longSide / (float) targetSide));
-        int w = (image.width() + factor - 1) / factor;
-        int h = (image.height() + factor - 1) / factor;
-        int shift = Math.max(0, image.bitDepth() - 8);
-        int scaleUp = image.bitDepth() < 8 ? 8 - image.bitDepth() : 0;
-        long[] sums = new long[w * h];
-        int[] counts = new int[w * h];
-        int width = image.width();
-        int[] row = new int[width];
-        for (int y = 0; y < image.height(); y++) {
-            readRow(image, y, row);
-            int base = (y / factor) * w;
-            for (int x = 0; x < width; x++) {
-                sums[base + x / factor] += row[x];
-                counts[base + x / factor]++;
-            }
-        }
+        double ratio = targetSide / (double) Math.max(image.width(), image.height());
+        int w = Math.max(1, (int) Math.round(image.width() * ratio));
+        int h = Math.max(1, (int) Math.round(image.height() * ratio));
+        GreyImage small = Resampler.resize(image, w, h);
         int[] out = new int[w * h];
-        for (int i = 0; i < out.length; i++) {
-            int mean = (int) (sums[i] / counts[i]);
-            out[i] = Math.min(255, (mean >> shift) << scaleUp);
-        }
-        return new WorkImage(out, w, h, factor);
-    }
-
-    private static void readRow(GreyImage image, int y, int[] row) {
-        int offset = y * image.width();
-        if (image instanceof GreyImage8 g8) {
+        if (small instanceof GreyImage8 g8) {
             byte[] data = g8.data();
-            for (int x = 0; x < row.length; x++) {
-                row[x] = data[offset + x] & 0xFF;
+            for (int i = 0; i < out.length; i++) {
+                out[i] = data[i] & 0xFF;
             }
         } else {
-            short[] data = ((GreyImage16) image).data();
-            for (int x = 0; x < row.length; x++) {
-                row[x] = data[offset + x] & 0xFFFF;
+            GreyImage16 g16 = (GreyImage16) small;
+            short[] data = g16.data();
+            int shift = Math.max(0, g16.bitDepth() - 8);
+            int scaleUp = g16.bitDepth() < 8 ? 8 - g16.bitDepth() : 0;
+            for (int i = 0; i < out.length; i++) {
+                out[i] = Math.min(255, ((data[i] & 0xFFFF) >> shift) << scaleUp);
             }
         }
+        return new WorkImage(out, w, h, image.width() / (double) w, image.height() / (double) h);
     }
 
     /** Replaces every value v by 255 - v: reads an inverted (bone dark) radiograph the usual way round. */
@@ -93,8 +77,13 @@ public final class WorkImage {
         return height;
     }
 
-    /** @return original pixels per working pixel, along each axis */
-    public int factor() {
-        return factor;
+    /** @return original pixels per working pixel, horizontally */
+    public double scaleX() {
+        return scaleX;
+    }
+
+    /** @return original pixels per working pixel, vertically */
+    public double scaleY() {
+        return scaleY;
     }
 }
