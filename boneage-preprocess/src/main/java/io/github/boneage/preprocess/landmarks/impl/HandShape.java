@@ -138,6 +138,13 @@ public final class HandShape {
         boolean flip;
         if (fromTips) {
             flip = across(tipPoint(0)) > across(tipPoint(4));
+        } else if (tipRays.length >= 3) {
+            // Some fingertips are merged; the thumb is still the end one with the wider gap to its neighbour.
+            int n = tipRays.length;
+            boolean thumbLast = arcLength(tipRays[n - 2], tipRays[n - 1]) > arcLength(tipRays[0], tipRays[1]);
+            double[] thumb = rayPoint(tipRays[thumbLast ? n - 1 : 0]);
+            double[] other = rayPoint(tipRays[thumbLast ? 0 : n - 1]);
+            flip = across(thumb) > across(other);
         } else {
             // The thumb side is the side where the mask reaches further out beside the palm.
             flip = lateralReach(1) > lateralReach(-1);
