@@ -45,6 +45,8 @@ public final class ClassicalLandmarkDetector implements LandmarkDetector {
     public static final double DEFAULT_MIN_CONFIDENCE = 0.5;
     /** Confidence of points placed from five fingertips and four valleys. */
     static final double TIPS_CONFIDENCE = 0.9;
+    /** Confidence of points placed from fingertips that only showed as shallow notches (fingers together). */
+    static final double FAINT_TIPS_CONFIDENCE = 0.7;
     /**
      * Confidence of points placed from the mask outline alone: below the default minimum, because on the tune images
      * such placements were often off by a finger's width or more.
@@ -93,7 +95,7 @@ public final class ClassicalLandmarkDetector implements LandmarkDetector {
             }
         }
         HandLandmarks landmarks = HandLandmarks.of(points, fingertips);
-        double confidence = tips ? TIPS_CONFIDENCE : OUTLINE_CONFIDENCE;
+        double confidence = !tips ? OUTLINE_CONFIDENCE : shape.faintTips() ? FAINT_TIPS_CONFIDENCE : TIPS_CONFIDENCE;
         boolean ordered = true;
         for (int k = 0; k + 1 < 5; k++) {
             ordered &= uv[2 * k] < uv[2 * k + 2];
@@ -102,7 +104,8 @@ public final class ClassicalLandmarkDetector implements LandmarkDetector {
             confidence = Math.min(confidence, DISORDERED_CONFIDENCE);
         }
         Optional<String> outside = landmarks.firstPointOutside(image.width(), image.height());
-        String how = tips ? "from 5 fingertips and 4 finger valleys" : "from the hand outline only (fingertips not all separable)";
+        String how = tips ? (shape.faintTips() ? "from 5 faint fingertips and 4 shallow finger valleys (fingers together)"
+                : "from 5 fingertips and 4 finger valleys") : "from the hand outline only (fingertips not all separable)";
         QualityVerdict verdict = QualityVerdict.OK;
         String reason = "hand found, points placed " + how;
         if (outside.isPresent()) {

@@ -21,6 +21,10 @@ public final class HandShape {
     static final int TIP_ARC = 125;
     /** A fingertip stands out from the valleys on both sides by at least this many palm radii. */
     static final double TIP_PROMINENCE = 0.06;
+    /** Prominence of the second, less strict search when fewer than five tips stood out (fingers together). */
+    static final double FAINT_TIP_PROMINENCE = 0.02;
+    /** Smoothing half-width, in rays, of that second search. */
+    static final int FAINT_SMOOTH_RAYS = 1;
     /** A fingertip lies at least this many palm radii from the palm centre. */
     static final double TIP_MIN_REACH = 1.1;
 
@@ -45,10 +49,12 @@ public final class HandShape {
     double alongY;
     /** Whether the frame came from five fingertips (otherwise from the mask outline only). */
     final boolean fromTips;
+    /** Whether the five fingertips only showed in the less strict second search. */
+    final boolean faintTips;
 
     private HandShape(int width, int height, boolean[] mask, int area, double palmX, double palmY, double palmRadius,
             double[] reach, boolean[] cut, double fingerAngle, double solidity, int[] tipRays, int[] valleyRays,
-            boolean fromTips) {
+            boolean fromTips, boolean faintTips) {
         this.width = width;
         this.height = height;
         this.mask = mask;
@@ -63,6 +69,7 @@ public final class HandShape {
         this.tipRays = tipRays;
         this.valleyRays = valleyRays;
         this.fromTips = fromTips;
+        this.faintTips = faintTips;
     }
 
     /**
@@ -93,7 +100,17 @@ public final class HandShape {
         castRays(mask, width, height, analysed, px, py, reach, cut);
         double[] smooth = smooth(reach, SMOOTH_RAYS);
         int fingerRay = heaviestArc(smooth, cut);
-        List<Integer> tips = findTips(smooth, fingerRay, radius);
+        List<Integer> tips = findTips(smooth, fingerRay, radius, TIP_PROMINENCE);
+        boolean faint = false;
+        if (tips.size() < 5) {
+            // Fingers pressed together leave only shallow notches between their tips: look again, less strictly, and
+            // keep the result only if it gives exactly five.
+            List<Integer> retry = findTips(smooth(reach, FAINT_SMOOTH_RAYS), fingerRay, radius, FAINT_TIP_PROMINENCE);
+            if (retry.size() == 5) {
+                tips = retry;
+                faint = true;
+            }
+        }
         double solidity = area / Math.max(1, ConvexHull.area(mask, width, height));
         int[] tipRays = tips.stream().mapToInt(Integer::intValue).toArray();
         int[] valleyRays = new int[Math.max(0, tipRays.length - 1)];
@@ -101,7 +118,7 @@ public final class HandShape {
             valleyRays[k] = argMinBetween(smooth, tipRays[k], tipRays[k + 1]);
         }
         HandShape shape = new HandShape(width, height, mask, area, px, py, radius, reach, cut, fingerRay,
-                solidity, tipRays, valleyRays, tipRays.length == 5);
+                solidity, tipRays, valleyRays, tipRays.length == 5, faint);
         shape.orient();
         return shape;
     }
@@ -237,7 +254,7 @@ public final class HandShape {
         return best;
     }
 
-    private static List<Integer> findTips(double[] reach, int fingerRay, double radius) {
+    private static List<Integer> findTips(double[] reach, int fingerRay, double radius, double minProminence) {
         int n = reach.length;
         int arc = TIP_ARC * n / 360;
         List<int[]> peaks = new ArrayList<>();
@@ -268,7 +285,7 @@ public final class HandShape {
                 rightMin = Math.min(rightMin, r);
             }
             double prominence = reach[i] - Math.max(leftMin, rightMin);
-            if (prominence >= TIP_PROMINENCE * radius) {
+            if (prominence >= minProminence * radius) {
                 peaks.add(new int[] {k, (int) Math.round(prominence * 1000)});
             }
         }
@@ -311,6 +328,11 @@ public final class HandShape {
     /** @return whether five fingertips (and so four valleys) were found */
     public boolean hasFiveTips() {
         return fromTips;
+    }
+
+    /** @return whether the fingertips were found only by the less strict search (fingers together) */
+    public boolean faintTips() {
+        return faintTips;
     }
 
     /**
