@@ -2,7 +2,7 @@ package io.github.boneage.preprocess.landmarks.impl;
 
 import java.util.Arrays;
 
-/** Area of the convex hull of a mask's pixels (as unit squares), by Andrew's monotone chain over row extremes. */
+/** The convex hull of a mask's pixels (as unit squares), by Andrew's monotone chain over row extremes. */
 final class ConvexHull {
 
     private ConvexHull() {
@@ -10,6 +10,38 @@ final class ConvexHull {
 
     /** @return the hull's area in pixels; 0 for an empty mask */
     static double area(boolean[] mask, int w, int h) {
+        double[][] hull = vertices(mask, w, h);
+        double twice = 0;
+        for (int i = 0; i < hull.length; i++) {
+            double[] a = hull[i];
+            double[] b = hull[(i + 1) % hull.length];
+            twice += a[0] * b[1] - b[0] * a[1];
+        }
+        return Math.abs(twice) / 2;
+    }
+
+    /** @return a mask of the pixels whose centres lie inside the hull of the mask's pixels */
+    static boolean[] fill(boolean[] mask, int w, int h) {
+        double[][] hull = vertices(mask, w, h);
+        boolean[] out = new boolean[mask.length];
+        if (hull.length < 3) {
+            return out;
+        }
+        for (int y = 0; y < h; y++) {
+            for (int x = 0; x < w; x++) {
+                double[] p = {x + 0.5, y + 0.5};
+                boolean inside = true;
+                for (int i = 0; i < hull.length && inside; i++) {
+                    inside = cross(hull[i], hull[(i + 1) % hull.length], p) >= 0;
+                }
+                out[y * w + x] = inside;
+            }
+        }
+        return out;
+    }
+
+    /** The hull's corners in counter-clockwise order (y down: clockwise on screen); empty for fewer than 3 points. */
+    private static double[][] vertices(boolean[] mask, int w, int h) {
         // The corners of each row's leftmost and rightmost pixel span the same hull as all pixels.
         double[][] pts = new double[4 * h][];
         int n = 0;
@@ -32,7 +64,7 @@ final class ConvexHull {
             }
         }
         if (n < 3) {
-            return 0;
+            return new double[0][];
         }
         double[][] p = Arrays.copyOf(pts, n);
         Arrays.sort(p, (a, b) -> a[0] != b[0] ? Double.compare(a[0], b[0]) : Double.compare(a[1], b[1]));
@@ -50,11 +82,8 @@ final class ConvexHull {
             }
             hull[k++] = p[i];
         }
-        double twice = 0;
-        for (int i = 0; i + 1 < k; i++) {
-            twice += hull[i][0] * hull[i + 1][1] - hull[i + 1][0] * hull[i][1];
-        }
-        return Math.abs(twice) / 2;
+        // The last point repeats the first.
+        return Arrays.copyOf(hull, k - 1);
     }
 
     private static double cross(double[] o, double[] a, double[] b) {

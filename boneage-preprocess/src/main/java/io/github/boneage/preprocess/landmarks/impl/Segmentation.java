@@ -34,6 +34,8 @@ public final class Segmentation {
     static final double SURROUND_BRIGHT = 0.6;
     /** A field's bounding box covers at least this share of the image. */
     static final double FIELD_SHARE = 0.15;
+    /** A lit field on dark film is this convex (a tilted rectangle; a hand with fingers never is). */
+    static final double FIELD_SOLIDITY = 0.92;
     /** A dark field's bounding box covers at least this share of the image (a dark hand in an inverted image is smaller). */
     static final double DARK_FIELD_SHARE = 0.25;
     /** Rows and columns this close to the analysed region's edge, as a fraction of the image side, are checked for frame lines. */
@@ -108,7 +110,10 @@ public final class Segmentation {
         for (int y = margin; y < h - margin; y++) {
             Arrays.fill(within, y * w + margin, y * w + w - margin, true);
         }
-        within = exposureField(v, w, h, margin, within);
+        boolean[] field = exposureField(v, w, h, margin, within);
+        // A dark field (inside a lit surround) is dark by what it is: the image is not inverted.
+        boolean darkField = field != within && darkFieldFound(v, field, w, h);
+        within = field;
         int[] histogram = histogram(v, within);
         int otsu = otsuThreshold(clipBrightest(histogram, CLIP_FRACTION));
         // The ring along the analysed region's edge is mostly background: bright there means an inverted grey scale.
@@ -123,7 +128,7 @@ public final class Segmentation {
                 }
             }
         }
-        boolean inverted = ringPixels > 0 && ringBright > INVERTED_RING_SHARE * ringPixels;
+        boolean inverted = !darkField && ringPixels > 0 && ringBright > INVERTED_RING_SHARE * ringPixels;
         if (inverted) {
             image.invert();
             histogram = histogram(v, within);
@@ -198,6 +203,24 @@ public final class Segmentation {
         }
     }
 
+    /** Whether most of the field is darker than the rest of the image (a collimated field inside a lit surround). */
+    private static boolean darkFieldFound(int[] v, boolean[] field, int w, int h) {
+        long inSum = 0;
+        long inCount = 0;
+        long outSum = 0;
+        long outCount = 0;
+        for (int i = 0; i < v.length; i++) {
+            if (field[i]) {
+                inSum += v[i];
+                inCount++;
+            } else {
+                outSum += v[i];
+                outCount++;
+            }
+        }
+        return inCount > 0 && outCount > 0 && (double) inSum / inCount < (double) outSum / outCount;
+    }
+
     private static int[] histogram(int[] v, boolean[] within) {
         int[] histogram = new int[256];
         for (int i = 0; i < v.length; i++) {
@@ -249,11 +272,12 @@ public final class Segmentation {
             double fill = c.area / (double) (spanX * spanY);
             boolean spans = spanX >= FIELD_SPAN * innerW && spanY >= FIELD_SPAN * innerH;
             boolean large = (long) spanX * spanY >= FIELD_SHARE * innerW * innerH;
-            if (bright && darkFrame && fill >= BRIGHT_FIELD_FILL && (spans || (large && fill >= FIELD_FILL))) {
+            if (bright && darkFrame && fill >= BRIGHT_FIELD_FILL && (spans || (large && fill >= FIELD_FILL))
+                    || bright && darkFrame && large && solidity(labels, c, w, h) >= FIELD_SOLIDITY) {
                 field = fill(labels, c.label, w, h);
             } else if (bright && !darkFrame && fill < BRIGHT_FIELD_FILL && touchedSides(c, w, h, margin) >= 3) {
-                // A lit surround around a dark field: the field is the box of the surround's holes.
-                field = surroundedBox(labels, c.label, w, h);
+                // A lit surround around a dark field: the field is the hull of the surround's holes.
+                field = surroundedField(labels, c.label, within, w, h);
                 if (field == null) {
                     continue;
                 }
@@ -286,31 +310,37 @@ public final class Segmentation {
         return within;
     }
 
-    /** The bounding box of the holes of a component, or null when its holes are small. */
-    private static boolean[] surroundedBox(int[] labels, int label, int w, int h) {
-        boolean[] filled = fill(labels, label, w, h);
-        int minX = w;
-        int minY = h;
-        int maxX = -1;
-        int maxY = -1;
-        int holes = 0;
+    /** Area over convex-hull area of a component: near 1 for a (possibly tilted) rectangular field. */
+    private static double solidity(int[] labels, Component c, int w, int h) {
+        boolean[] object = new boolean[labels.length];
         for (int i = 0; i < labels.length; i++) {
-            if (filled[i] && labels[i] != label) {
-                holes++;
-                minX = Math.min(minX, i % w);
-                maxX = Math.max(maxX, i % w);
-                minY = Math.min(minY, i / w);
-                maxY = Math.max(maxY, i / w);
-            }
+            object[i] = labels[i] == c.label;
         }
-        if (holes < DARK_FIELD_SHARE * w * h) {
+        return c.area / Math.max(1, ConvexHull.area(object, w, h));
+    }
+
+    /**
+     * The convex hull of the holes of a component (a lit surround's dark field, whose hand may join the surround
+     * through the forearm), or null when its holes are small. A hull, not a box, keeps the surround's corners out of a
+     * tilted field.
+     */
+    private static boolean[] surroundedField(int[] labels, int label, boolean[] within, int w, int h) {
+        // The ignored border band counts as surround, so a field touching it is still enclosed.
+        boolean[] surround = new boolean[labels.length];
+        for (int i = 0; i < labels.length; i++) {
+            surround[i] = labels[i] == label || !within[i];
+        }
+        boolean[] filled = fillHoles(surround, w, h);
+        boolean[] holes = new boolean[labels.length];
+        int count = 0;
+        for (int i = 0; i < labels.length; i++) {
+            holes[i] = filled[i] && !surround[i];
+            count += holes[i] ? 1 : 0;
+        }
+        if (count < DARK_FIELD_SHARE * w * h) {
             return null;
         }
-        boolean[] box = new boolean[w * h];
-        for (int y = minY; y <= maxY; y++) {
-            Arrays.fill(box, y * w + minX, y * w + maxX + 1, true);
-        }
-        return box;
+        return ConvexHull.fill(holes, w, h);
     }
 
     /** Whether the analysed pixels outside the component's bounding box are mostly bright (a lit surround). */
