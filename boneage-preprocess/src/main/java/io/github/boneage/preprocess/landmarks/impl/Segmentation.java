@@ -34,6 +34,8 @@ public final class Segmentation {
     static final double SURROUND_BRIGHT = 0.6;
     /** A field's bounding box covers at least this share of the image. */
     static final double FIELD_SHARE = 0.15;
+    /** Grey levels by which something inside a field must stand out for it to be a field (else it is an object). */
+    static final double MIN_FIELD_CONTRAST = 8;
     /** A lit field on dark film is this convex (a tilted rectangle; a hand with fingers never is). */
     static final double FIELD_SOLIDITY = 0.92;
     /** A dark field's bounding box covers at least this share of the image (a dark hand in an inverted image is smaller). */
@@ -221,6 +223,25 @@ public final class Segmentation {
         return inCount > 0 && outCount > 0 && (double) inSum / inCount < (double) outSum / outCount;
     }
 
+    /** The difference between the mean levels of the two Otsu classes of a histogram; 0 when one class is empty. */
+    private static double contrast(int[] histogram) {
+        int t = otsuThreshold(histogram);
+        long darkCount = 0;
+        long darkSum = 0;
+        long brightCount = 0;
+        long brightSum = 0;
+        for (int i = 0; i < histogram.length; i++) {
+            if (i <= t) {
+                darkCount += histogram[i];
+                darkSum += (long) i * histogram[i];
+            } else {
+                brightCount += histogram[i];
+                brightSum += (long) i * histogram[i];
+            }
+        }
+        return darkCount == 0 || brightCount == 0 ? 0 : (double) brightSum / brightCount - (double) darkSum / darkCount;
+    }
+
     private static int[] histogram(int[] v, boolean[] within) {
         int[] histogram = new int[256];
         for (int i = 0; i < v.length; i++) {
@@ -301,8 +322,8 @@ public final class Segmentation {
                 kept += shrunk[i] ? 1 : 0;
                 all += within[i] ? 1 : 0;
             }
-            // A "field" much smaller than the image is an object, not a field.
-            if (kept < all / minShareDivisor) {
+            // A "field" much smaller than the image, or one with nothing in it, is an object, not a field.
+            if (kept < all / minShareDivisor || contrast(histogram(v, shrunk)) < MIN_FIELD_CONTRAST) {
                 continue;
             }
             return shrunk;
