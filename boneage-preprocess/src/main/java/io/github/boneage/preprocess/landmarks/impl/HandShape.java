@@ -31,12 +31,10 @@ public final class HandShape {
     final int width;
     final int height;
     final boolean[] mask;
-    final int area;
     final double palmX;
     final double palmY;
     final double palmRadius;
     final double[] reach;
-    final boolean[] cut;
     final double fingerAngle;
     final double solidity;
     final int[] tipRays;
@@ -52,18 +50,16 @@ public final class HandShape {
     /** Whether the five fingertips only showed in the less strict second search. */
     final boolean faintTips;
 
-    private HandShape(int width, int height, boolean[] mask, int area, double palmX, double palmY, double palmRadius,
-            double[] reach, boolean[] cut, double fingerAngle, double solidity, int[] tipRays, int[] valleyRays,
+    private HandShape(int width, int height, boolean[] mask, double palmX, double palmY, double palmRadius,
+            double[] reach, double fingerAngle, double solidity, int[] tipRays, int[] valleyRays,
             boolean fromTips, boolean faintTips) {
         this.width = width;
         this.height = height;
         this.mask = mask;
-        this.area = area;
         this.palmX = palmX;
         this.palmY = palmY;
         this.palmRadius = palmRadius;
         this.reach = reach;
-        this.cut = cut;
         this.fingerAngle = fingerAngle;
         this.solidity = solidity;
         this.tipRays = tipRays;
@@ -117,7 +113,7 @@ public final class HandShape {
         for (int k = 0; k + 1 < tipRays.length; k++) {
             valleyRays[k] = argMinBetween(smooth, tipRays[k], tipRays[k + 1]);
         }
-        HandShape shape = new HandShape(width, height, mask, area, px, py, radius, reach, cut, fingerRay,
+        HandShape shape = new HandShape(width, height, mask, px, py, radius, reach, fingerRay,
                 solidity, tipRays, valleyRays, tipRays.length == 5, faint);
         shape.orient();
         return shape;

@@ -71,26 +71,20 @@ public final class Segmentation {
 
     private final int width;
     private final int height;
-    private final int margin;
     private final int[] labels;
     private final List<Component> components;
     private final boolean inverted;
-    private final int threshold;
-    private final double background;
     private final double contrast;
     private final boolean[] analysed;
     private final int analysedArea;
 
-    private Segmentation(int width, int height, int margin, int[] labels, List<Component> components, boolean inverted,
-            int threshold, double background, double contrast, boolean[] analysed, int analysedArea) {
+    private Segmentation(int width, int height, int[] labels, List<Component> components, boolean inverted,
+            double contrast, boolean[] analysed, int analysedArea) {
         this.width = width;
         this.height = height;
-        this.margin = margin;
         this.labels = labels;
         this.components = components;
         this.inverted = inverted;
-        this.threshold = threshold;
-        this.background = background;
         this.contrast = contrast;
         this.analysed = analysed;
         this.analysedArea = analysedArea;
@@ -163,7 +157,7 @@ public final class Segmentation {
         for (boolean b : within) {
             analysed += b ? 1 : 0;
         }
-        return new Segmentation(w, h, margin, labels, components, inverted, otsu, background, contrast, within, analysed);
+        return new Segmentation(w, h, labels, components, inverted, contrast, within, analysed);
     }
 
     /**
@@ -447,14 +441,6 @@ public final class Segmentation {
 
     /**
      * @param component one of {@link #components()}
-     * @return the component's pixels with its holes filled (background pixels enclosed by it)
-     */
-    public boolean[] filledMask(Component component) {
-        return fill(labels, component.label, width, height);
-    }
-
-    /**
-     * @param component one of {@link #components()}
      * @param reach     how far, in working pixels, a fragment may lie from the component and still be joined to it
      * @return the component joined with the fragments near it (finger segments the threshold cut off, e.g. at a
      *         faint joint), holes filled
@@ -597,16 +583,6 @@ public final class Segmentation {
         return inverted;
     }
 
-    /** @return Otsu's threshold on the (possibly inverted) 8-bit scale */
-    public int threshold() {
-        return threshold;
-    }
-
-    /** @return the mean level of the dark (background) class */
-    public double background() {
-        return background;
-    }
-
     /** @return the difference between the mean levels of the bright and the dark class; 0 for a constant image */
     public double contrast() {
         return contrast;
@@ -620,10 +596,5 @@ public final class Segmentation {
     /** @return the analysed pixels (shared, not copied) */
     public boolean[] analysed() {
         return analysed;
-    }
-
-    /** @return the width of the ignored border band, in working pixels */
-    public int margin() {
-        return margin;
     }
 }
