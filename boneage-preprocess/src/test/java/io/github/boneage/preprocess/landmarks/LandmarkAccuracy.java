@@ -12,10 +12,17 @@ import java.util.Locale;
 final class LandmarkAccuracy {
 
     private final List<Double> pointErrors = new ArrayList<>();
+    private final List<List<Double>> errorsByPoint = new ArrayList<>();
     private final List<Double> imageMeanErrors = new ArrayList<>();
     private final List<Double> roi1Ious = new ArrayList<>();
     private int images;
     private int detected;
+
+    LandmarkAccuracy() {
+        for (int i = 0; i < ReferencePoint.values().length; i++) {
+            errorsByPoint.add(new ArrayList<>());
+        }
+    }
 
     /** Counts an image on which detection failed. */
     void failed() {
@@ -36,6 +43,7 @@ final class LandmarkAccuracy {
         for (ReferencePoint rp : ReferencePoint.values()) {
             double e = 100 * found.point(rp).distanceTo(truth.point(rp)) / size;
             pointErrors.add(e);
+            errorsByPoint.get(rp.ordinal()).add(e);
             sum += e;
         }
         imageMeanErrors.add(sum / 7);
@@ -50,6 +58,16 @@ final class LandmarkAccuracy {
     /** @return mean over all points of all detected images, in % of hand size */
     double meanPointError() {
         return pointErrors.stream().mapToDouble(Double::doubleValue).average().orElse(Double.NaN);
+    }
+
+    /** @return the median error of each reference point, in % of hand size, e.g. {@code thumb 4.1, index 3.2, ...} */
+    String medianByPoint() {
+        StringBuilder sb = new StringBuilder();
+        for (ReferencePoint rp : ReferencePoint.values()) {
+            sb.append(sb.length() == 0 ? "" : ", ").append(rp.columnPrefix())
+                    .append(String.format(Locale.ROOT, " %.1f", median(errorsByPoint.get(rp.ordinal()))));
+        }
+        return sb.toString();
     }
 
     /** @return median ROI1 IoU over detected images */

@@ -54,6 +54,7 @@ public final class LandmarkEvaluationMain {
             }
         }
         System.out.println(which + ": " + acc);
+        System.out.println(which + " median error by point (% of hand size): " + acc.medianByPoint());
     }
 
     /** Image doubled in size, annotated points as white squares, detected as black crosses, tips as black dots. */
