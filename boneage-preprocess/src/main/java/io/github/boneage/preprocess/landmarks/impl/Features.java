@@ -63,7 +63,7 @@ public final class Features {
             f[i++] = e[0];
             f[i++] = e[1];
         }
-        f[i] = shape.reach[(int) shape.fingerAngle] / shape.palmRadius;
+        f[i] = shape.reach[shape.fingerRay] / shape.palmRadius;
         return f;
     }
 

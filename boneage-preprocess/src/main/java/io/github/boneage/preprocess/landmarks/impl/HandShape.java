@@ -35,7 +35,8 @@ public final class HandShape {
     final double palmY;
     final double palmRadius;
     final double[] reach;
-    final double fingerAngle;
+    /** The ray (index into {@link #reach}) pointing from the palm towards the fingers. */
+    final int fingerRay;
     final double solidity;
     final int[] tipRays;
     final int[] valleyRays;
@@ -51,7 +52,7 @@ public final class HandShape {
     final boolean faintTips;
 
     private HandShape(int width, int height, boolean[] mask, double palmX, double palmY, double palmRadius,
-            double[] reach, double fingerAngle, double solidity, int[] tipRays, int[] valleyRays,
+            double[] reach, int fingerRay, double solidity, int[] tipRays, int[] valleyRays,
             boolean fromTips, boolean faintTips) {
         this.width = width;
         this.height = height;
@@ -60,7 +61,7 @@ public final class HandShape {
         this.palmY = palmY;
         this.palmRadius = palmRadius;
         this.reach = reach;
-        this.fingerAngle = fingerAngle;
+        this.fingerRay = fingerRay;
         this.solidity = solidity;
         this.tipRays = tipRays;
         this.valleyRays = valleyRays;
@@ -139,7 +140,7 @@ public final class HandShape {
                 ay += Math.sin(a);
             }
         } else {
-            double a = Math.toRadians(fingerAngle * 360.0 / RAYS);
+            double a = Math.toRadians(fingerRay * 360.0 / RAYS);
             ax = Math.cos(a);
             ay = Math.sin(a);
         }
