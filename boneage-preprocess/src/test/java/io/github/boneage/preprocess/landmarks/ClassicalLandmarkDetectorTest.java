@@ -102,4 +102,13 @@ class ClassicalLandmarkDetectorTest extends LandmarkDetectorContractTest {
         assertThat(hand.landmarks().point(ReferencePoint.THUMB).x())
                 .isLessThan(hand.landmarks().point(ReferencePoint.LITTLE).x());
     }
+
+    @Test
+    void pointConfidencesFollowEachPointsReliability() {
+        LandmarkDetection d = DETECTOR.detect(handImage(), "hand");
+        assertThat(d.pointConfidence()).hasSize(7);
+        assertThat(d.pointConfidence().values()).allSatisfy(c -> assertThat(c).isPositive().isLessThanOrEqualTo(d.confidence()));
+        // The wrist points are placed less reliably than the middle finger's.
+        assertThat(d.pointConfidence().get(ReferencePoint.ULNA)).isLessThan(d.pointConfidence().get(ReferencePoint.MIDDLE));
+    }
 }

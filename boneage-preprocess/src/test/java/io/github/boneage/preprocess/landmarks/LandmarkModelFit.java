@@ -69,12 +69,14 @@ public final class LandmarkModelFit {
         Map<PointModel.Kind, double[][]> coefficients = new EnumMap<>(PointModel.Kind.class);
         coefficients.put(PointModel.Kind.TIPS, robustFit(withTips, true, tipsLambda));
         coefficients.put(PointModel.Kind.OUTLINE, robustFit(samples, false, outlineLambda));
+        double[] reliability = reliability(withTips, tipsLambda);
+        System.out.println("reliability " + java.util.Arrays.toString(reliability));
         String header = String.format(Locale.ROOT, "Point model of ClassicalLandmarkDetector, written by LandmarkModelFit.%n"
                 + "Fitted on the %d tune images of KoitkaSplit (seed %d); held-out images never read.%n"
                 + "tips: %d images, ridge lambda %g; outline: %d images, ridge lambda %g.%n"
                 + "Each line: model,output,coefficients in feature order (see Features).",
                 split.tune.size(), KoitkaSplit.SEED, withTips.size(), tipsLambda, samples.size(), outlineLambda);
-        Files.writeString(out, PointModel.of(coefficients).toText(header), StandardCharsets.UTF_8);
+        Files.writeString(out, PointModel.of(coefficients, reliability).toText(header), StandardCharsets.UTF_8);
         System.out.println("wrote " + out);
     }
 
@@ -146,6 +148,39 @@ public final class LandmarkModelFit {
             }
         }
         return out;
+    }
+
+    /**
+     * Per reference point, the share of tune images whose 5-fold cross-validated placement by the tip model lies
+     * within {@link PointModel#RELIABLE_ERROR} of hand size of the annotation.
+     */
+    private static double[] reliability(List<Sample> samples, double lambda) {
+        int folds = 5;
+        int[] within = new int[7];
+        for (int fold = 0; fold < folds; fold++) {
+            List<Sample> train = new ArrayList<>();
+            for (int i = 0; i < samples.size(); i++) {
+                if (i % folds != fold) {
+                    train.add(samples.get(i));
+                }
+            }
+            PointModel m = PointModel.of(Map.of(PointModel.Kind.TIPS, robustFit(train, true, lambda)));
+            for (int i = fold; i < samples.size(); i += folds) {
+                double[] t = samples.get(i).targets();
+                double[] p = m.predict(PointModel.Kind.TIPS, samples.get(i).full());
+                double size = Math.hypot(t[4] - (t[10] + t[12]) / 2, t[5] - (t[11] + t[13]) / 2);
+                for (int k = 0; k < 7; k++) {
+                    if (Math.hypot(p[2 * k] - t[2 * k], p[2 * k + 1] - t[2 * k + 1]) <= PointModel.RELIABLE_ERROR * size) {
+                        within[k]++;
+                    }
+                }
+            }
+        }
+        double[] r = new double[7];
+        for (int k = 0; k < 7; k++) {
+            r[k] = (double) within[k] / samples.size();
+        }
+        return r;
     }
 
     private static double bestLambda(List<Sample> samples, boolean tips) {

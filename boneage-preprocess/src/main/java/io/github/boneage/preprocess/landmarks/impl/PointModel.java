@@ -30,10 +30,15 @@ public final class PointModel {
         OUTLINE
     }
 
-    private final Map<Kind, double[][]> coefficients;
+    /** Name of the resource line holding {@link #reliability()}. */
+    private static final String RELIABILITY = "reliability";
 
-    private PointModel(Map<Kind, double[][]> coefficients) {
+    private final Map<Kind, double[][]> coefficients;
+    private final double[] reliability;
+
+    private PointModel(Map<Kind, double[][]> coefficients, double[] reliability) {
         this.coefficients = coefficients;
+        this.reliability = reliability;
     }
 
     /**
@@ -41,7 +46,30 @@ public final class PointModel {
      * @return the model
      */
     public static PointModel of(Map<Kind, double[][]> coefficients) {
-        return new PointModel(new EnumMap<>(coefficients));
+        double[] one = new double[7];
+        java.util.Arrays.fill(one, 1);
+        return of(coefficients, one);
+    }
+
+    /**
+     * @param coefficients per kind, one row of coefficients per output
+     * @param reliability  per reference point, the share of cross-validated placements within
+     *                     {@value #RELIABLE_ERROR} of hand size of the annotation
+     * @return the model
+     */
+    public static PointModel of(Map<Kind, double[][]> coefficients, double[] reliability) {
+        return new PointModel(new EnumMap<>(coefficients), reliability.clone());
+    }
+
+    /** The error, as a fraction of hand size, within which a placement counts as reliable. */
+    public static final double RELIABLE_ERROR = 0.10;
+
+    /**
+     * @return per reference point ({@code ReferencePoint} order), the share of cross-validated placements on the
+     *         annotated tune images that fell within {@value #RELIABLE_ERROR} of hand size; all 1 when unknown
+     */
+    public double[] reliability() {
+        return reliability.clone();
     }
 
     /** @return the shipped model */
@@ -58,12 +86,20 @@ public final class PointModel {
 
     private static PointModel parse(BufferedReader reader) throws IOException {
         Map<Kind, List<double[]>> rows = new EnumMap<>(Kind.class);
+        double[] reliability = null;
         String line;
         while ((line = reader.readLine()) != null) {
             if (line.isBlank() || line.startsWith("#")) {
                 continue;
             }
             String[] cells = line.split(",");
+            if (cells[0].equals(RELIABILITY)) {
+                reliability = new double[cells.length - 2];
+                for (int i = 2; i < cells.length; i++) {
+                    reliability[i - 2] = Double.parseDouble(cells[i]);
+                }
+                continue;
+            }
             Kind kind = Kind.valueOf(cells[0].toUpperCase(Locale.ROOT));
             double[] c = new double[cells.length - 2];
             for (int i = 2; i < cells.length; i++) {
@@ -73,7 +109,10 @@ public final class PointModel {
         }
         Map<Kind, double[][]> coefficients = new EnumMap<>(Kind.class);
         rows.forEach((k, v) -> coefficients.put(k, v.toArray(new double[0][])));
-        return new PointModel(coefficients);
+        if (reliability == null) {
+            return of(coefficients);
+        }
+        return new PointModel(coefficients, reliability);
     }
 
     /**
@@ -131,6 +170,11 @@ public final class PointModel {
                 sb.append('\n');
             }
         }
+        sb.append(RELIABILITY).append(",all");
+        for (double r : reliability) {
+            sb.append(',').append(String.format(Locale.ROOT, "%.3f", r));
+        }
+        sb.append('\n');
         return sb.toString();
     }
 
