@@ -111,4 +111,19 @@ class ClassicalLandmarkDetectorTest extends LandmarkDetectorContractTest {
         // The wrist points are placed less reliably than the middle finger's.
         assertThat(d.pointConfidence().get(ReferencePoint.ULNA)).isLessThan(d.pointConfidence().get(ReferencePoint.MIDDLE));
     }
+
+    @Test
+    void readsTwelveBitImagesLikeEightBitOnes() {
+        SyntheticHand eight = generator(b -> b.optRotationRange(0, 0)).generate(2L);
+        SyntheticHand twelve = generator(b -> b.optRotationRange(0, 0).optBitDepth(12)).generate(2L);
+        assertThat(twelve.image().bitDepth()).isEqualTo(12);
+        LandmarkDetection d8 = DETECTOR.detect(eight.image(), "8-bit");
+        LandmarkDetection d12 = DETECTOR.detect(twelve.image(), "12-bit");
+        assertThat(d12.ok()).as(d12.reason()).isTrue();
+        double size = eight.landmarks().handSize();
+        for (ReferencePoint rp : ReferencePoint.values()) {
+            assertThat(d12.landmarks().orElseThrow().point(rp).distanceTo(d8.landmarks().orElseThrow().point(rp)))
+                    .as(rp.name()).isLessThan(0.03 * size);
+        }
+    }
 }
