@@ -94,4 +94,16 @@ class LandmarksCommandTest {
         assertThat(r.exitCode()).isEqualTo(ExitCode.USAGE);
         assertThat(r.err()).contains("--min-confidence");
     }
+
+    @Test
+    void anUnreadableFileIsReportedAndTheOthersAreStillWritten() throws IOException {
+        Path dir = Files.createDirectories(work.resolve("mixed"));
+        Files.copy(images.resolve("hand1.png"), dir.resolve("hand1.png"));
+        Files.writeString(dir.resolve("broken.png"), "not an image");
+        Path csv = work.resolve("mixed.csv");
+        Run r = run("landmarks", dir.toString(), "--out", csv.toString());
+        assertThat(r.exitCode()).isEqualTo(ExitCode.PARTIAL);
+        assertThat(r.err()).contains("broken.png");
+        assertThat(LandmarksCsv.read(csv).ids()).containsExactly("hand1");
+    }
 }
