@@ -54,10 +54,12 @@ public record UncertaintyCalibration(@JsonProperty("formatVersion") int formatVe
     private static final ObjectMapper MAPPER = new ObjectMapper()
             .enable(SerializationFeature.INDENT_OUTPUT)
             .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
-            .enable(DeserializationFeature.FAIL_ON_MISSING_CREATOR_PROPERTIES)
             .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
 
-    /** @throws IllegalArgumentException for a wrong format version, a missing field or no levels */
+    /**
+     * @throws IllegalArgumentException for a wrong format version or no levels
+     * @throws NullPointerException     naming a missing field
+     */
     public UncertaintyCalibration {
         if (formatVersion != FORMAT_VERSION) {
             throw new IllegalArgumentException("uncertainty calibration format version " + formatVersion
@@ -127,9 +129,11 @@ public record UncertaintyCalibration(@JsonProperty("formatVersion") int formatVe
         try {
             return MAPPER.readValue(json, UncertaintyCalibration.class);
         } catch (JsonProcessingException e) {
-            Throwable cause = e.getCause() instanceof IllegalArgumentException iae ? iae : e;
-            throw new BoneAgeException(source + ": not a valid uncertainty calibration: "
-                    + (cause == e ? e.getOriginalMessage() : cause.getMessage()), e);
+            // A missing or invalid field surfaces as the record constructor's exception: its message is the useful one.
+            String reason = e.getCause() instanceof RuntimeException r && r.getMessage() != null
+                    ? (r instanceof NullPointerException ? "missing field " : "") + r.getMessage()
+                    : e.getOriginalMessage();
+            throw new BoneAgeException(source + ": not a valid uncertainty calibration: " + reason, e);
         }
     }
 
