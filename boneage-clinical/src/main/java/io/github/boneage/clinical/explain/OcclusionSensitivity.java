@@ -83,7 +83,9 @@ public final class OcclusionSensitivity {
 
     /**
      * @param request  the image to explain
-     * @param baseline its estimate by the same estimator (saves one pass when the caller already has it)
+     * @param baseline its estimate by the same estimator on the unchanged image (saves one pass when the caller
+     *                 already has it; with test-time augmentation that is {@code IntervalEstimate.tta().identity()},
+     *                 not the aggregated point estimate)
      * @return its heatmap
      * @throws BoneAgeException naming the source when an occluded copy cannot be estimated
      */
