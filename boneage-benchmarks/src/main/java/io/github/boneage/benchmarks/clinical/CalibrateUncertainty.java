@@ -119,8 +119,8 @@ public final class CalibrateUncertainty {
             UncertaintyCalibration calibration = null;
             List<CalibrationSample> cal = samples(calibrationIds, dataset, predictions);
             List<CalibrationSample> eval = samples(evaluationIds, dataset, predictions);
-            String description = String.format(Locale.ROOT, "%s: %d of the %d held-out ids in %s (shuffled with seed %d, "
-                    + "first half)", dataset.name(), cal.size(), ids.size(), idsFile.getFileName(), seed);
+            String description = String.format(Locale.ROOT, "%s: the first %d of %d ids used from %s (sorted, shuffled "
+                    + "with seed %d)", dataset.name(), cal.size(), ids.size(), idsFile.getFileName(), seed);
             System.out.printf(Locale.ROOT, "%nEvaluation half (n=%d): MAD identity %.2f, MAD TTA point %.2f, "
                     + "mean TTA spread %.2f months%n", eval.size(), madIdentity(evaluationIds, dataset, predictions),
                     mad(eval), eval.stream().mapToDouble(CalibrationSample::spreadMonths).average().orElse(0));
@@ -136,7 +136,8 @@ public final class CalibrateUncertainty {
                 }
                 if (m == method) {
                     calibration = c.withEvaluation(new CalibrationEvaluation(String.format(Locale.ROOT,
-                            "%s: the other %d held-out ids (second half)", dataset.name(), eval.size()), eval.size(), measured));
+                            "%s: the other %d ids used from %s (second half)", dataset.name(), eval.size(),
+                            idsFile.getFileName()), eval.size(), measured));
                 }
             }
             for (double c : coverages) {
@@ -149,11 +150,42 @@ public final class CalibrateUncertainty {
                 System.out.printf(Locale.ROOT, "| uncalibrated point ± %.3f·TTA SD | %.2f | %.3f | %.1f |%n", z, c,
                         (double) inside / eval.size(), width);
             }
+            printBreakdown(calibration, eval, dataset);
             calibration.write(out);
             System.out.println("\nwrote " + out + " (" + method.name().toLowerCase(Locale.ROOT) + ", model " + modelName + ")");
         }
         writePredictions(predictionsCsv, ids, half, dataset, predictions);
         System.out.println("wrote " + predictionsCsv);
+    }
+
+    /** Coverage is only guaranteed on average over images: show how it holds per sex and age band. */
+    private static void printBreakdown(UncertaintyCalibration calibration, List<CalibrationSample> eval, RsnaDataset dataset) {
+        double target = calibration.levels().stream().mapToDouble(l -> l.coverage())
+                .filter(c -> Math.abs(c - 0.9) < 1e-9).findFirst().orElse(calibration.levels().get(0).coverage());
+        Map<String, List<CalibrationSample>> groups = new java.util.LinkedHashMap<>();
+        for (CalibrationSample s : eval) {
+            groups.computeIfAbsent("sex " + dataset.sample(s.id()).orElseThrow().sex().label(), k -> new ArrayList<>()).add(s);
+        }
+        int[] bands = {0, 60, 120, 180, 240};
+        for (int b = 0; b + 1 < bands.length; b++) {
+            int lo = bands[b];
+            int hi = bands[b + 1];
+            String key = String.format(Locale.ROOT, "age %d-%d months", lo, hi);
+            for (CalibrationSample s : eval) {
+                if (s.truthMonths() >= lo && (s.truthMonths() < hi || b + 2 == bands.length)) {
+                    groups.computeIfAbsent(key, k -> new ArrayList<>()).add(s);
+                }
+            }
+        }
+        System.out.printf(Locale.ROOT, "%nCoverage of the written calibration at %.2f on the evaluation half, by group:%n", target);
+        System.out.println("| group | n | measured coverage | MAD (months) |");
+        System.out.println("|---|---|---|---|");
+        for (Map.Entry<String, List<CalibrationSample>> g : groups.entrySet()) {
+            CoverageMeasurement m = IntervalCalibrator.evaluate(calibration, g.getValue()).stream()
+                    .filter(x -> Math.abs(x.coverage() - target) < 1e-9).findFirst().orElseThrow();
+            System.out.printf(Locale.ROOT, "| %s | %d | %.3f | %.2f |%n", g.getKey(), g.getValue().size(),
+                    m.measuredCoverage(), mad(g.getValue()));
+        }
     }
 
     private static List<CalibrationSample> samples(List<String> ids, RsnaDataset dataset, Map<String, TtaPrediction> p) {
