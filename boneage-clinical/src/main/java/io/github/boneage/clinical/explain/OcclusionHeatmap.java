@@ -114,6 +114,15 @@ public final class OcclusionHeatmap {
         return changeMonths[Objects.checkIndex(row, rows) * columns + Objects.checkIndex(column, columns)];
     }
 
+    /** @return every cell's change in months as {@code [row][column]}, a copy (e.g. for a JSON report) */
+    public double[][] changeMonthsGrid() {
+        double[][] grid = new double[rows][];
+        for (int r = 0; r < rows; r++) {
+            grid[r] = java.util.Arrays.copyOfRange(changeMonths, r * columns, (r + 1) * columns);
+        }
+        return grid;
+    }
+
     /** @return the cell's change divided by the largest one, in [0, 1] (all 0 when nothing changed the estimate) */
     public double normalized(int column, int row) {
         return maxChangeMonths == 0 ? 0 : changeMonths(column, row) / maxChangeMonths;

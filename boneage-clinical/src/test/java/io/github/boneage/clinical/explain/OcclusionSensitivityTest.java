@@ -87,6 +87,9 @@ class OcclusionSensitivityTest {
         assertThat(map.rows()).isEqualTo(11);
         assertThat(map.cell(12, 10)).isEqualTo(new Roi(68, 50, 2, 1));
         assertThat(map.forwardPasses()).isEqualTo(1 + 13 * 11);
+        double[][] grid = map.changeMonthsGrid();
+        assertThat(grid).hasNumberOfRows(11);
+        assertThat(grid[2][3]).isEqualTo(map.changeMonths(3, 2));
         for (int r = 0; r < map.rows(); r++) {
             for (int c = 0; c < map.columns(); c++) {
                 assertThat(roi.contains(map.cell(c, r))).isTrue();
