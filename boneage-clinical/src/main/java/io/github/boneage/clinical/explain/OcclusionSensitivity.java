@@ -34,6 +34,9 @@ import java.util.Objects;
  */
 public final class OcclusionSensitivity {
 
+    /** The most pixels of occluded copies held for one estimator call (bounds memory on large radiographs). */
+    public static final long MAX_PIXELS_PER_CALL = 64L << 20;
+
     private final BoneAgeEstimator estimator;
     private final double patchFraction;
     private final int cellsPerPatch;
@@ -102,8 +105,10 @@ public final class OcclusionSensitivity {
         int rows = OcclusionHeatmap.columnsFor(roi.height(), s);
         int[] filler = filler(image, roi, patch);
         double[] patchChange = new double[columns * rows];
-        for (int start = 0; start < patchChange.length; start += imagesPerCall) {
-            int end = Math.min(patchChange.length, start + imagesPerCall);
+        long pixels = (long) image.width() * image.height();
+        int perCall = (int) Math.max(1, Math.min(imagesPerCall, MAX_PIXELS_PER_CALL / pixels));
+        for (int start = 0; start < patchChange.length; start += perCall) {
+            int end = Math.min(patchChange.length, start + perCall);
             List<EstimationRequest> batch = new ArrayList<>(end - start);
             for (int p = start; p < end; p++) {
                 Roi occluded = patchRect(roi, p % columns, p / columns, s, patch);
@@ -250,7 +255,11 @@ public final class OcclusionSensitivity {
             return this;
         }
 
-        /** @return this builder, with how many occluded copies go into one {@code estimateBatch} call (default 32) */
+        /**
+         * @param images how many occluded copies go into one {@code estimateBatch} call (default 32; fewer for images
+         *               so large that the copies would exceed {@link #MAX_PIXELS_PER_CALL} pixels)
+         * @return this builder
+         */
         public Builder optImagesPerCall(int images) {
             if (images < 1) {
                 throw new IllegalArgumentException("images per call must be >= 1, got " + images);

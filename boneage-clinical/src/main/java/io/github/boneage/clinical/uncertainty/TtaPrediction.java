@@ -1,6 +1,7 @@
 package io.github.boneage.clinical.uncertainty;
 
 import io.github.boneage.core.BoneAgeEstimate;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 
@@ -38,7 +39,7 @@ public record TtaPrediction(BoneAgeEstimate identity, List<Double> augmentedMont
             ss += (m - mean) * (m - mean);
         }
         double spread = months.length > 1 ? Math.sqrt(ss / (months.length - 1)) : 0;
-        List<Double> list = java.util.Arrays.stream(months).boxed().toList();
+        List<Double> list = Arrays.stream(months).boxed().toList();
         return new TtaPrediction(identity, list, aggregation.aggregate(months), spread);
     }
 

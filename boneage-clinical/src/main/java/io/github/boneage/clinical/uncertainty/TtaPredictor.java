@@ -22,6 +22,9 @@ import java.util.Objects;
  */
 public final class TtaPredictor {
 
+    /** The most pixels of augmented copies held for one estimator call (one image's copies may exceed it). */
+    public static final long MAX_PIXELS_PER_CALL = 64L << 20;
+
     private final BoneAgeEstimator estimator;
     private final TestTimeAugmentation policy;
     private final int imagesPerCall;
@@ -62,8 +65,23 @@ public final class TtaPredictor {
      */
     public List<ItemOutcome<TtaPrediction>> predictBatch(List<EstimationRequest> requests) {
         List<ItemOutcome<TtaPrediction>> out = new ArrayList<>(requests.size());
-        for (int start = 0; start < requests.size(); start += imagesPerCall) {
-            out.addAll(predictChunk(requests.subList(start, Math.min(requests.size(), start + imagesPerCall))));
+        int start = 0;
+        while (start < requests.size()) {
+            // A chunk ends at imagesPerCall images or when its augmented copies would exceed the pixel budget, so a
+            // batch of large (DICOM-sized) radiographs does not hold gigabytes of copies at once.
+            long pixels = 0;
+            int end = start;
+            while (end < requests.size() && end - start < imagesPerCall) {
+                long copies = (long) requests.get(end).image().width() * requests.get(end).image().height()
+                        * policy.passesPerImage();
+                if (end > start && pixels + copies > MAX_PIXELS_PER_CALL) {
+                    break;
+                }
+                pixels += copies;
+                end++;
+            }
+            out.addAll(predictChunk(requests.subList(start, end)));
+            start = end;
         }
         return out;
     }
