@@ -4,6 +4,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.github.boneage.clinical.reference.StandardDeviationScore;
+import io.github.boneage.clinical.report.BoneAgeReport;
+import io.github.boneage.clinical.report.ReportWriter;
 import io.github.boneage.core.BoneAgeEstimate;
 import io.github.boneage.core.BoneAgeException;
 import io.github.boneage.core.EstimationOutcome;
@@ -12,14 +15,18 @@ import io.github.boneage.core.HandLandmarks;
 import io.github.boneage.core.Sex;
 import io.github.boneage.core.image.GreyImage;
 import io.github.boneage.core.landmarks.LandmarksTable;
+import io.github.boneage.dicom.DicomRadiograph;
+import io.github.boneage.dicom.DicomReader;
 import io.github.boneage.djl.DjlBoneAgeEstimator;
 import io.github.boneage.preprocess.io.ImageDecoder;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -29,7 +36,10 @@ import picocli.CommandLine.Spec;
 /** {@code boneage estimate}: one bone-age estimate per image, with the shipped default model or a given bundle. */
 @Command(name = "estimate",
         mixinStandardHelpOptions = true,
-        description = "Estimate bone age for each IMAGE (PNG/JPEG files or folders, walked recursively).")
+        description = {"Estimate bone age for each IMAGE (PNG/JPEG/DICOM files or folders, walked recursively).",
+            "DICOM files give the default sex (PatientSex) and chronological age (PatientBirthDate and StudyDate, else "
+                    + "PatientAge); --sex and --age-months win over them. With a chronological age and a known sex the "
+                    + "output adds the Greulich-Pyle SDS and verdict."})
 final class EstimateCommand implements Callable<Integer> {
 
     /** Output formats. */
@@ -44,12 +54,17 @@ final class EstimateCommand implements Callable<Integer> {
     @Parameters(arity = "1..*", paramLabel = "IMAGE", description = "Image files or folders.")
     List<Path> inputs;
 
-    @Option(names = "--sex", paramLabel = "SEX", converter = Converters.SexConverter.class, defaultValue = "unknown",
-            description = "male, female or unknown, for all images (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--sex", paramLabel = "SEX", converter = Converters.SexConverter.class,
+            description = "male, female or unknown, for all images (default: a DICOM file's PatientSex, else unknown).")
     Sex sex;
 
-    @Option(names = "--age-months", paramLabel = "N", description = "Chronological age in months, for all images.")
+    @Option(names = "--age-months", paramLabel = "N",
+            description = "Chronological age in months, for all images (default: a DICOM file's age at the study).")
     Double ageMonths;
+
+    @Option(names = "--report", paramLabel = "DIR",
+            description = "Write <id>.json, <id>.html and <id>.fhir.json per image into DIR (id: the file name without extension).")
+    Path reportDir;
 
     @Option(names = "--landmarks", paramLabel = "FILE", description = "Landmarks CSV; rows matched by image name without extension.")
     Path landmarks;
@@ -70,16 +85,20 @@ final class EstimateCommand implements Callable<Integer> {
         LandmarksTable table = landmarks == null ? null : Inputs.readLandmarks(landmarks);
         List<Row> rows = new ArrayList<>(images.size());
         ImageDecoder decoder = ImageDecoder.create();
+        Set<String> reportIds = new HashSet<>();
         try (DjlBoneAgeEstimator estimator = DjlBoneAgeEstimator.builder().setBundle(ModelLocator.resolve(model)).build()) {
             for (int start = 0; start < images.size(); start += CHUNK) {
                 List<Path> chunk = images.subList(start, Math.min(images.size(), start + CHUNK));
                 // Rows stay in input order: undecodable images fill their slot now, estimates fill the rest below.
                 Row[] chunkRows = new Row[chunk.size()];
                 List<EstimationRequest> requests = new ArrayList<>();
+                List<Input> decoded = new ArrayList<>();
                 List<Integer> slots = new ArrayList<>();
                 for (int i = 0; i < chunk.size(); i++) {
                     try {
-                        requests.add(request(decoder, chunk.get(i), table));
+                        Input in = decode(decoder, chunk.get(i), table);
+                        requests.add(in.request());
+                        decoded.add(in);
                         slots.add(i);
                     } catch (BoneAgeException e) {
                         chunkRows[i] = Row.failed(chunk.get(i), e.getMessage());
@@ -88,9 +107,16 @@ final class EstimateCommand implements Callable<Integer> {
                 List<EstimationOutcome> outcomes = estimator.estimateBatch(requests);
                 for (int k = 0; k < outcomes.size(); k++) {
                     EstimationOutcome o = outcomes.get(k);
-                    Path image = chunk.get(slots.get(k));
-                    chunkRows[slots.get(k)] = o.isSuccess() ? Row.ok(image, o.estimate().orElseThrow(), sex)
-                            : Row.failed(image, o.error().orElseThrow().getMessage());
+                    Input in = decoded.get(k);
+                    if (o.isSuccess()) {
+                        BoneAgeReport report = in.report(o.estimate().orElseThrow());
+                        if (reportDir != null) {
+                            ReportWriter.write(report, reportDir, uniqueId(reportIds, Inputs.imageId(in.file())));
+                        }
+                        chunkRows[slots.get(k)] = Row.ok(in.file(), report);
+                    } else {
+                        chunkRows[slots.get(k)] = Row.failed(in.file(), o.error().orElseThrow().getMessage());
+                    }
                 }
                 rows.addAll(Arrays.asList(chunkRows));
             }
@@ -105,40 +131,102 @@ final class EstimateCommand implements Callable<Integer> {
         return failed == 0 ? ExitCode.OK : ExitCode.PARTIAL;
     }
 
-    private EstimationRequest request(ImageDecoder decoder, Path image, LandmarksTable table) {
-        GreyImage decoded = decoder.decode(image);
-        EstimationRequest.Builder b = EstimationRequest.builder().setImage(decoded).optSourceId(image.toString()).optSex(sex);
-        if (ageMonths != null) {
-            b.optChronologicalAgeMonths(ageMonths);
+    /**
+     * Decodes one input: DICOM when the file carries the DICM marker or a DICOM name, else PNG/JPEG. The patient's sex
+     * and age come from the flags, else from the DICOM header.
+     */
+    private Input decode(ImageDecoder decoder, Path file, LandmarksTable table) {
+        GreyImage image;
+        Sex patientSex = sex;
+        String sexSource = sex == null ? null : "--sex";
+        Double age = ageMonths;
+        String ageSource = ageMonths == null ? null : "--age-months";
+        List<String> warnings = new ArrayList<>();
+        if (DicomReader.isDicom(file) || ImageFiles.isDicomName(file.getFileName().toString().toLowerCase(Locale.ROOT))) {
+            DicomRadiograph dicom = DicomReader.create().read(file);
+            image = dicom.image();
+            warnings.addAll(dicom.warnings());
+            if (patientSex == null && dicom.patientSex() != Sex.UNKNOWN) {
+                patientSex = dicom.patientSex();
+                sexSource = "DICOM PatientSex";
+            }
+            if (age == null && dicom.ageAtStudy().isPresent()) {
+                age = dicom.ageAtStudy().get().months();
+                ageSource = "DICOM " + dicom.ageAtStudy().get().derivedFrom();
+            }
+        } else {
+            image = decoder.decode(file);
         }
-        if (table != null) {
-            HandLandmarks lm = table.forImage(Inputs.imageId(image), decoded.width(), decoded.height()).orElse(null);
-            b.optLandmarks(lm);
+        if (patientSex == null) {
+            patientSex = Sex.UNKNOWN;
         }
-        return b.build();
+        HandLandmarks lm = table == null ? null : table.forImage(Inputs.imageId(file), image.width(), image.height()).orElse(null);
+        return new Input(file, image, patientSex, sexSource, age, ageSource, lm, warnings);
+    }
+
+    /** @return {@code id}, or {@code id-2}, {@code id-3}... when an earlier image of this run already used it */
+    private static String uniqueId(Set<String> used, String id) {
+        String candidate = id;
+        for (int n = 2; !used.add(candidate); n++) {
+            candidate = id + "-" + n;
+        }
+        return candidate;
+    }
+
+    /** One decoded input and what is known about its patient. */
+    private record Input(Path file, GreyImage image, Sex sex, String sexSource, Double ageMonths, String ageSource,
+            HandLandmarks landmarks, List<String> warnings) {
+
+        EstimationRequest request() {
+            EstimationRequest.Builder b = EstimationRequest.builder().setImage(image).optSourceId(file.toString()).optSex(sex)
+                    .optLandmarks(landmarks);
+            if (ageMonths != null) {
+                b.optChronologicalAgeMonths(ageMonths);
+            }
+            return b.build();
+        }
+
+        BoneAgeReport report(BoneAgeEstimate estimate) {
+            BoneAgeReport.Builder b = BoneAgeReport.builder().setEstimate(estimate).optSourceId(file.toString()).optImage(image)
+                    .optPatientSex(sex, sexSource).optLandmarks(landmarks);
+            if (ageMonths != null) {
+                b.optChronologicalAgeMonths(ageMonths, ageSource);
+            }
+            warnings.forEach(b::addWarning);
+            return b.build();
+        }
     }
 
     private void print(List<Row> rows, PrintWriter out) {
         switch (format) {
             case json -> out.println(json(rows));
             case csv -> {
-                out.println("file,sex,boneAgeMonths,roi,model,error");
+                out.println("file,sex,boneAgeMonths,roi,model,error,chronologicalAgeMonths,sds,verdict");
                 for (Row r : rows) {
                     out.println(String.join(",", Csv.quote(r.file.toString()), r.sex == null ? "" : r.sex,
                             r.estimate == null ? "" : String.format(Locale.ROOT, "%.2f", r.estimate.months()),
                             r.estimate == null ? "" : r.estimate.roiScheme().label(),
                             r.estimate == null ? "" : Csv.quote(r.estimate.model().name()),
-                            r.error == null ? "" : Csv.quote(r.error)));
+                            r.error == null ? "" : Csv.quote(r.error),
+                            r.ageMonths == null ? "" : String.format(Locale.ROOT, "%.2f", r.ageMonths),
+                            r.sds == null ? "" : String.format(Locale.ROOT, "%.3f", r.sds.sds()),
+                            r.sds == null ? "" : r.sds.verdict().name()));
                 }
             }
             default -> {
-                out.printf("%-40s %-8s %10s  %-20s %-6s %s%n", "file", "sex", "months", "bone age", "roi", "model");
+                boolean ages = rows.stream().anyMatch(r -> r.ageMonths != null);
+                out.printf("%-40s %-8s %10s  %-20s %-6s %-24s%s%n", "file", "sex", "months", "bone age", "roi", "model",
+                        ages ? String.format("%8s %7s  %s", "age", "SDS", "verdict") : "");
                 for (Row r : rows) {
                     if (r.estimate == null) {
                         out.printf("%-40s FAILED: %s%n", r.file, r.error);
                     } else {
-                        out.printf(Locale.ROOT, "%-40s %-8s %10.1f  %-20s %-6s %s%n", r.file, r.sex, r.estimate.months(),
-                                r.estimate.humanReadable(), r.estimate.roiScheme().label(), r.estimate.model().name());
+                        String clinical = !ages ? "" : String.format(Locale.ROOT, "%8s %7s  %s",
+                                r.ageMonths == null ? "-" : String.format(Locale.ROOT, "%.1f", r.ageMonths),
+                                r.sds == null ? "-" : String.format(Locale.ROOT, "%+.2f", r.sds.sds()),
+                                r.sds == null ? "-" : r.sds.verdict().name().toLowerCase(Locale.ROOT));
+                        out.printf(Locale.ROOT, "%-40s %-8s %10.1f  %-20s %-6s %-24s%s%n", r.file, r.sex, r.estimate.months(),
+                                r.estimate.humanReadable(), r.estimate.roiScheme().label(), r.estimate.model().name(), clinical);
                     }
                 }
             }
@@ -157,6 +245,19 @@ final class EstimateCommand implements Callable<Integer> {
                 o.put("sex", r.sex);
                 o.put("roi", r.estimate.roiScheme().label());
                 o.put("model", r.estimate.model().name());
+                if (r.ageMonths == null) {
+                    o.putNull("chronologicalAgeMonths");
+                } else {
+                    o.put("chronologicalAgeMonths", r.ageMonths);
+                }
+                if (r.sds == null) {
+                    o.putNull("sds");
+                    o.putNull("verdict");
+                } else {
+                    o.put("sds", r.sds.sds());
+                    o.put("verdict", r.sds.verdict().name());
+                }
+                r.warnings.forEach(o.putArray("warnings")::add);
             } else {
                 o.putNull("boneAgeMonths");
                 o.put("error", r.error);
@@ -174,22 +275,28 @@ final class EstimateCommand implements Callable<Integer> {
         final Path file;
         final BoneAgeEstimate estimate;
         final String sex;
+        final Double ageMonths;
+        final StandardDeviationScore sds;
+        final List<String> warnings;
         final String error;
 
-        private Row(Path file, BoneAgeEstimate estimate, Sex sex, String error) {
+        private Row(Path file, BoneAgeReport report, String error) {
             this.file = file;
-            this.estimate = estimate;
-            this.sex = sex == null ? null : sex.label();
+            this.estimate = report == null ? null : report.estimate();
+            this.sex = report == null ? null : report.patientSex().label();
+            this.ageMonths = report == null ? null : report.chronologicalAgeMonths().orElse(null);
+            this.sds = report == null ? null : report.sds().orElse(null);
+            this.warnings = report == null ? List.of() : report.warnings();
             this.error = error;
         }
 
-        /** The patient's sex as given is reported; a sex-agnostic model runs with {@link Sex#UNKNOWN} regardless. */
-        static Row ok(Path file, BoneAgeEstimate estimate, Sex sex) {
-            return new Row(file, estimate, sex, null);
+        /** The patient's sex as known is reported; a sex-agnostic model runs with {@link Sex#UNKNOWN} regardless. */
+        static Row ok(Path file, BoneAgeReport report) {
+            return new Row(file, report, null);
         }
 
         static Row failed(Path file, String error) {
-            return new Row(file, null, null, error);
+            return new Row(file, null, error);
         }
     }
 }
