@@ -16,20 +16,24 @@ import java.io.UncheckedIOException;
 import javax.imageio.ImageIO;
 
 /**
- * The radiograph as the HTML report shows it: scaled to at most {@value #MAX_SIDE} px, the model's ROI outlined, the
+ * The radiograph as the HTML report shows it: its longest side scaled into [{@value #MIN_SIDE}, {@value #MAX_SIDE}] px,
+ * the model's ROI outlined, the
  * landmarks dotted and, when given, the heatmap blended over its ROI (blue for low through red for high).
  */
 final class RadiographPicture {
 
     /** Longest side of the picture in the report. */
     static final int MAX_SIDE = 720;
+    /** Small images are enlarged to this longest side so they can be seen. */
+    static final int MIN_SIDE = 320;
     private static final float HEAT_ALPHA = 0.45f;
 
     private RadiographPicture() {
     }
 
     static byte[] png(GreyImage image, Roi roi, HandLandmarks landmarks, Heatmap heatmap) {
-        double scale = Math.min(1.0, (double) MAX_SIDE / Math.max(image.width(), image.height()));
+        int longest = Math.max(image.width(), image.height());
+        double scale = longest > MAX_SIDE ? (double) MAX_SIDE / longest : longest < MIN_SIDE ? (double) MIN_SIDE / longest : 1.0;
         int w = Math.max(1, (int) Math.round(image.width() * scale));
         int h = Math.max(1, (int) Math.round(image.height() * scale));
         BufferedImage out = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);

@@ -43,10 +43,11 @@ class HtmlReportTest {
         assertThat(html).doesNotContain("http://").doesNotContain("https://").doesNotContain("<script");
         List<BufferedImage> pictures = pictures(html);
         assertThat(pictures).hasSize(2);
-        assertThat(pictures.get(0).getWidth()).isEqualTo(120);
-        assertThat(pictures.get(0).getHeight()).isEqualTo(160);
+        // 120x160 is enlarged to a longest side of 320
+        assertThat(pictures.get(0).getWidth()).isEqualTo(240);
+        assertThat(pictures.get(0).getHeight()).isEqualTo(320);
         // the heatmap's hottest cell (bottom right of its grid) is drawn red over the ROI's bottom-right corner
-        int rgb = pictures.get(0).getRGB(105, 145);
+        int rgb = pictures.get(0).getRGB(210, 290);
         assertThat((rgb >> 16) & 0xFF).isGreaterThan(rgb & 0xFF);
         assertThat(pictures.get(1).getWidth()).isGreaterThan(300);
     }
