@@ -5,6 +5,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.github.boneage.cli.CliTest.Run;
+import io.github.boneage.clinical.uncertainty.CalibratedModel;
+import io.github.boneage.clinical.uncertainty.CalibrationLevel;
+import io.github.boneage.clinical.uncertainty.IntervalMethod;
+import io.github.boneage.clinical.uncertainty.TestTimeAugmentation;
+import io.github.boneage.clinical.uncertainty.UncertaintyCalibration;
+import io.github.boneage.djl.DjlBoneAgeEstimator;
 import io.github.boneage.core.RoiScheme;
 import io.github.boneage.core.image.GreyImage;
 import io.github.boneage.djl.ModelBundleWriter;
@@ -19,6 +25,7 @@ import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -30,6 +37,7 @@ class ClinicalEstimateTest {
     static Path work;
     static Path png;
     static Path bundle;
+    static Path calibrated;
     static GreyImage pixels;
 
     static Run run(String... args) {
@@ -51,6 +59,17 @@ class ClinicalEstimateTest {
         bundle = ModelBundleWriter.builder().setName("tiny-test-model").setArchitecture("resnet_tiny")
                 .setFormat(ModelFormat.ONNX).setPreprocessing(spec).addWeights(NetworkRole.AGNOSTIC, weights)
                 .optOutput(OutputSpec.regression(24, 100)).build().writeFolder(work.resolve("bundle"));
+        calibrated = ModelBundleWriter.builder().setName("tiny-test-model").setArchitecture("resnet_tiny")
+                .setFormat(ModelFormat.ONNX).setPreprocessing(spec).addWeights(NetworkRole.AGNOSTIC, weights)
+                .optOutput(OutputSpec.regression(24, 100)).build().writeFolder(work.resolve("bundle-calibrated"));
+        String digest;
+        try (DjlBoneAgeEstimator model = DjlBoneAgeEstimator.builder().setBundle(calibrated).build()) {
+            digest = model.model().digest();
+        }
+        // An absolute-width calibration: the 90% interval is the TTA median +- 6 months.
+        new UncertaintyCalibration(UncertaintyCalibration.FORMAT_VERSION, new CalibratedModel("tiny-test-model", digest),
+                IntervalMethod.ABSOLUTE, 1.0, TestTimeAugmentation.defaults(), 20, "test values", "2026-11-22T00:00:00Z",
+                List.of(new CalibrationLevel(0.9, 6.0)), null).write(UncertaintyCalibration.fileFor(calibrated));
     }
 
     static JsonNode json(Run r) throws IOException {
@@ -128,5 +147,40 @@ class ClinicalEstimateTest {
         assertThat(Files.readString(reports.resolve("a-2.html"))).contains("data:image/png;base64,").contains("Growth chart");
         JsonNode fhir = new ObjectMapper().readTree(reports.resolve("a-2.fhir.json").toFile());
         assertThat(fhir.at("/code/coding/0/code").asText()).isEqualTo("85151-9");
+    }
+
+    @Test
+    void uncertaintyAddsTheCalibratedInterval() throws IOException {
+        JsonNode o = json(run("estimate", png.toString(), "--model", calibrated.toString(), "--format", "json",
+                "--uncertainty", "--sex", "female", "--age-months", "120"));
+        double months = o.get("boneAgeMonths").asDouble();
+        assertThat(o.get("intervalLowerMonths").asDouble()).isCloseTo(months - 6, org.assertj.core.data.Offset.offset(1e-9));
+        assertThat(o.get("intervalUpperMonths").asDouble()).isCloseTo(months + 6, org.assertj.core.data.Offset.offset(1e-9));
+        assertThat(o.get("intervalCoverage").asDouble()).isEqualTo(0.9);
+        Run table = run("estimate", png.toString(), "--model", calibrated.toString(), "--uncertainty");
+        assertThat(table.out()).contains("interval").contains("(90%)");
+
+        Run uncalibrated = run("estimate", png.toString(), "--model", bundle.toString(), "--uncertainty");
+        assertThat(uncalibrated.exitCode()).isEqualTo(ExitCode.FAILURE);
+        assertThat(uncalibrated.err()).contains("uncertainty-calibration.json");
+        Run badCoverage = run("estimate", png.toString(), "--model", calibrated.toString(), "--uncertainty", "--coverage", "0.5");
+        assertThat(badCoverage.exitCode()).isEqualTo(ExitCode.FAILURE);
+        assertThat(badCoverage.err()).contains("0.5");
+    }
+
+    @Test
+    void explainWritesTheHeatmapAndTheReportDrawsIt() throws IOException {
+        assertThat(run("estimate", png.toString(), "--model", bundle.toString(), "--explain").exitCode()).isEqualTo(ExitCode.USAGE);
+        Path reports = work.resolve("explained");
+        Run r = run("estimate", png.toString(), "--model", calibrated.toString(), "--uncertainty", "--explain",
+                "--sex", "male", "--age-months", "130", "--report", reports.toString());
+        assertThat(r.exitCode()).as(r.err()).isZero();
+        assertThat(reports.resolve("0-heatmap.png")).isRegularFile();
+        JsonNode report = new ObjectMapper().readTree(reports.resolve("0.json").toFile());
+        assertThat(report.at("/heatmap/method").asText()).startsWith("occlusion sensitivity");
+        assertThat(report.at("/interval/coverage").asDouble()).isEqualTo(0.9);
+        assertThat(report.at("/interval/method").asText()).contains("test-time augmentation");
+        String html = Files.readString(reports.resolve("0.html"));
+        assertThat(html).contains("explanation heatmap").contains("90%");
     }
 }
