@@ -318,7 +318,7 @@ final class EstimateCommand implements Callable<Integer> {
             default -> {
                 boolean ages = rows.stream().anyMatch(r -> r.ageMonths != null);
                 boolean intervals = rows.stream().anyMatch(r -> r.interval != null);
-                out.printf("%-40s %-8s %10s  %-20s %-6s %-24s%s%s%n", "file", "sex", "months", "bone age", "roi", "model",
+                out.printf("%-40s %-8s %10s  %-20s %-6s %-28s %s%s%n", "file", "sex", "months", "bone age", "roi", "model",
                         intervals ? String.format("%-22s", "interval") : "",
                         ages ? String.format("%8s %7s  %s", "age", "SDS", "verdict") : "");
                 for (Row r : rows) {
@@ -332,7 +332,7 @@ final class EstimateCommand implements Callable<Integer> {
                         String interval = !intervals ? "" : String.format("%-22s", r.interval == null ? "-"
                                 : String.format(Locale.ROOT, "%.1f-%.1f (%.0f%%)", r.interval.lowerMonths(), r.interval.upperMonths(),
                                         r.interval.coverage() * 100));
-                        out.printf(Locale.ROOT, "%-40s %-8s %10.1f  %-20s %-6s %-24s%s%s%n", r.file, r.sex, r.estimate.months(),
+                        out.printf(Locale.ROOT, "%-40s %-8s %10.1f  %-20s %-6s %-28s %s%s%n", r.file, r.sex, r.estimate.months(),
                                 r.estimate.humanReadable(), r.estimate.roiScheme().label(), r.estimate.model().name(), interval,
                                 clinical);
                     }

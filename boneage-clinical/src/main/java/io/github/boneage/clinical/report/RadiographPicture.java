@@ -17,8 +17,8 @@ import javax.imageio.ImageIO;
 
 /**
  * The radiograph as the HTML report shows it: its longest side scaled into [{@value #MIN_SIDE}, {@value #MAX_SIDE}] px,
- * the model's ROI outlined, the
- * landmarks dotted and, when given, the heatmap blended over its ROI (blue for low through red for high).
+ * the model's ROI outlined, the landmarks dotted and, when given, the heatmap blended over its ROI (blue for low
+ * through red for high, more opaque where higher).
  */
 final class RadiographPicture {
 
@@ -26,7 +26,8 @@ final class RadiographPicture {
     static final int MAX_SIDE = 720;
     /** Small images are enlarged to this longest side so they can be seen. */
     static final int MIN_SIDE = 320;
-    private static final float HEAT_ALPHA = 0.45f;
+    /** Opacity of the hottest cell; colder cells fade out, so unimportant areas leave the radiograph visible. */
+    private static final double HEAT_MAX_ALPHA = 0.6;
 
     private RadiographPicture() {
     }
@@ -44,9 +45,7 @@ final class RadiographPicture {
             g.drawImage(grey(image), 0, 0, w, h, null);
             if (heatmap != null) {
                 Roi r = heatmap.roi();
-                g.setComposite(java.awt.AlphaComposite.getInstance(java.awt.AlphaComposite.SRC_OVER, HEAT_ALPHA));
                 g.drawImage(heat(heatmap), sx(r.x(), scale), sx(r.y(), scale), sx(r.width(), scale), sx(r.height(), scale), null);
-                g.setComposite(java.awt.AlphaComposite.SrcOver);
             }
             g.setColor(new Color(255, 200, 0));
             g.setStroke(new BasicStroke(2f));
@@ -98,11 +97,12 @@ final class RadiographPicture {
             max = Math.max(max, v);
         }
         float range = max > min ? max - min : 1f;
-        BufferedImage b = new BufferedImage(h.width(), h.height(), BufferedImage.TYPE_INT_RGB);
+        BufferedImage b = new BufferedImage(h.width(), h.height(), BufferedImage.TYPE_INT_ARGB);
         for (int y = 0; y < h.height(); y++) {
             for (int x = 0; x < h.width(); x++) {
                 float t = (h.values()[y * h.width() + x] - min) / range;
-                b.setRGB(x, y, Color.HSBtoRGB(0.66f * (1 - t), 1f, 1f));
+                int alpha = (int) Math.round(255 * HEAT_MAX_ALPHA * t);
+                b.setRGB(x, y, alpha << 24 | (Color.HSBtoRGB(0.66f * (1 - t), 1f, 1f) & 0xFFFFFF));
             }
         }
         return b;
