@@ -1,5 +1,6 @@
 package io.github.boneage.dicom;
 
+import io.github.boneage.core.EstimationRequest;
 import io.github.boneage.core.Sex;
 import io.github.boneage.core.image.GreyImage;
 import java.util.List;
@@ -35,5 +36,15 @@ public record DicomRadiograph(String source, GreyImage image, VoiTransform voiTr
         Objects.requireNonNull(modality, "modality");
         Objects.requireNonNull(transferSyntaxUid, "transferSyntaxUid");
         warnings = List.copyOf(warnings);
+    }
+
+    /**
+     * @return a request builder with this radiograph's image, source, sex and (when known) age at the study filled in;
+     *     callers may still override them (e.g. with a sex given on the command line) before {@code build()}
+     */
+    public EstimationRequest.Builder toRequestBuilder() {
+        EstimationRequest.Builder b = EstimationRequest.builder().setImage(image).optSourceId(source).optSex(patientSex);
+        ageAtStudy.ifPresent(a -> b.optChronologicalAgeMonths(a.months()));
+        return b;
     }
 }

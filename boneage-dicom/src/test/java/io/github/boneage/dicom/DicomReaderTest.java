@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
+import io.github.boneage.core.EstimationRequest;
 import io.github.boneage.core.Sex;
 import io.github.boneage.core.image.GreyImage;
 import io.github.boneage.core.image.GreyImage16;
@@ -65,6 +66,11 @@ class DicomReaderTest {
         assertThat(r.modality()).isEqualTo("DX");
         assertThat(r.transferSyntaxUid()).isEqualTo("1.2.840.10008.1.2.1");
         assertThat(r.warnings()).isEmpty();
+        EstimationRequest request = r.toRequestBuilder().build();
+        assertThat(request.image()).isSameAs(r.image());
+        assertThat(request.sex()).isEqualTo(Sex.FEMALE);
+        assertThat(request.chronologicalAgeMonths()).contains(120.0);
+        assertThat(request.sourceId()).isEqualTo("mono2_16bit.dcm");
     }
 
     @Test
