@@ -125,6 +125,47 @@ def main():
     ds.PatientAge = "005W"
     save(ds, "voilut_16bit_signed.dcm")
 
+    # 12 bits, SIGMOID window centre 2048 width 1000: stored = (x * 50 + y * 10) % 4096,
+    # value = round(4095 / (1 + exp(-4 * (stored - 2048) / 1000))).
+    ds = base("window_sigmoid", ExplicitVRLittleEndian)
+    pixels(ds, 16, 12, False, (x * 50 + y * 10) % 4096)
+    ds.WindowCenter = "2048"
+    ds.WindowWidth = "1000"
+    ds.VOILUTFunction = "SIGMOID"
+    save(ds, "window_sigmoid.dcm")
+
+    # 12 bits, LINEAR_EXACT window centre 1000 width 500: stored as above; value = 0 at or below 750, 4095 above 1250,
+    # else round(((stored - 1000) / 500 + 0.5) * 4095).
+    ds = base("window_linear_exact", ExplicitVRLittleEndian)
+    pixels(ds, 16, 12, False, (x * 50 + y * 10) % 4096)
+    ds.WindowCenter = "1000"
+    ds.WindowWidth = "500"
+    ds.VOILUTFunction = "LINEAR_EXACT"
+    save(ds, "window_linear_exact.dcm")
+
+    # 10 bits, negative rescale slope, no VOI: stored = (x * 7 + y * 11) % 1024, read back as 1023 - stored.
+    ds = base("negative_slope_10bit", ExplicitVRLittleEndian)
+    pixels(ds, 16, 10, False, (x * 7 + y * 11) % 1024)
+    ds.RescaleSlope = "-1"
+    ds.RescaleIntercept = "1023"
+    save(ds, "negative_slope_10bit.dcm")
+
+    # Colour and multi-frame images are refused, naming the attribute.
+    ds = base("rgb", ExplicitVRLittleEndian)
+    ds.SamplesPerPixel = 3
+    ds.PlanarConfiguration = 0
+    ds.PhotometricInterpretation = "RGB"
+    ds.BitsAllocated = 8
+    ds.BitsStored = 8
+    ds.HighBit = 7
+    ds.PixelRepresentation = 0
+    ds.PixelData = np.zeros((ROWS, COLS, 3), dtype=np.uint8).tobytes()
+    save(ds, "rgb.dcm")
+    ds = base("two_frames", ExplicitVRLittleEndian)
+    pixels(ds, 8, 8, False, np.concatenate([(x + y) % 256, (x * y) % 256]))
+    ds.NumberOfFrames = "2"
+    save(ds, "two_frames.dcm")
+
     # Compressed pixel data: the reader must refuse the transfer syntax by UID before touching the pixels.
     ds = base("jpeg_baseline", JPEGBaseline8Bit)
     ds.PhotometricInterpretation = "MONOCHROME2"

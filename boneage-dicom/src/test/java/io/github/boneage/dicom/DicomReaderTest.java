@@ -144,6 +144,40 @@ class DicomReaderTest {
     }
 
     @Test
+    void sigmoidAndLinearExactWindows() throws IOException {
+        DicomRadiograph sigmoid = read("window_sigmoid.dcm");
+        assertThat(sigmoid.voiTransform()).isEqualTo(VoiTransform.WINDOW);
+        assertPixels(sigmoid.image(), (x, y) ->
+                (int) Math.round(4095 / (1 + Math.exp(-4 * ((x * 50 + y * 10) % 4096 - 2048) / 1000.0))));
+        // hand-computed: stored 2050 (x = 41, y = 0) -> 4095 / (1 + e^-0.008) = 2055.69 -> 2056
+        assertThat(sigmoid.image().get(41, 0)).isEqualTo(2056);
+
+        DicomRadiograph exact = read("window_linear_exact.dcm");
+        assertPixels(exact.image(), (x, y) -> {
+            int v = (x * 50 + y * 10) % 4096;
+            return v <= 750 ? 0 : v > 1250 ? 4095 : (int) Math.round(((v - 1000) / 500.0 + 0.5) * 4095);
+        });
+        // hand-computed: stored 1000 (x = 20) -> exactly half of 4095 -> 2047.5 -> 2048
+        assertThat(exact.image().get(20, 0)).isEqualTo(2048);
+    }
+
+    @Test
+    void negativeSlopeWithoutVoiReversesTheStoredValues() throws IOException {
+        DicomRadiograph r = read("negative_slope_10bit.dcm");
+        assertThat(r.voiTransform()).isEqualTo(VoiTransform.NONE);
+        assertThat(r.image().bitDepth()).isEqualTo(10);
+        assertPixels(r.image(), (x, y) -> 1023 - (x * 7 + y * 11) % 1024);
+    }
+
+    @Test
+    void colourAndMultiFrameImagesAreRefusedNamingTheAttribute() {
+        assertThatThrownBy(() -> read("rgb.dcm")).isInstanceOfSatisfying(DicomFormatException.class,
+                e -> assertThat(e.field()).contains("PhotometricInterpretation")).hasMessageContaining("rgb.dcm").hasMessageContaining("RGB");
+        assertThatThrownBy(() -> read("two_frames.dcm")).isInstanceOfSatisfying(DicomFormatException.class,
+                e -> assertThat(e.field()).contains("NumberOfFrames")).hasMessageContaining("2 frames");
+    }
+
+    @Test
     void compressedAndBigEndianFilesAreRefusedByTransferSyntax() throws IOException {
         assertThatThrownBy(() -> read("jpeg_baseline.dcm"))
                 .isInstanceOfSatisfying(UnsupportedTransferSyntaxException.class,
