@@ -27,6 +27,7 @@ import io.github.boneage.core.image.GreyImage;
 import io.github.boneage.core.landmarks.LandmarksTable;
 import io.github.boneage.dicom.DicomRadiograph;
 import io.github.boneage.dicom.DicomReader;
+import io.github.boneage.dicom.PixelSpacing;
 import io.github.boneage.djl.DjlBoneAgeEstimator;
 import io.github.boneage.preprocess.io.ImageDecoder;
 import java.io.PrintWriter;
@@ -176,10 +177,12 @@ final class EstimateCommand implements Callable<Integer> {
         Double age = ageMonths;
         String ageSource = ageMonths == null ? null : "--age-months";
         List<String> warnings = new ArrayList<>();
+        PixelSpacing spacing = null;
         if (DicomReader.isDicom(file) || ImageFiles.isDicomName(file.getFileName().toString().toLowerCase(Locale.ROOT))) {
             DicomRadiograph dicom = DicomReader.create().read(file);
             image = dicom.image();
             warnings.addAll(dicom.warnings());
+            spacing = dicom.pixelSpacing().orElse(null);
             if (patientSex == null && dicom.patientSex() != Sex.UNKNOWN) {
                 patientSex = dicom.patientSex();
                 sexSource = "DICOM PatientSex";
@@ -195,7 +198,7 @@ final class EstimateCommand implements Callable<Integer> {
             patientSex = Sex.UNKNOWN;
         }
         HandLandmarks lm = table == null ? null : table.forImage(Inputs.imageId(file), image.width(), image.height()).orElse(null);
-        return new Input(file, image, patientSex, sexSource, age, ageSource, lm, warnings);
+        return new Input(file, image, patientSex, sexSource, age, ageSource, lm, spacing, warnings);
     }
 
     /** One estimated item: the estimate (with its interval under --uncertainty) and the plain estimate, or the error. */
@@ -272,7 +275,7 @@ final class EstimateCommand implements Callable<Integer> {
 
     /** One decoded input and what is known about its patient. */
     private record Input(Path file, GreyImage image, Sex sex, String sexSource, Double ageMonths, String ageSource,
-            HandLandmarks landmarks, List<String> warnings) {
+            HandLandmarks landmarks, PixelSpacing spacing, List<String> warnings) {
 
         EstimationRequest request() {
             EstimationRequest.Builder b = EstimationRequest.builder().setImage(image).optSourceId(file.toString()).optSex(sex)
@@ -288,6 +291,9 @@ final class EstimateCommand implements Callable<Integer> {
                     .optPatientSex(sex, sexSource).optLandmarks(landmarks).optInterval(interval).optHeatmap(heatmap);
             if (ageMonths != null) {
                 b.optChronologicalAgeMonths(ageMonths, ageSource);
+            }
+            if (spacing != null) {
+                b.optPixelSpacing(spacing.rowSpacingMm(), spacing.columnSpacingMm(), "DICOM " + spacing.attribute());
             }
             warnings.forEach(b::addWarning);
             more.forEach(b::addWarning);

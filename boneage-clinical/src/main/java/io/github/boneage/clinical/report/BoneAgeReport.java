@@ -35,6 +35,8 @@ public final class BoneAgeReport {
     private final QualityVerdict quality;
     private final String qualityReason;
     private final Heatmap heatmap;
+    private final double[] pixelSpacingMm;
+    private final String pixelSpacingSource;
     private final List<String> warnings;
     private final Instant generatedAt;
 
@@ -51,6 +53,8 @@ public final class BoneAgeReport {
         this.quality = b.quality;
         this.qualityReason = b.qualityReason;
         this.heatmap = b.heatmap;
+        this.pixelSpacingMm = b.pixelSpacingMm;
+        this.pixelSpacingSource = b.pixelSpacingSource;
         this.generatedAt = b.generatedAt == null ? Instant.now() : b.generatedAt;
         List<String> w = new ArrayList<>(b.warnings);
         StandardDeviationScore score = null;
@@ -135,6 +139,16 @@ public final class BoneAgeReport {
         return Optional.ofNullable(heatmap);
     }
 
+    /** @return the pixel size as {@code {row spacing, column spacing}} in mm, when the input gives it (a copy) */
+    public Optional<double[]> pixelSpacingMm() {
+        return Optional.ofNullable(pixelSpacingMm).map(double[]::clone);
+    }
+
+    /** @return where the pixel size came from (e.g. {@code DICOM PixelSpacing}), when known */
+    public Optional<String> pixelSpacingSource() {
+        return Optional.ofNullable(pixelSpacingSource);
+    }
+
     /** @return warnings, including why no SDS could be given */
     public List<String> warnings() {
         return warnings;
@@ -159,6 +173,8 @@ public final class BoneAgeReport {
         private QualityVerdict quality;
         private String qualityReason;
         private Heatmap heatmap;
+        private double[] pixelSpacingMm;
+        private String pixelSpacingSource;
         private final List<String> warnings = new ArrayList<>();
         private Instant generatedAt;
 
@@ -232,6 +248,21 @@ public final class BoneAgeReport {
         /** @param heatmap the explanation heatmap */
         public Builder optHeatmap(Heatmap heatmap) {
             this.heatmap = heatmap;
+            return this;
+        }
+
+        /**
+         * @param rowMm    distance between row centres, in mm
+         * @param columnMm distance between column centres, in mm
+         * @param source   where it came from, e.g. {@code DICOM PixelSpacing} or {@code DICOM ImagerPixelSpacing}
+         * @throws IllegalArgumentException for a non-positive or non-finite spacing
+         */
+        public Builder optPixelSpacing(double rowMm, double columnMm, String source) {
+            if (!(rowMm > 0 && columnMm > 0 && Double.isFinite(rowMm) && Double.isFinite(columnMm))) {
+                throw new IllegalArgumentException("pixel spacing must be positive and finite, got " + rowMm + " x " + columnMm);
+            }
+            this.pixelSpacingMm = new double[] {rowMm, columnMm};
+            this.pixelSpacingSource = source;
             return this;
         }
 

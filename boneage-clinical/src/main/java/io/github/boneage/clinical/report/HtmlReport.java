@@ -46,7 +46,9 @@ public final class HtmlReport {
         } else {
             row(h, "SDS", "not computed (see warnings)");
         }
-        row(h, "ROI", e.roiScheme().label() + " " + e.roi().x() + "," + e.roi().y() + " " + e.roi().width() + "x" + e.roi().height());
+        row(h, "ROI", e.roiScheme().label() + " " + e.roi().x() + "," + e.roi().y() + " " + e.roi().width() + "x" + e.roi().height()
+                + report.pixelSpacingMm().map(mm -> String.format(Locale.ROOT, " px (%.1f x %.1f mm)", e.roi().width() * mm[1],
+                        e.roi().height() * mm[0])).orElse(" px"));
         report.quality().ifPresent(q -> row(h, "Quality gate", q.name() + report.qualityReason().map(r -> ": " + r).orElse("")));
         ModelInfo m = e.model();
         row(h, "Model", m.name() + " (" + m.architecture() + ", weights SHA-256 " + m.digest() + ")");

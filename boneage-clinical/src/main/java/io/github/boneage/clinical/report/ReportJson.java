@@ -58,6 +58,16 @@ public final class ReportJson {
         }
         patient.put("chronologicalAgeSource", report.chronologicalAgeSource().orElse(null));
 
+        if (report.pixelSpacingMm().isPresent()) {
+            double[] mm = report.pixelSpacingMm().get();
+            ObjectNode spacing = root.putObject("pixelSpacing");
+            spacing.put("rowMm", mm[0]);
+            spacing.put("columnMm", mm[1]);
+            spacing.put("source", report.pixelSpacingSource().orElse(null));
+        } else {
+            root.putNull("pixelSpacing");
+        }
+
         BoneAgeEstimate e = report.estimate();
         ObjectNode estimate = root.putObject("estimate");
         estimate.put("boneAgeMonths", e.months());

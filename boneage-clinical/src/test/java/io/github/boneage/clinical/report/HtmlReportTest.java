@@ -39,7 +39,8 @@ class HtmlReportTest {
         String html = HtmlReport.toHtml(ReportFixtures.full(true));
         assertThat(html).startsWith("<!DOCTYPE html>").contains("131.3 months").contains("+0.96")
                 .contains("within normal limits").contains("118.5 to 144.0 months (90%").contains("test-model")
-                .contains("Warnings").contains("occlusion sensitivity");
+                .contains("Warnings").contains("occlusion sensitivity")
+                .contains("15.0 x 18.6 mm");
         assertThat(html).doesNotContain("http://").doesNotContain("https://").doesNotContain("<script");
         List<BufferedImage> pictures = pictures(html);
         assertThat(pictures).hasSize(2);

@@ -58,6 +58,7 @@ public final class ReportFixtures {
                 .optPatientSex(Sex.FEMALE, "DICOM PatientSex").optChronologicalAgeMonths(120, "--age-months")
                 .optInterval(new PredictionInterval(118.5, 144.0, 0.9, "test-time augmentation, calibrated"))
                 .optLandmarks(landmarks()).optQuality(QualityVerdict.OK, "one hand, all points confident")
+                .optPixelSpacing(0.143, 0.15, "DICOM PixelSpacing")
                 .addWarning("PatientAge '12Y' is not of the form nnnD, nnnW, nnnM or nnnY: ignored")
                 .optGeneratedAt(Instant.parse("2026-11-22T18:00:00Z"));
         if (withHeatmap) {

@@ -53,7 +53,7 @@ class ReportJsonTest {
         BoneAgeReport report = BoneAgeReport.builder().setEstimate(estimate).optChronologicalAgeMonths(50, "--age-months")
                 .optGeneratedAt(Instant.EPOCH).build();
         JsonNode root = new ObjectMapper().readTree(ReportJson.toJson(report));
-        for (String section : new String[] {"interval", "reference", "landmarks", "quality", "heatmap"}) {
+        for (String section : new String[] {"pixelSpacing", "interval", "reference", "landmarks", "quality", "heatmap"}) {
             assertThat(root.get(section).isNull()).as(section).isTrue();
         }
         assertThat(root.at("/patient/sex").asText()).isEqualTo("unknown");
