@@ -172,7 +172,8 @@ class DicomReaderTest {
     @Test
     void colourAndMultiFrameImagesAreRefusedNamingTheAttribute() {
         assertThatThrownBy(() -> read("rgb.dcm")).isInstanceOfSatisfying(DicomFormatException.class,
-                e -> assertThat(e.field()).contains("PhotometricInterpretation")).hasMessageContaining("rgb.dcm").hasMessageContaining("RGB");
+                e -> assertThat(e.field()).contains("PhotometricInterpretation"))
+                .hasMessageContaining("rgb.dcm").hasMessageContaining("RGB");
         assertThatThrownBy(() -> read("two_frames.dcm")).isInstanceOfSatisfying(DicomFormatException.class,
                 e -> assertThat(e.field()).contains("NumberOfFrames")).hasMessageContaining("2 frames");
     }

@@ -107,7 +107,8 @@ final class EstimateCommand implements Callable<Integer> {
             throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--age-months must be >= 0, got " + ageMonths);
         }
         if (explain && reportDir == null) {
-            throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--explain writes heatmaps into the report folder: give --report DIR");
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(),
+                    "--explain writes heatmaps into the report folder: give --report DIR");
         }
         List<Path> images = ImageFiles.expand(inputs);
         LandmarksTable table = landmarks == null ? null : Inputs.readLandmarks(landmarks);

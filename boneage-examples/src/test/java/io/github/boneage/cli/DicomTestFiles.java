@@ -57,7 +57,8 @@ final class DicomTestFiles {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         out.write(new byte[128]);
         out.write("DICM".getBytes(StandardCharsets.US_ASCII));
-        element(out, 0x0002, 0x0000, "UL", new byte[] {(byte) meta.size(), (byte) (meta.size() >>> 8), (byte) (meta.size() >>> 16), 0});
+        int metaLength = meta.size();
+        element(out, 0x0002, 0x0000, "UL", new byte[] {(byte) metaLength, (byte) (metaLength >>> 8), (byte) (metaLength >>> 16), 0});
         meta.writeTo(out);
         data.writeTo(out);
         Files.write(file, out.toByteArray());

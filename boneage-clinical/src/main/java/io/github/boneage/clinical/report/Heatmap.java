@@ -21,7 +21,8 @@ public record Heatmap(int width, int height, float[] values, Roi roi, String met
         Objects.requireNonNull(roi, "roi");
         Objects.requireNonNull(method, "method");
         if (width < 1 || height < 1 || values.length != width * height) {
-            throw new IllegalArgumentException("heatmap " + width + "x" + height + " needs " + width * height + " values, got " + values.length);
+            throw new IllegalArgumentException("heatmap " + width + "x" + height + " needs " + width * height
+                    + " values, got " + values.length);
         }
         for (float v : values) {
             if (!Float.isFinite(v)) {

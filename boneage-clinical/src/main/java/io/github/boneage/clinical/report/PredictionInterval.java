@@ -13,7 +13,8 @@ public record PredictionInterval(double lowerMonths, double upperMonths, double 
     /** @throws IllegalArgumentException for reversed or non-finite ends, or a coverage outside (0, 1) */
     public PredictionInterval {
         if (!Double.isFinite(lowerMonths) || !Double.isFinite(upperMonths) || lowerMonths > upperMonths) {
-            throw new IllegalArgumentException("interval must be finite with lower <= upper, got [" + lowerMonths + ", " + upperMonths + "]");
+            throw new IllegalArgumentException("interval must be finite with lower <= upper, got ["
+                    + lowerMonths + ", " + upperMonths + "]");
         }
         if (!(coverage > 0 && coverage < 1)) {
             throw new IllegalArgumentException("coverage must lie in (0, 1), got " + coverage);

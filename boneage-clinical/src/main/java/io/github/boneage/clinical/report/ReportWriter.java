@@ -33,7 +33,8 @@ public final class ReportWriter {
             Files.writeString(html, HtmlReport.toHtml(report), StandardCharsets.UTF_8);
             Files.writeString(fhir, io.github.boneage.clinical.fhir.FhirObservation.toJson(report), StandardCharsets.UTF_8);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot write report for " + report.sourceId() + " into " + folder + ": " + e.getMessage(), e);
+            throw new UncheckedIOException("cannot write report for " + report.sourceId() + " into " + folder + ": "
+                    + e.getMessage(), e);
         }
         return List.of(json, html, fhir);
     }

@@ -88,11 +88,13 @@ public final class DicomParser {
             pos = readElement(meta, pos, bytes.length);
         }
         String syntax = meta.string(Tag.TRANSFER_SYNTAX_UID)
-                .orElseThrow(() -> new DicomFormatException(source, "TransferSyntaxUID", "the file meta information has no transfer syntax"));
+                .orElseThrow(() -> new DicomFormatException(source, "TransferSyntaxUID",
+                        "the file meta information has no transfer syntax"));
         if (syntax.equals(IMPLICIT_VR_LITTLE_ENDIAN)) {
             explicitVr = false;
         } else if (!syntax.equals(EXPLICIT_VR_LITTLE_ENDIAN)) {
-            throw new UnsupportedTransferSyntaxException(source, syntax, KNOWN_UNSUPPORTED.getOrDefault(syntax, "unknown transfer syntax"));
+            throw new UnsupportedTransferSyntaxException(source, syntax,
+                    KNOWN_UNSUPPORTED.getOrDefault(syntax, "unknown transfer syntax"));
         }
         DataSet data = new DataSet(source, bytes);
         while (pos < bytes.length && !pixelDataSeen) {

@@ -52,7 +52,8 @@ public final class PresentationPipeline {
         int allocated = data.requiredUnsignedShort(Tag.BITS_ALLOCATED);
         int stored = data.requiredUnsignedShort(Tag.BITS_STORED);
         int highBit = data.unsignedShorts(Tag.HIGH_BIT).length == 0 ? stored - 1 : data.requiredUnsignedShort(Tag.HIGH_BIT);
-        boolean signed = data.unsignedShorts(Tag.PIXEL_REPRESENTATION).length > 0 && data.requiredUnsignedShort(Tag.PIXEL_REPRESENTATION) == 1;
+        boolean signed = data.unsignedShorts(Tag.PIXEL_REPRESENTATION).length > 0
+                && data.requiredUnsignedShort(Tag.PIXEL_REPRESENTATION) == 1;
         if (rows == 0 || columns == 0) {
             throw new DicomFormatException(source, "Rows", "image is empty (" + columns + "x" + rows + ")");
         }
