@@ -178,6 +178,28 @@ class DicomReaderTest {
                 e -> assertThat(e.field()).contains("NumberOfFrames")).hasMessageContaining("2 frames");
     }
 
+    /**
+     * Vendors' private sequences often arrive as UN of undefined length in explicit-VR files; their items are implicit
+     * VR and must be skipped as such.
+     */
+    @Test
+    void privateUnknownSequenceOfUndefinedLengthIsSkipped() throws IOException {
+        byte[] file = fixture("mono2_8bit.dcm");
+        int groupLength = (file[140] & 0xFF) | (file[141] & 0xFF) << 8;
+        int dataStart = 132 + 12 + groupLength;
+        java.io.ByteArrayOutputStream b = new java.io.ByteArrayOutputStream();
+        b.write(file, 0, dataStart);
+        b.writeBytes(new byte[] {0x09, 0x00, 0x01, 0x10, 'U', 'N', 0, 0, -1, -1, -1, -1});
+        b.writeBytes(new byte[] {-2, -1, 0x00, -32, -1, -1, -1, -1});
+        b.writeBytes(new byte[] {0x09, 0x00, 0x02, 0x10, 4, 0, 0, 0, 'A', 'B', 'C', 'D'});
+        b.writeBytes(new byte[] {-2, -1, 0x0D, -32, 0, 0, 0, 0});
+        b.writeBytes(new byte[] {-2, -1, -35, -32, 0, 0, 0, 0});
+        b.write(file, dataStart, file.length - dataStart);
+        DicomRadiograph r = reader.read(b.toByteArray(), "private.dcm");
+        assertPixels(r.image(), (x, y) -> (x * 3 + y * 2) % 256);
+        assertThat(r.ageAtStudy()).contains(new AgeAtStudy(6, "PatientAge"));
+    }
+
     @Test
     void compressedAndBigEndianFilesAreRefusedByTransferSyntax() throws IOException {
         assertThatThrownBy(() -> read("jpeg_baseline.dcm"))

@@ -132,7 +132,15 @@ public final class DicomParser {
                         + "transfer syntax is uncompressed");
             }
             List<DataSet> items = DataSet.newItemList();
-            int next = readItems(items, valueAt, end, true);
+            // An explicit-VR UN of undefined length is a sequence whose items are Implicit VR Little Endian (PS3.5 6.2.2).
+            boolean outer = explicitVr;
+            explicitVr = explicitVr && !vr.equals("UN");
+            int next;
+            try {
+                next = readItems(items, valueAt, end, true);
+            } finally {
+                explicitVr = outer;
+            }
             into.put(new DataSet.Element(tag, "SQ", valueAt, 0, items));
             return next;
         }
