@@ -113,17 +113,19 @@ def main():
 
     # Signed 16 bits, MONOCHROME2, a VOI LUT (2048 entries from -500, 10 bits out: lut[i] = (i * i) >> 12) and a window
     # that the LUT overrides: stored = (x * 37 + y * 29) % 2400 - 600 (below -500 and above 1547 take the end entries).
-    ds = base("voilut_16bit_signed", ExplicitVRLittleEndian)
-    pixels(ds, 16, 16, True, (x * 37 + y * 29) % 2400 - 600)
-    item = Dataset()
-    item.add_new(0x00283002, "SS", [2048, -500, 10])
-    item.add_new(0x00283006, "OW", ((np.arange(2048, dtype=np.int64) ** 2) >> 12).astype("<u2").tobytes())
-    ds.VOILUTSequence = Sequence([item])
-    ds.WindowCenter = "0"
-    ds.WindowWidth = "10"
-    ds.PatientSex = "M"
-    ds.PatientAge = "005W"
-    save(ds, "voilut_16bit_signed.dcm")
+    # Written twice: explicit VR, and implicit VR (the sequence's VRs then come from the reader's dictionary).
+    for name, syntax in (("voilut_16bit_signed", ExplicitVRLittleEndian), ("voilut_implicit", ImplicitVRLittleEndian)):
+        ds = base(name, syntax)
+        pixels(ds, 16, 16, True, (x * 37 + y * 29) % 2400 - 600)
+        item = Dataset()
+        item.add_new(0x00283002, "SS", [2048, -500, 10])
+        item.add_new(0x00283006, "OW", ((np.arange(2048, dtype=np.int64) ** 2) >> 12).astype("<u2").tobytes())
+        ds.VOILUTSequence = Sequence([item])
+        ds.WindowCenter = "0"
+        ds.WindowWidth = "10"
+        ds.PatientSex = "M"
+        ds.PatientAge = "005W"
+        save(ds, name + ".dcm")
 
     # 12 bits, SIGMOID window centre 2048 width 1000: stored = (x * 50 + y * 10) % 4096,
     # value = round(4095 / (1 + exp(-4 * (stored - 2048) / 1000))).

@@ -17,6 +17,8 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.function.IntBinaryOperator;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -130,9 +132,10 @@ class DicomReaderTest {
         assertThat(r.ageAtStudy()).contains(new AgeAtStudy(144, "PatientAge"));
     }
 
-    @Test
-    void voiLutWinsOverTheWindowAndMapsSignedValues() throws IOException {
-        DicomRadiograph r = read("voilut_16bit_signed.dcm");
+    @ParameterizedTest
+    @ValueSource(strings = {"voilut_16bit_signed.dcm", "voilut_implicit.dcm"})
+    void voiLutWinsOverTheWindowAndMapsSignedValues(String name) throws IOException {
+        DicomRadiograph r = read(name);
         assertThat(r.voiTransform()).isEqualTo(VoiTransform.VOI_LUT);
         assertThat(r.image().bitDepth()).isEqualTo(10);
         assertPixels(r.image(), (x, y) -> {
