@@ -1,5 +1,6 @@
 package io.github.boneage.benchmarks.clinical;
 
+import io.github.boneage.clinical.uncertainty.Aggregation;
 import io.github.boneage.clinical.uncertainty.CalibrationEvaluation;
 import io.github.boneage.clinical.uncertainty.CalibrationSample;
 import io.github.boneage.clinical.uncertainty.CoverageMeasurement;
@@ -121,9 +122,12 @@ public final class CalibrateUncertainty {
             List<CalibrationSample> eval = samples(evaluationIds, dataset, predictions);
             String description = String.format(Locale.ROOT, "%s: the first %d of %d ids used from %s (sorted, shuffled "
                     + "with seed %d)", dataset.name(), cal.size(), ids.size(), idsFile.getFileName(), seed);
-            System.out.printf(Locale.ROOT, "%nEvaluation half (n=%d): MAD identity %.2f, MAD TTA point %.2f, "
+            System.out.printf(Locale.ROOT, "%nEvaluation half (n=%d): MAD unaugmented %.2f, TTA %s %.2f, TTA %s %.2f; "
                     + "mean TTA spread %.2f months%n", eval.size(), madIdentity(evaluationIds, dataset, predictions),
-                    mad(eval), eval.stream().mapToDouble(CalibrationSample::spreadMonths).average().orElse(0));
+                    policy.aggregation().name().toLowerCase(Locale.ROOT), mad(eval),
+                    other(policy.aggregation()).name().toLowerCase(Locale.ROOT),
+                    madAggregated(evaluationIds, dataset, predictions, other(policy.aggregation())),
+                    eval.stream().mapToDouble(CalibrationSample::spreadMonths).average().orElse(0));
             System.out.println("| interval | target | measured coverage | mean width (months) |");
             System.out.println("|---|---|---|---|");
             for (IntervalMethod m : IntervalMethod.values()) {
@@ -198,6 +202,17 @@ public final class CalibrateUncertainty {
 
     private static double mad(List<CalibrationSample> samples) {
         return samples.stream().mapToDouble(s -> Math.abs(s.truthMonths() - s.pointMonths())).average().orElse(0);
+    }
+
+    private static Aggregation other(Aggregation a) {
+        return a == Aggregation.MEDIAN ? Aggregation.MEAN : Aggregation.MEDIAN;
+    }
+
+    private static double madAggregated(List<String> ids, RsnaDataset dataset, Map<String, TtaPrediction> p,
+                                        Aggregation aggregation) {
+        return ids.stream().mapToDouble(id -> Math.abs(dataset.sample(id).orElseThrow().boneAgeMonths() - aggregation
+                .aggregate(p.get(id).augmentedMonths().stream().mapToDouble(Double::doubleValue).toArray())))
+                .average().orElse(0);
     }
 
     private static double madIdentity(List<String> ids, RsnaDataset dataset, Map<String, TtaPrediction> p) {
