@@ -21,15 +21,19 @@ import io.github.boneage.core.BoneAgeException;
 import io.github.boneage.core.EstimationOutcome;
 import io.github.boneage.core.EstimationRequest;
 import io.github.boneage.core.HandLandmarks;
+import io.github.boneage.core.QualityGateException;
 import io.github.boneage.core.Roi;
 import io.github.boneage.core.Sex;
 import io.github.boneage.core.image.GreyImage;
+import io.github.boneage.core.landmarks.LandmarkDetection;
+import io.github.boneage.core.landmarks.LandmarkDetector;
 import io.github.boneage.core.landmarks.LandmarksTable;
 import io.github.boneage.dicom.DicomRadiograph;
 import io.github.boneage.dicom.DicomReader;
 import io.github.boneage.dicom.PixelSpacing;
 import io.github.boneage.djl.DjlBoneAgeEstimator;
 import io.github.boneage.preprocess.io.ImageDecoder;
+import io.github.boneage.preprocess.landmarks.ClassicalLandmarkDetector;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -48,6 +52,9 @@ import picocli.CommandLine.Spec;
 @Command(name = "estimate",
         mixinStandardHelpOptions = true,
         description = {"Estimate bone age for each IMAGE (PNG/JPEG/DICOM files or folders, walked recursively).",
+            "Each image first passes the quality gate of the automatic landmark detector (one hand, located with enough "
+                    + "confidence); a rejected image is reported with the verdict and not estimated (--no-quality-gate "
+                    + "turns the gate off). ROI models take their landmarks from --landmarks FILE, else from the detector.",
             "DICOM files give the default sex (PatientSex) and chronological age (PatientBirthDate and StudyDate, else "
                     + "PatientAge); --sex and --age-months win over them. With a chronological age and a known sex the "
                     + "output adds the Greulich-Pyle SDS and verdict."})
@@ -91,8 +98,14 @@ final class EstimateCommand implements Callable<Integer> {
                     + "<id>-heatmap.png and drawn in the HTML report; needs --report.")
     boolean explain;
 
-    @Option(names = "--landmarks", paramLabel = "FILE", description = "Landmarks CSV; rows matched by image name without extension.")
-    Path landmarks;
+    @Option(names = "--landmarks", paramLabel = "FILE|auto",
+            description = "Landmarks CSV (rows matched by image name without extension), or 'auto' (the default) to detect them.")
+    String landmarks;
+
+    @Option(names = "--quality-gate", negatable = true, defaultValue = "true", fallbackValue = "true",
+            description = "Reject images the landmark detector finds unfit (no hand, two hands, not a hand, low confidence); "
+                    + "on by default, --no-quality-gate estimates every image.")
+    boolean qualityGate;
 
     @Option(names = "--model", paramLabel = "BUNDLE", description = "Model bundle folder or zip (default: the shipped default model).")
     Path model;
@@ -111,12 +124,17 @@ final class EstimateCommand implements Callable<Integer> {
                     "--explain writes heatmaps into the report folder: give --report DIR");
         }
         List<Path> images = ImageFiles.expand(inputs);
-        LandmarksTable table = landmarks == null ? null : Inputs.readLandmarks(landmarks);
+        boolean auto = landmarks == null || landmarks.equals("auto");
+        LandmarksTable table = auto ? null : Inputs.readLandmarks(Path.of(landmarks));
         List<Row> rows = new ArrayList<>(images.size());
         ImageDecoder decoder = ImageDecoder.create();
         Set<String> reportIds = new HashSet<>();
         Path bundle = ModelLocator.resolve(model);
+        // The gate runs here, once per input image, rather than inside the estimator: the augmented and occluded copies
+        // that --uncertainty and --explain derive from an accepted image are not new inputs to judge.
         try (DjlBoneAgeEstimator estimator = DjlBoneAgeEstimator.builder().setBundle(bundle).build()) {
+            boolean roiNeedsLandmarks = estimator.bundle().manifest().preprocessing().roi().needsLandmarks();
+            LandmarkDetector detector = qualityGate || (auto && roiNeedsLandmarks) ? ClassicalLandmarkDetector.builder().build() : null;
             UncertaintyEstimator uncertain = uncertainty ? uncertaintyEstimator(estimator, bundle) : null;
             OcclusionSensitivity occlusion = explain ? OcclusionSensitivity.builder().setEstimator(estimator).build() : null;
             for (int start = 0; start < images.size(); start += CHUNK) {
@@ -128,12 +146,12 @@ final class EstimateCommand implements Callable<Integer> {
                 List<Integer> slots = new ArrayList<>();
                 for (int i = 0; i < chunk.size(); i++) {
                     try {
-                        Input in = decode(decoder, chunk.get(i), table);
+                        Input in = decode(decoder, chunk.get(i), table, detector, roiNeedsLandmarks);
                         requests.add(in.request());
                         decoded.add(in);
                         slots.add(i);
                     } catch (BoneAgeException e) {
-                        chunkRows[i] = Row.failed(chunk.get(i), e.getMessage());
+                        chunkRows[i] = Row.failed(chunk.get(i), e);
                     }
                 }
                 List<Estimated> outcomes = uncertain == null ? plain(estimator.estimateBatch(requests))
@@ -152,7 +170,7 @@ final class EstimateCommand implements Callable<Integer> {
                     if (reportDir != null) {
                         ReportWriter.write(report, reportDir, id);
                     }
-                    chunkRows[slots.get(k)] = Row.ok(in.file(), report);
+                    chunkRows[slots.get(k)] = Row.ok(in.file(), report, in.detection());
                 }
                 rows.addAll(Arrays.asList(chunkRows));
             }
@@ -171,7 +189,8 @@ final class EstimateCommand implements Callable<Integer> {
      * Decodes one input: DICOM when the file carries the DICM marker or a DICOM name, else PNG/JPEG. The patient's sex
      * and age come from the flags, else from the DICOM header.
      */
-    private Input decode(ImageDecoder decoder, Path file, LandmarksTable table) {
+    private Input decode(ImageDecoder decoder, Path file, LandmarksTable table, LandmarkDetector detector,
+            boolean roiNeedsLandmarks) {
         GreyImage image;
         Sex patientSex = sex;
         String sexSource = sex == null ? null : "--sex";
@@ -199,18 +218,29 @@ final class EstimateCommand implements Callable<Integer> {
             patientSex = Sex.UNKNOWN;
         }
         HandLandmarks lm = table == null ? null : table.forImage(Inputs.imageId(file), image.width(), image.height()).orElse(null);
-        return new Input(file, image, patientSex, sexSource, age, ageSource, lm, spacing, warnings);
+        LandmarkDetection detection = null;
+        if (detector != null && (qualityGate || (lm == null && roiNeedsLandmarks))) {
+            detection = detector.detect(image, file.toString());
+            if (!detection.ok()) {
+                throw new QualityGateException(file.toString(), detection);
+            }
+        }
+        // Detected points go to the model only when its ROI needs them; a whole-image model would gain nothing and its
+        // test-time shifts would push fingertips near the border out of the image.
+        HandLandmarks forModel = lm != null || !roiNeedsLandmarks || detection == null ? lm : detection.landmarks().orElseThrow();
+        return new Input(file, image, patientSex, sexSource, age, ageSource, forModel, detection, spacing, warnings);
     }
 
     /** One estimated item: the estimate (with its interval under --uncertainty) and the plain estimate, or the error. */
-    private record Estimated(BoneAgeEstimate estimate, PredictionInterval interval, BoneAgeEstimate unaugmented, String error) {
+    private record Estimated(BoneAgeEstimate estimate, PredictionInterval interval, BoneAgeEstimate unaugmented,
+            BoneAgeException error) {
     }
 
     private static List<Estimated> plain(List<EstimationOutcome> outcomes) {
         List<Estimated> out = new ArrayList<>(outcomes.size());
         for (EstimationOutcome o : outcomes) {
             out.add(o.isSuccess() ? new Estimated(o.estimate().orElseThrow(), null, o.estimate().orElseThrow(), null)
-                    : new Estimated(null, null, null, o.error().orElseThrow().getMessage()));
+                    : new Estimated(null, null, null, o.error().orElseThrow()));
         }
         return out;
     }
@@ -227,7 +257,7 @@ final class EstimateCommand implements Callable<Integer> {
                 out.add(new Estimated(e.estimate(), new PredictionInterval(e.lowerMonths(), e.upperMonths(), e.coverage(), method),
                         e.tta().identity(), null));
             } else {
-                out.add(new Estimated(null, null, null, o.error().orElseThrow().getMessage()));
+                out.add(new Estimated(null, null, null, o.error().orElseThrow()));
             }
         }
         return out;
@@ -276,7 +306,7 @@ final class EstimateCommand implements Callable<Integer> {
 
     /** One decoded input and what is known about its patient. */
     private record Input(Path file, GreyImage image, Sex sex, String sexSource, Double ageMonths, String ageSource,
-            HandLandmarks landmarks, PixelSpacing spacing, List<String> warnings) {
+            HandLandmarks landmarks, LandmarkDetection detection, PixelSpacing spacing, List<String> warnings) {
 
         EstimationRequest request() {
             EstimationRequest.Builder b = EstimationRequest.builder().setImage(image).optSourceId(file.toString()).optSex(sex)
@@ -289,7 +319,12 @@ final class EstimateCommand implements Callable<Integer> {
 
         BoneAgeReport report(BoneAgeEstimate estimate, PredictionInterval interval, Heatmap heatmap, List<String> more) {
             BoneAgeReport.Builder b = BoneAgeReport.builder().setEstimate(estimate).optSourceId(file.toString()).optImage(image)
-                    .optPatientSex(sex, sexSource).optLandmarks(landmarks).optInterval(interval).optHeatmap(heatmap);
+                    .optPatientSex(sex, sexSource)
+                    .optLandmarks(landmarks != null || detection == null ? landmarks : detection.landmarks().orElse(null))
+                    .optInterval(interval).optHeatmap(heatmap);
+            if (detection != null) {
+                b.optQuality(detection.verdict(), detection.reason());
+            }
             if (ageMonths != null) {
                 b.optChronologicalAgeMonths(ageMonths, ageSource);
             }
@@ -307,7 +342,7 @@ final class EstimateCommand implements Callable<Integer> {
             case json -> out.println(json(rows));
             case csv -> {
                 out.println("file,sex,boneAgeMonths,roi,model,error,chronologicalAgeMonths,sds,verdict,"
-                        + "intervalLowerMonths,intervalUpperMonths,intervalCoverage");
+                        + "intervalLowerMonths,intervalUpperMonths,intervalCoverage,qualityGate");
                 for (Row r : rows) {
                     out.println(String.join(",", Csv.quote(r.file.toString()), r.sex == null ? "" : r.sex,
                             r.estimate == null ? "" : String.format(Locale.ROOT, "%.2f", r.estimate.months()),
@@ -319,7 +354,8 @@ final class EstimateCommand implements Callable<Integer> {
                             r.sds == null ? "" : r.sds.verdict().name(),
                             r.interval == null ? "" : String.format(Locale.ROOT, "%.2f", r.interval.lowerMonths()),
                             r.interval == null ? "" : String.format(Locale.ROOT, "%.2f", r.interval.upperMonths()),
-                            r.interval == null ? "" : String.format(Locale.ROOT, "%.2f", r.interval.coverage())));
+                            r.interval == null ? "" : String.format(Locale.ROOT, "%.2f", r.interval.coverage()),
+                            r.detection == null ? "" : r.detection.verdict().name()));
                 }
             }
             default -> {
@@ -378,9 +414,11 @@ final class EstimateCommand implements Callable<Integer> {
                     o.put("intervalCoverage", r.interval.coverage());
                 }
                 r.warnings.forEach(o.putArray("warnings")::add);
+                putGate(o, r.detection);
             } else {
                 o.putNull("boneAgeMonths");
                 o.put("error", r.error);
+                putGate(o, r.detection);
             }
         }
         try {
@@ -388,6 +426,18 @@ final class EstimateCommand implements Callable<Integer> {
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    /** Adds {@code qualityGate} (verdict, reason, confidence, inverted) when the detector looked at the image. */
+    private static void putGate(ObjectNode o, LandmarkDetection detection) {
+        if (detection == null) {
+            return;
+        }
+        ObjectNode gate = o.putObject("qualityGate");
+        gate.put("verdict", detection.verdict().name());
+        gate.put("reason", detection.reason());
+        gate.put("confidence", detection.confidence());
+        gate.put("invertedCorrected", detection.invertedCorrected());
     }
 
     /** One line of output. */
@@ -400,8 +450,9 @@ final class EstimateCommand implements Callable<Integer> {
         final List<String> warnings;
         final PredictionInterval interval;
         final String error;
+        final LandmarkDetection detection;
 
-        private Row(Path file, BoneAgeReport report, String error) {
+        private Row(Path file, BoneAgeReport report, String error, LandmarkDetection detection) {
             this.interval = report == null ? null : report.interval().orElse(null);
             this.file = file;
             this.estimate = report == null ? null : report.estimate();
@@ -410,15 +461,18 @@ final class EstimateCommand implements Callable<Integer> {
             this.sds = report == null ? null : report.sds().orElse(null);
             this.warnings = report == null ? List.of() : report.warnings();
             this.error = error;
+            this.detection = detection;
         }
 
         /** The patient's sex as known is reported; a sex-agnostic model runs with {@link Sex#UNKNOWN} regardless. */
-        static Row ok(Path file, BoneAgeReport report) {
-            return new Row(file, report, null);
+        static Row ok(Path file, BoneAgeReport report, LandmarkDetection detection) {
+            return new Row(file, report, null, detection);
         }
 
-        static Row failed(Path file, String error) {
-            return new Row(file, null, error);
+        /** A failed item; a quality-gate rejection keeps its verdict for the output. */
+        static Row failed(Path file, BoneAgeException error) {
+            return new Row(file, null, error.getMessage(),
+                    error instanceof QualityGateException gate ? gate.detection() : null);
         }
     }
 }
