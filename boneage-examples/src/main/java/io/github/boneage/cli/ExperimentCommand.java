@@ -21,6 +21,7 @@ import io.github.boneage.djl.train.net.Architecture;
 import io.github.boneage.djl.train.net.BackboneSpec;
 import io.github.boneage.preprocess.EqualizerSpec;
 import io.github.boneage.preprocess.io.ImageDecoder;
+import io.github.boneage.preprocess.landmarks.ClassicalLandmarkDetector;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -34,7 +35,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.ServiceLoader;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.function.Supplier;
@@ -50,9 +50,8 @@ import picocli.CommandLine.Spec;
  * ROI3 (needs landmarks, from a CSV or detected automatically). Every cell trains a model on the same seeded split and
  * is scored on the held-out images; the result is {@code DIR/experiment.md}, rewritten after each cell.
  *
- * <p>Automatic landmarks come from a {@link LandmarkDetector} supplied to the constructor; the CLI's default finds one
- * with {@link ServiceLoader}, so a build that ships a detector implementation registered as a service gets
- * {@code --landmarks auto} without changes here.
+ * <p>Automatic landmarks come from a {@link LandmarkDetector} supplied to the constructor: the CLI uses
+ * {@link ClassicalLandmarkDetector}; images whose detection fails the quality gate are left out of Table 3 and listed.
  */
 @Command(name = "experiment",
         mixinStandardHelpOptions = true,
@@ -139,7 +138,7 @@ final class ExperimentCommand implements Callable<Integer> {
     Path labels;
 
     @Option(names = "--landmarks", paramLabel = "FILE|auto",
-            description = "Landmarks CSV for Table 3, or 'auto' to detect them (when this build has a landmark detector).")
+            description = "Landmarks CSV for Table 3, or 'auto' to detect them (images failing the quality gate are left out).")
     String landmarks;
 
     @Option(names = "--out", required = true, paramLabel = "DIR", description = "Output folder (experiment.md, runs/).")
@@ -182,9 +181,9 @@ final class ExperimentCommand implements Callable<Integer> {
     private final Supplier<Optional<LandmarkDetector>> automaticLandmarks;
     private final Map<Network, Architecture> standIns = new java.util.EnumMap<>(Network.class);
 
-    /** The CLI's constructor: automatic landmarks come from a detector registered as a {@link ServiceLoader} service. */
+    /** The CLI's constructor: automatic landmarks come from {@link ClassicalLandmarkDetector} with its defaults. */
     ExperimentCommand() {
-        this(() -> ServiceLoader.load(LandmarkDetector.class).findFirst());
+        this(() -> Optional.of(ClassicalLandmarkDetector.builder().build()));
     }
 
     /** @param automaticLandmarks the detector {@code --landmarks auto} uses, if this build has one */

@@ -9,7 +9,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.stream.Stream;
 
-/** Expands the CLI's image arguments: files as given, folders walked for PNG/JPEG files in name order. */
+/** Expands the CLI's image arguments: files as given, folders walked for PNG/JPEG/DICOM files in name order. */
 final class ImageFiles {
 
     private ImageFiles() {
@@ -34,6 +34,11 @@ final class ImageFiles {
 
     static boolean isImage(Path p) {
         String n = p.getFileName().toString().toLowerCase(Locale.ROOT);
-        return n.endsWith(".png") || n.endsWith(".jpg") || n.endsWith(".jpeg");
+        return n.endsWith(".png") || n.endsWith(".jpg") || n.endsWith(".jpeg") || isDicomName(n);
+    }
+
+    /** DICOM files named as such; files given one by one are also recognised by their DICM marker, whatever the name. */
+    static boolean isDicomName(String lowerCaseName) {
+        return lowerCaseName.endsWith(".dcm") || lowerCaseName.endsWith(".dicom");
     }
 }

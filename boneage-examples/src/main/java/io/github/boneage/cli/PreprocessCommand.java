@@ -1,14 +1,17 @@
 package io.github.boneage.cli;
 
 import io.github.boneage.core.HandLandmarks;
+import io.github.boneage.core.QualityGateException;
 import io.github.boneage.core.RoiScheme;
 import io.github.boneage.core.image.GreyImage;
+import io.github.boneage.core.landmarks.LandmarkDetection;
 import io.github.boneage.preprocess.EqualizerSpec;
 import io.github.boneage.preprocess.PreparedImage;
 import io.github.boneage.preprocess.PreprocessSpec;
 import io.github.boneage.preprocess.Preprocessor;
 import io.github.boneage.preprocess.io.ImageDecoder;
 import io.github.boneage.preprocess.io.PngWriter;
+import io.github.boneage.preprocess.landmarks.ClassicalLandmarkDetector;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -22,6 +25,9 @@ import picocli.CommandLine.Spec;
         description = "Write IMAGE as the model sees it: ROI crop, equalization and resize (grey, before normalization).")
 final class PreprocessCommand implements Callable<Integer> {
 
+    /** The {@code --landmarks} value that asks for automatic detection instead of a file. */
+    static final String AUTO = "auto";
+
     @Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
@@ -32,11 +38,12 @@ final class PreprocessCommand implements Callable<Integer> {
     Path out;
 
     @Option(names = "--roi", paramLabel = "SCHEME", defaultValue = "whole", converter = Converters.RoiConverter.class,
-            description = "whole, roi1, roi2 or roi3 (default: ${DEFAULT-VALUE}). roi1/roi2 need --landmarks.")
+            description = "whole, roi1, roi2 or roi3 (default: ${DEFAULT-VALUE}). roi1/roi2 need --landmarks (a file or auto).")
     RoiScheme roi;
 
     @Option(names = "--landmarks", paramLabel = "FILE",
-            description = "Landmarks CSV (see docs/landmarks.md); the row whose id is IMAGE's name without extension is used.")
+            description = "Landmarks CSV (see docs/landmarks.md); the row whose id is IMAGE's name without extension is used. "
+                    + "'auto' detects them on IMAGE (fails if the quality gate rejects it).")
     Path landmarks;
 
     @Option(names = "--equalizer", paramLabel = "METHOD", defaultValue = "histeq-matlab",
@@ -54,8 +61,18 @@ final class PreprocessCommand implements Callable<Integer> {
             throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--size must be >= 0, got " + size);
         }
         GreyImage decoded = ImageDecoder.create().decode(image);
-        HandLandmarks handLandmarks = landmarks == null ? null
-                : Inputs.landmarksFor(landmarks, image, decoded.width(), decoded.height());
+        HandLandmarks handLandmarks;
+        if (landmarks == null) {
+            handLandmarks = null;
+        } else if (landmarks.toString().equals(AUTO)) {
+            LandmarkDetection detection = ClassicalLandmarkDetector.builder().build().detect(decoded, image.toString());
+            if (!detection.ok()) {
+                throw new QualityGateException(image.toString(), detection);
+            }
+            handLandmarks = detection.landmarks().orElseThrow();
+        } else {
+            handLandmarks = Inputs.landmarksFor(landmarks, image, decoded.width(), decoded.height());
+        }
         PreprocessSpec preprocessSpec = new PreprocessSpec(roi, equalizer, size, 1, new double[] {0}, new double[] {1});
         PreparedImage prepared = new Preprocessor(preprocessSpec).prepare(decoded, handLandmarks);
         PngWriter.write(prepared.image(), out);

@@ -18,9 +18,11 @@ import io.github.boneage.preprocess.io.ImageDecoder;
 import io.github.boneage.synthetic.SyntheticHand;
 import io.github.boneage.synthetic.SyntheticHandGenerator;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.Tag;
@@ -65,7 +67,9 @@ class DefaultModelTest {
 
     /**
      * Evaluates the default model on its own held-out RSNA images (never trained on: the bundle's held-out-ids.txt is
-     * the split's validation list, checked against the hash its provenance records).
+     * the split's validation list, checked against the hash its provenance records). The trainer kept the weights of
+     * the epoch with the best MAD on the first 500 of them (listed in validation-predictions.csv), so the figures are
+     * also given for the other 1,000, which played no part in training or selection.
      */
     @Test
     @Tag("data")
@@ -81,6 +85,8 @@ class DefaultModelTest {
 
             ImageDecoder decoder = ImageDecoder.create();
             MetricsAccumulator metrics = new MetricsAccumulator();
+            MetricsAccumulator untouched = new MetricsAccumulator();
+            Set<String> monitored = monitoredIds();
             List<Sample> heldOut = split.validation();
             for (int start = 0; start < heldOut.size(); start += 32) {
                 List<Sample> batch = heldOut.subList(start, Math.min(heldOut.size(), start + 32));
@@ -91,16 +97,35 @@ class DefaultModelTest {
                 }
                 List<EstimationOutcome> outcomes = estimator.estimateBatch(requests);
                 for (int i = 0; i < batch.size(); i++) {
-                    metrics.add(batch.get(i).boneAgeMonths(), outcomes.get(i).estimate().orElseThrow().months(),
-                            batch.get(i).sex());
+                    double months = outcomes.get(i).estimate().orElseThrow().months();
+                    metrics.add(batch.get(i).boneAgeMonths(), months, batch.get(i).sex());
+                    if (!monitored.contains(batch.get(i).id())) {
+                        untouched.add(batch.get(i).boneAgeMonths(), months, batch.get(i).sex());
+                    }
                 }
             }
             MetricsReport report = metrics.report();
+            MetricsReport untouchedReport = untouched.report();
             LOG.info("default model on {} held-out rsna-299 images: {}", ids.size(), report.summary());
+            LOG.info("default model on the {} held-out images not used to select the epoch: {}",
+                    untouchedReport.overall().n(), untouchedReport.summary());
             assertThat(report.overall().n()).isEqualTo(ids.size());
-            // Far better than predicting the mean (MAD about 33 months on this data); the exact figure is in the README.
-            assertThat(report.overall().mad()).isLessThan(11.0);
-            assertThat(report.overall().ccc()).isGreaterThan(0.93);
+            assertThat(untouchedReport.overall().n()).isEqualTo(ids.size() - monitored.size());
+            // Far better than predicting the mean (MAD about 33 months on this data); the exact figures are in the README.
+            for (MetricsReport r : List.of(report, untouchedReport)) {
+                assertThat(r.overall().mad()).isLessThan(10.0);
+                assertThat(r.overall().ccc()).isGreaterThan(0.94);
+            }
         }
+    }
+
+    /** @return the held-out ids the trainer validated on after each epoch (the first column of its predictions file) */
+    private static Set<String> monitoredIds() throws IOException {
+        Set<String> monitored = new HashSet<>();
+        List<String> lines = Files.readAllLines(BUNDLE.resolve("validation-predictions.csv"));
+        for (String line : lines.subList(1, lines.size())) {
+            monitored.add(line.substring(0, line.indexOf(',')));
+        }
+        return monitored;
     }
 }

@@ -101,6 +101,16 @@ class ExperimentCommandTest {
     }
 
     @Test
+    void automaticLandmarksComeFromTheClassicalDetector() throws IOException {
+        Path out = work.resolve("auto-classical");
+        Run r = run(experiment(out, "--tables", "3", "--landmarks", "auto", "--limit", "14"));
+        assertThat(r.exitCode()).as(r.err()).isIn(ExitCode.OK, ExitCode.PARTIAL);
+        String md = Files.readString(out.resolve(ExperimentCommand.REPORT_FILE));
+        assertThat(md).contains("detected automatically (io.github.boneage.preprocess.landmarks.ClassicalLandmarkDetector)")
+                .contains("| ROI1 |").doesNotContain("failed");
+    }
+
+    @Test
     void automaticLandmarksUseTheSuppliedDetectorAndReportRejectedImages() throws IOException {
         LandmarkDetector rejectsAll = (image, sourceId) -> new LandmarkDetection(QualityVerdict.NO_HAND, "no hand found",
                 Optional.empty(), Map.of(), 0, false);

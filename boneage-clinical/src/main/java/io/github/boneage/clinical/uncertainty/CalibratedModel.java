@@ -1,0 +1,18 @@
+package io.github.boneage.clinical.uncertainty;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import io.github.boneage.core.ModelInfo;
+
+/**
+ * The model a calibration belongs to. The digest is what is checked: a retrained model needs a new calibration.
+ *
+ * @param name   the model's name
+ * @param digest the SHA-256 of its weights, as {@link ModelInfo#digest()}
+ */
+public record CalibratedModel(@JsonProperty("name") String name, @JsonProperty("digest") String digest) {
+
+    /** @return the identity of the given model */
+    public static CalibratedModel of(ModelInfo model) {
+        return new CalibratedModel(model.name(), model.digest());
+    }
+}

@@ -1,0 +1,68 @@
+package io.github.boneage.clinical.report;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.github.boneage.core.BoneAgeEstimate;
+import io.github.boneage.core.Roi;
+import io.github.boneage.core.RoiScheme;
+import io.github.boneage.core.Sex;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import org.junit.jupiter.api.Test;
+
+/** The JSON report format against a golden file, and the sections that are null when they do not apply. */
+class ReportJsonTest {
+
+    @Test
+    void fullReportMatchesTheGoldenFile() throws IOException {
+        String actual = ReportJson.toJson(ReportFixtures.full(true));
+        String golden;
+        try (InputStream in = getClass().getResourceAsStream("/golden/report-full.json")) {
+            golden = in == null ? "" : new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+        if (!actual.equals(golden)) {
+            // kept for diffing and, after review, for copying over the golden file
+            Path out = Path.of("target", "golden-actual", "report-full.json");
+            Files.createDirectories(out.getParent());
+            Files.writeString(out, actual);
+        }
+        assertThat(actual).isEqualTo(golden);
+    }
+
+    @Test
+    void sdsFieldsAreTheHandComputedOnes() throws IOException {
+        JsonNode root = new ObjectMapper().readTree(ReportJson.toJson(ReportFixtures.full(false)));
+        // girl, 120 months: SD 11.73; (131.25 - 120) / 11.73 = 0.95908...
+        assertThat(root.at("/reference/sdMonths").asDouble()).isEqualTo(11.73);
+        assertThat(root.at("/reference/sds").asDouble()).isCloseTo(0.9590792839, within(1e-9));
+        assertThat(root.at("/reference/verdict").asText()).isEqualTo("WITHIN_NORMAL_LIMITS");
+        assertThat(root.get("heatmap").isNull()).isTrue();
+    }
+
+    @Test
+    void sectionsThatDoNotApplyAreNullAndTheReasonIsAWarning() throws IOException {
+        BoneAgeEstimate estimate = new BoneAgeEstimate("x.png", 60, Sex.UNKNOWN, RoiScheme.WHOLE, new Roi(0, 0, 8, 8),
+                ReportFixtures.model());
+        BoneAgeReport report = BoneAgeReport.builder().setEstimate(estimate).optChronologicalAgeMonths(50, "--age-months")
+                .optGeneratedAt(Instant.EPOCH).build();
+        JsonNode root = new ObjectMapper().readTree(ReportJson.toJson(report));
+        for (String section : new String[] {"pixelSpacing", "interval", "reference", "landmarks", "quality", "heatmap"}) {
+            assertThat(root.get(section).isNull()).as(section).isTrue();
+        }
+        assertThat(root.at("/patient/sex").asText()).isEqualTo("unknown");
+        assertThat(root.at("/patient/chronologicalAgeMonths").asDouble()).isEqualTo(50);
+        assertThat(root.get("warnings").get(0).asText()).contains("sex-specific");
+
+        BoneAgeReport tooOld = BoneAgeReport.builder().setEstimate(estimate).optPatientSex(Sex.FEMALE, "--sex")
+                .optChronologicalAgeMonths(200, "--age-months").build();
+        assertThat(tooOld.sds()).isEmpty();
+        assertThat(tooOld.warnings()).singleElement().asString().contains("outside").contains("3 to 192");
+    }
+}

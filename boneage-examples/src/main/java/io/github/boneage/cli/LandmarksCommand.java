@@ -1,0 +1,124 @@
+package io.github.boneage.cli;
+
+import io.github.boneage.core.BoneAgeException;
+import io.github.boneage.core.HandLandmarks;
+import io.github.boneage.core.image.GreyImage;
+import io.github.boneage.core.landmarks.LandmarkDetection;
+import io.github.boneage.core.landmarks.LandmarksCsv;
+import io.github.boneage.core.landmarks.LandmarksTable;
+import io.github.boneage.preprocess.io.ImageDecoder;
+import io.github.boneage.preprocess.landmarks.ClassicalLandmarkDetector;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.apache.commons.csv.CSVFormat;
+import org.apache.commons.csv.CSVPrinter;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code boneage landmarks}: finds the seven reference points and the fingertips on raw radiographs and writes them as
+ * a landmarks CSV, with the quality gate's verdict per image.
+ */
+@Command(name = "landmarks",
+        mixinStandardHelpOptions = true,
+        description = {"Detect the 7 reference points and 5 fingertips on each radiograph (no manual input) and write "
+                + "them as a landmarks CSV (docs/landmarks.md). Images the quality gate rejects (no hand, several hands, "
+                + "not a hand, low confidence) are reported with the reason and left out of the CSV; exit code 3 then."})
+final class LandmarksCommand implements Callable<Integer> {
+
+    @Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
+    @Parameters(arity = "1..*", paramLabel = "IMAGE|DIR",
+            description = "PNG or JPEG radiographs, or folders searched for them.")
+    List<Path> inputs;
+
+    @Option(names = "--out", required = true, paramLabel = "FILE.csv",
+            description = "Landmarks CSV to write: one row per accepted image, id = file name without extension.")
+    Path out;
+
+    @Option(names = "--report", paramLabel = "FILE.csv",
+            description = "Also write every image's verdict: id,file,verdict,confidence,inverted,reason.")
+    Path report;
+
+    @Option(names = "--overlays", paramLabel = "DIR",
+            description = "Write one PNG per image with the detected points, fingertips and ROI1 drawn on it.")
+    Path overlays;
+
+    @Option(names = "--min-confidence", paramLabel = "C", defaultValue = "0.5",
+            description = "Detections below this confidence are rejected as LOW_CONFIDENCE (default: ${DEFAULT-VALUE}).")
+    double minConfidence;
+
+    @Override
+    public Integer call() throws IOException {
+        if (!(minConfidence >= 0 && minConfidence <= 1)) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(),
+                    "--min-confidence must lie in [0, 1], got " + minConfidence);
+        }
+        List<Path> images = ImageFiles.expand(inputs);
+        if (overlays != null) {
+            Files.createDirectories(overlays);
+        }
+        ClassicalLandmarkDetector detector = ClassicalLandmarkDetector.builder().optMinConfidence(minConfidence).build();
+        ImageDecoder decoder = ImageDecoder.create();
+        Map<String, HandLandmarks> accepted = new LinkedHashMap<>();
+        List<List<String>> verdicts = new ArrayList<>();
+        int failed = 0;
+        for (Path image : images) {
+            String id = Inputs.imageId(image);
+            try {
+                GreyImage decoded = decoder.decode(image);
+                LandmarkDetection d = detector.detect(decoded, image.toString());
+                verdicts.add(List.of(id, image.toString(), d.verdict().name(), String.format(Locale.ROOT, "%.2f",
+                        d.confidence()), Boolean.toString(d.invertedCorrected()), d.reason()));
+                if (overlays != null) {
+                    LandmarkOverlay.write(decoded, d, overlays.resolve(id + ".png"));
+                }
+                if (!d.ok()) {
+                    failed++;
+                    spec.commandLine().getErr().println("boneage: " + image + ": quality gate " + d.verdict() + ": "
+                            + d.reason());
+                    continue;
+                }
+                if (accepted.putIfAbsent(id, d.landmarks().orElseThrow()) != null) {
+                    failed++;
+                    spec.commandLine().getErr().println("boneage: " + image + ": image id '" + id
+                            + "' repeats an earlier image's id; left out");
+                }
+            } catch (BoneAgeException | UncheckedIOException e) {
+                failed++;
+                verdicts.add(List.of(id, image.toString(), "UNREADABLE", "0.00", "false", e.getMessage()));
+                spec.commandLine().getErr().println("boneage: " + e.getMessage());
+            }
+        }
+        LandmarksCsv.write(LandmarksTable.of(out.toString(), accepted), out);
+        if (report != null) {
+            writeReport(verdicts);
+        }
+        spec.commandLine().getOut().printf("%d image(s): %d accepted, %d rejected -> %s%n", images.size(),
+                accepted.size(), failed, out);
+        return failed == 0 ? ExitCode.OK : ExitCode.PARTIAL;
+    }
+
+    private void writeReport(List<List<String>> rows) throws IOException {
+        try (Writer w = Files.newBufferedWriter(report, StandardCharsets.UTF_8);
+                CSVPrinter printer = new CSVPrinter(w, CSVFormat.DEFAULT.builder().setRecordSeparator('\n').get())) {
+            printer.printRecord("id", "file", "verdict", "confidence", "inverted", "reason");
+            for (List<String> row : rows) {
+                printer.printRecord(row);
+            }
+        }
+    }
+}
