@@ -1,0 +1,264 @@
+package io.github.boneage.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.github.boneage.core.BoneAgeException;
+import io.github.boneage.core.EstimationOutcome;
+import io.github.boneage.core.EstimationRequest;
+import io.github.boneage.core.Sex;
+import io.github.boneage.core.dataset.DatasetProblem;
+import io.github.boneage.core.dataset.RsnaDataset;
+import io.github.boneage.core.dataset.Sample;
+import io.github.boneage.core.image.GreyImage;
+import io.github.boneage.core.metrics.AgeMetrics;
+import io.github.boneage.core.metrics.MetricsAccumulator;
+import io.github.boneage.core.metrics.MetricsReport;
+import io.github.boneage.djl.DjlBoneAgeEstimator;
+import io.github.boneage.preprocess.io.ImageDecoder;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code boneage evaluate}: runs a model over an RSNA-format labelled set and reports MAD, RMSE, largest error, Lin's
+ * CCC and the share within 12 months, overall and per sex; optionally writes them as JSON, the predictions as CSV and a
+ * scatter and a Bland–Altman plot as PNG. Images that cannot be estimated are listed and the rest still evaluated.
+ */
+@Command(name = "evaluate",
+        mixinStandardHelpOptions = true,
+        description = {"Evaluate a model on an RSNA-format labelled set (labels CSV id,boneage,male and a folder of <id>.png/.jpg).",
+            "Exit code 3 when some images failed (each listed with its reason); the others are still evaluated."})
+final class EvaluateCommand implements Callable<Integer> {
+
+    /** File names written into {@code --plots}. */
+    static final String SCATTER_PNG = "predicted-vs-true.png";
+    static final String BLAND_ALTMAN_PNG = "bland-altman.png";
+
+    /** Images decoded and estimated together; bounds memory for large sets. */
+    private static final int CHUNK = 32;
+
+    @Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
+    @Option(names = "--images", required = true, paramLabel = "DIR", description = "Folder of <id>.png / <id>.jpg images.")
+    Path images;
+
+    @Option(names = "--labels", required = true, paramLabel = "CSV", description = "Labels CSV with columns id,boneage,male.")
+    Path labels;
+
+    @Option(names = "--model", paramLabel = "BUNDLE", description = "Model bundle folder or zip (default: the shipped default model).")
+    Path model;
+
+    @Option(names = "--landmarks", paramLabel = "FILE", description = "Landmarks CSV, needed by models that crop ROI1-3.")
+    Path landmarks;
+
+    @Option(names = "--ids", paramLabel = "FILE",
+            description = "Evaluate only the ids listed in FILE, one a line (e.g. models/default/held-out-ids.txt).")
+    Path idsFile;
+
+    @Option(names = "--limit", paramLabel = "N", description = "Evaluate only the first N images (by id).")
+    Integer limit;
+
+    @Option(names = "--json", paramLabel = "FILE", description = "Write the metrics and failures as JSON.")
+    Path json;
+
+    @Option(names = "--predictions", paramLabel = "CSV", description = "Write id,sex,true,predicted per image.")
+    Path predictions;
+
+    @Option(names = "--plots", paramLabel = "DIR",
+            description = "Write " + SCATTER_PNG + " and " + BLAND_ALTMAN_PNG + " into DIR (created).")
+    Path plots;
+
+    /** One evaluated image. */
+    record Prediction(String id, Sex sex, double truth, double predicted) {
+    }
+
+    /** One image that could not be evaluated. */
+    record Failure(String file, String reason) {
+    }
+
+    @Override
+    public Integer call() throws IOException {
+        if (limit != null && limit < 1) {
+            throw new ParameterException(spec.commandLine(), "--limit must be >= 1, got " + limit);
+        }
+        RsnaDataset dataset = Datasets.read(images, labels, landmarks == null ? null : Inputs.readLandmarks(landmarks), false);
+        Set<String> wanted = idsFile == null ? null : Datasets.readIds(idsFile);
+
+        // Samples and labelled-but-missing images in one id order, so that --ids and --limit treat them alike.
+        Map<String, Object> entries = new TreeMap<>();
+        dataset.samples().forEach(s -> entries.put(s.id(), s));
+        for (DatasetProblem p : dataset.problems()) {
+            if (p.kind().excludesSample()) {
+                entries.put(p.id(), new Failure(p.file() + (p.line() > 0 ? ", line " + p.line() : ""), p.reason()));
+            }
+        }
+        List<Failure> failures = new ArrayList<>();
+        if (wanted != null) {
+            entries.keySet().retainAll(wanted);
+            for (String id : wanted) {
+                if (!entries.containsKey(id)) {
+                    entries.put(id, new Failure(idsFile.toString(), "id " + id + " has no label in " + labels));
+                }
+            }
+        }
+        List<Object> selected = new ArrayList<>(entries.values());
+        if (limit != null && selected.size() > limit) {
+            selected = selected.subList(0, limit);
+        }
+        List<Sample> samples = new ArrayList<>();
+        for (Object o : selected) {
+            if (o instanceof Sample s) {
+                samples.add(s);
+            } else {
+                failures.add((Failure) o);
+            }
+        }
+
+        List<Prediction> results = new ArrayList<>();
+        String modelName;
+        try (DjlBoneAgeEstimator estimator = DjlBoneAgeEstimator.builder().setBundle(ModelLocator.resolve(model)).build()) {
+            modelName = estimator.model().name();
+            estimateAll(estimator, samples, results, failures);
+        }
+
+        MetricsReport report = null;
+        if (!results.isEmpty()) {
+            MetricsAccumulator acc = new MetricsAccumulator();
+            results.forEach(r -> acc.add(r.truth(), r.predicted(), r.sex()));
+            report = acc.report();
+        }
+        PrintWriter out = spec.commandLine().getOut();
+        out.printf("model %s on %s: %d images evaluated, %d failed%n", modelName, labels, results.size(), failures.size());
+        if (report != null) {
+            out.println(report.summary());
+        }
+        out.flush();
+        if (json != null) {
+            createParent(json);
+            Files.writeString(json, json(report, failures), StandardCharsets.UTF_8);
+        }
+        if (predictions != null) {
+            writePredictions(results, predictions);
+        }
+        if (plots != null && !results.isEmpty()) {
+            Files.createDirectories(plots);
+            double[] truth = results.stream().mapToDouble(Prediction::truth).toArray();
+            double[] predicted = results.stream().mapToDouble(Prediction::predicted).toArray();
+            Plots.predictedVersusTrue(truth, predicted, results.stream().map(Prediction::sex).toArray(Sex[]::new),
+                    plots.resolve(SCATTER_PNG));
+            Plots.blandAltman(truth, predicted, plots.resolve(BLAND_ALTMAN_PNG));
+        }
+        PrintWriter err = spec.commandLine().getErr();
+        failures.forEach(f -> err.println("boneage: " + f.file() + ": " + f.reason()));
+        err.flush();
+        return failures.isEmpty() ? ExitCode.OK : ExitCode.PARTIAL;
+    }
+
+    private static void estimateAll(DjlBoneAgeEstimator estimator, List<Sample> samples, List<Prediction> results,
+            List<Failure> failures) {
+        ImageDecoder decoder = ImageDecoder.create();
+        for (int start = 0; start < samples.size(); start += CHUNK) {
+            List<Sample> chunk = samples.subList(start, Math.min(samples.size(), start + CHUNK));
+            List<EstimationRequest> requests = new ArrayList<>();
+            List<Sample> requested = new ArrayList<>();
+            for (Sample s : chunk) {
+                try {
+                    GreyImage image = decoder.decode(s.image());
+                    requests.add(EstimationRequest.builder().setImage(image).optSourceId(s.image().toString()).optSex(s.sex())
+                            .optLandmarks(s.landmarksForImage(image.width(), image.height()).orElse(null)).build());
+                    requested.add(s);
+                } catch (BoneAgeException | UncheckedIOException e) {
+                    failures.add(new Failure(s.image().toString(), e.getMessage()));
+                }
+            }
+            List<EstimationOutcome> outcomes = estimator.estimateBatch(requests);
+            for (int k = 0; k < outcomes.size(); k++) {
+                Sample s = requested.get(k);
+                EstimationOutcome o = outcomes.get(k);
+                if (o.isSuccess()) {
+                    results.add(new Prediction(s.id(), s.sex(), s.boneAgeMonths(), o.estimate().orElseThrow().months()));
+                } else {
+                    failures.add(new Failure(s.image().toString(), o.error().orElseThrow().getMessage()));
+                }
+            }
+        }
+    }
+
+    /** The JSON of issue 5: overall figures, {@code bySex.male/female} with the same keys, and the failures. */
+    static String json(MetricsReport report, List<Failure> failures) {
+        ObjectMapper mapper = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+        ObjectNode root = mapper.createObjectNode();
+        putMetrics(root, report == null ? null : report.overall());
+        ObjectNode bySex = root.putObject("bySex");
+        for (Sex sex : List.of(Sex.MALE, Sex.FEMALE)) {
+            putMetrics(bySex.putObject(sex.label()), report == null ? null : report.forSex(sex).orElse(null));
+        }
+        ArrayNode failed = root.putArray("failed");
+        for (Failure f : failures) {
+            failed.addObject().put("file", f.file()).put("reason", f.reason());
+        }
+        try {
+            return mapper.writeValueAsString(root);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Writes the keys; without any pair (metrics undefined) {@code n} is 0 and the figures are null. */
+    private static void putMetrics(ObjectNode node, AgeMetrics m) {
+        node.put("n", m == null ? 0 : m.n());
+        putFinite(node, "mad", m == null ? Double.NaN : m.mad());
+        putFinite(node, "rmse", m == null ? Double.NaN : m.rmse());
+        putFinite(node, "maxError", m == null ? Double.NaN : m.maxAbsError());
+        putFinite(node, "ccc", m == null ? Double.NaN : m.ccc());
+        putFinite(node, "within12", m == null ? Double.NaN : m.within12());
+    }
+
+    /** JSON has no NaN: an undefined figure (e.g. CCC of one image) is null. */
+    private static void putFinite(ObjectNode node, String key, double value) {
+        if (Double.isFinite(value)) {
+            node.put(key, value);
+        } else {
+            node.putNull(key);
+        }
+    }
+
+    private static void writePredictions(List<Prediction> results, Path file) throws IOException {
+        createParent(file);
+        try (Writer w = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
+            w.write("id,sex,true,predicted\n");
+            for (Prediction p : results) {
+                w.write(Csv.quote(p.id()) + "," + p.sex().label() + "," + number(p.truth()) + "," + number(p.predicted()) + "\n");
+            }
+        }
+    }
+
+    private static String number(double v) {
+        return String.format(Locale.ROOT, "%.3f", v);
+    }
+
+    private static void createParent(Path file) throws IOException {
+        Path parent = file.toAbsolutePath().getParent();
+        if (parent != null) {
+            Files.createDirectories(parent);
+        }
+    }
+}
