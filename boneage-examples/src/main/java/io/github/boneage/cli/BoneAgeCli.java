@@ -15,7 +15,7 @@ import picocli.CommandLine.Option;
         versionProvider = VersionProvider.class,
         description = "Estimate a child's bone age from hand radiographs.",
         subcommands = {EstimateCommand.class, EvaluateCommand.class, TrainCommand.class, ExperimentCommand.class,
-            PreprocessCommand.class, LandmarksCommand.class, SynthCommand.class, CommandLine.HelpCommand.class})
+            LandmarksCommand.class, PreprocessCommand.class, SynthCommand.class, CommandLine.HelpCommand.class})
 public final class BoneAgeCli {
 
     @Option(names = "--verbose", scope = CommandLine.ScopeType.INHERIT, description = "Print stack traces on failure.")

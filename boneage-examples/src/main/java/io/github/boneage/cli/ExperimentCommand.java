@@ -3,15 +3,13 @@ package io.github.boneage.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.github.boneage.core.BoneAgeException;
-import io.github.boneage.core.HandLandmarks;
 import io.github.boneage.core.RoiScheme;
 import io.github.boneage.core.Sex;
 import io.github.boneage.core.dataset.DatasetSplit;
 import io.github.boneage.core.dataset.RsnaDataset;
 import io.github.boneage.core.dataset.Sample;
-import io.github.boneage.core.image.GreyImage;
-import io.github.boneage.core.landmarks.LandmarkDetection;
 import io.github.boneage.core.landmarks.LandmarkDetector;
+import io.github.boneage.preprocess.landmarks.ClassicalLandmarkDetector;
 import io.github.boneage.core.landmarks.LandmarksTable;
 import io.github.boneage.core.metrics.MetricsAccumulator;
 import io.github.boneage.djl.train.BoneAgeTrainer;
@@ -20,8 +18,6 @@ import io.github.boneage.djl.train.TrainingReport;
 import io.github.boneage.djl.train.net.Architecture;
 import io.github.boneage.djl.train.net.BackboneSpec;
 import io.github.boneage.preprocess.EqualizerSpec;
-import io.github.boneage.preprocess.io.ImageDecoder;
-import io.github.boneage.preprocess.landmarks.ClassicalLandmarkDetector;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -50,8 +46,8 @@ import picocli.CommandLine.Spec;
  * ROI3 (needs landmarks, from a CSV or detected automatically). Every cell trains a model on the same seeded split and
  * is scored on the held-out images; the result is {@code DIR/experiment.md}, rewritten after each cell.
  *
- * <p>Automatic landmarks come from a {@link LandmarkDetector} supplied to the constructor: the CLI uses
- * {@link ClassicalLandmarkDetector}; images whose detection fails the quality gate are left out of Table 3 and listed.
+ * <p>Automatic landmarks come from a {@link LandmarkDetector} supplied to the constructor (the CLI's default: the
+ * shipped {@link ClassicalLandmarkDetector}); images its quality gate rejects are left out of Table 3 and reported.
  */
 @Command(name = "experiment",
         mixinStandardHelpOptions = true,
@@ -138,7 +134,7 @@ final class ExperimentCommand implements Callable<Integer> {
     Path labels;
 
     @Option(names = "--landmarks", paramLabel = "FILE|auto",
-            description = "Landmarks CSV for Table 3, or 'auto' to detect them (images failing the quality gate are left out).")
+            description = "Landmarks CSV for Table 3, or 'auto' to detect them (when this build has a landmark detector).")
     String landmarks;
 
     @Option(names = "--out", required = true, paramLabel = "DIR", description = "Output folder (experiment.md, runs/).")
@@ -181,7 +177,7 @@ final class ExperimentCommand implements Callable<Integer> {
     private final Supplier<Optional<LandmarkDetector>> automaticLandmarks;
     private final Map<Network, Architecture> standIns = new java.util.EnumMap<>(Network.class);
 
-    /** The CLI's constructor: automatic landmarks come from {@link ClassicalLandmarkDetector} with its defaults. */
+    /** The CLI's constructor: automatic landmarks come from the shipped classical detector. */
     ExperimentCommand() {
         this(() -> Optional.of(ClassicalLandmarkDetector.builder().build()));
     }
@@ -222,7 +218,7 @@ final class ExperimentCommand implements Callable<Integer> {
         if (wanted.contains(3)) {
             if (detector != null) {
                 landmarkSource = "detected automatically (" + detector.getClass().getName() + ")";
-                landmarkSplit = detectLandmarks(allSplit, detector, problems);
+                landmarkSplit = AutoLandmarks.attach(allSplit, detector, problems);
             } else {
                 landmarkSource = landmarks;
                 landmarkSplit = TrainingSetup.split(dataset.samples(), validationFraction, seed, limit,
@@ -356,31 +352,6 @@ final class ExperimentCommand implements Callable<Integer> {
         return layout;
     }
 
-    /** Runs the detector on the limited split's images; images failing the quality gate are left out and reported. */
-    private static DatasetSplit detectLandmarks(DatasetSplit split, LandmarkDetector detector, List<String> problems) {
-        ImageDecoder decoder = ImageDecoder.create();
-        Map<String, HandLandmarks> found = new LinkedHashMap<>();
-        List<Sample> all = new ArrayList<>(split.train());
-        all.addAll(split.validation());
-        for (Sample s : all) {
-            try {
-                GreyImage image = decoder.decode(s.image());
-                LandmarkDetection d = detector.detect(image, s.image().toString());
-                if (d.ok()) {
-                    found.put(s.id(), d.landmarks().orElseThrow());
-                } else {
-                    problems.add(s.image() + ": no automatic landmarks (" + d.verdict() + ": " + d.reason() + ")");
-                }
-            } catch (BoneAgeException | UncheckedIOException e) {
-                problems.add(s.image() + ": " + e.getMessage());
-            }
-        }
-        LandmarksTable table = LandmarksTable.of("automatic landmarks", found);
-        List<Sample> train = split.train().stream().filter(s -> found.containsKey(s.id())).map(s -> s.withLandmarks(table)).toList();
-        List<Sample> validation = split.validation().stream().filter(s -> found.containsKey(s.id())).map(s -> s.withLandmarks(table))
-                .toList();
-        return new DatasetSplit(train, validation, split.description() + "; images whose landmarks were detected", split.manifestFields());
-    }
 
     /** Trains the cell's model unless an earlier run finished it, then scores it; skipped images go to {@code problems}. */
     private CellResult run(Cell cell, DatasetSplit split, List<String> problems) {

@@ -11,6 +11,7 @@ import io.github.boneage.djl.train.TrainingReport;
 import io.github.boneage.djl.train.net.Architecture;
 import io.github.boneage.djl.train.net.BackboneSpec;
 import io.github.boneage.preprocess.EqualizerSpec;
+import io.github.boneage.preprocess.landmarks.ClassicalLandmarkDetector;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -70,8 +71,10 @@ final class TrainCommand implements Callable<Integer> {
             description = "whole, roi1, roi2 or roi3 (default: ${DEFAULT-VALUE}); roi1-3 need --landmarks.")
     RoiScheme roi;
 
-    @Option(names = "--landmarks", paramLabel = "FILE", description = "Landmarks CSV; with roi1-3 only images listed in it are used.")
-    Path landmarks;
+    @Option(names = "--landmarks", paramLabel = "FILE|auto",
+            description = "Landmarks CSV (with roi1-3 only images listed in it are used), or 'auto' to detect them "
+                    + "(images the detector's quality gate rejects are left out and reported).")
+    String landmarks;
 
     @Option(names = "--equalizer", paramLabel = "METHOD", defaultValue = "histeq-matlab",
             converter = Converters.EqualizerConverter.class,
@@ -116,7 +119,9 @@ final class TrainCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage());
         }
-        RsnaDataset dataset = Datasets.read(images, labels, landmarks == null ? null : Inputs.readLandmarks(landmarks), false);
+        boolean auto = "auto".equalsIgnoreCase(landmarks);
+        RsnaDataset dataset = Datasets.read(images, labels,
+                landmarks == null || auto ? null : Inputs.readLandmarks(Path.of(landmarks)), false);
         List<String> problems = new ArrayList<>();
         for (DatasetProblem p : dataset.problems()) {
             if (p.kind().excludesSample()) {
@@ -126,13 +131,21 @@ final class TrainCommand implements Callable<Integer> {
         var samples = dataset.samples();
         if (roi.needsLandmarks()) {
             if (landmarks == null) {
-                throw new ParameterException(spec.commandLine(), "--roi " + roi.label() + " needs --landmarks FILE");
+                throw new ParameterException(spec.commandLine(), "--roi " + roi.label() + " needs --landmarks FILE|auto");
             }
-            samples = samples.stream().filter(s -> s.landmarks().isPresent()).toList();
-            spec.commandLine().getOut().printf("%d of %d images have landmarks in %s and are used%n", samples.size(),
-                    dataset.size(), landmarks);
+            if (!auto) {
+                samples = samples.stream().filter(s -> s.landmarks().isPresent()).toList();
+                spec.commandLine().getOut().printf("%d of %d images have landmarks in %s and are used%n", samples.size(),
+                        dataset.size(), landmarks);
+            }
         }
         DatasetSplit split = TrainingSetup.split(samples, validationFraction, seed, limit);
+        if (auto && roi.needsLandmarks()) {
+            int before = split.train().size() + split.validation().size();
+            split = AutoLandmarks.attach(split, ClassicalLandmarkDetector.builder().build(), problems);
+            spec.commandLine().getOut().printf("landmarks detected on %d of %d images%n",
+                    split.train().size() + split.validation().size(), before);
+        }
 
         ConsoleProgress progress = new ConsoleProgress(spec.commandLine().getErr(), "");
         TrainingReport report;
