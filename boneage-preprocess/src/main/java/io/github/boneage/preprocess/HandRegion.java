@@ -6,6 +6,7 @@ import io.github.boneage.core.RoiScheme;
 import io.github.boneage.core.image.GreyImage;
 import io.github.boneage.core.image.GreyImage16;
 import io.github.boneage.core.image.GreyImage8;
+import io.github.boneage.preprocess.equalize.Histograms;
 
 /**
  * Finds the whole hand without fingertip landmarks: the bounding box of the largest bright region. This is the ROI3
@@ -108,7 +109,7 @@ public final class HandRegion {
                 histogram[values[i]]++;
             }
         }
-        int high = otsuThreshold(clipBrightest(histogram, CLIP_PERCENT));
+        int high = Histograms.otsuThreshold(clipBrightest(histogram, CLIP_PERCENT));
         long darkCount = 0;
         long darkSum = 0;
         for (int v = 0; v <= high; v++) {
@@ -244,42 +245,6 @@ public final class HandRegion {
                 row[x] = data[offset + x] & 0xFFFF;
             }
         }
-    }
-
-    /**
-     * Otsu's threshold: the level t maximising the between-class variance of {@code <= t} versus {@code > t}; the
-     * first such level on ties.
-     *
-     * @param histogram 256 counts
-     * @return the threshold; samples above it are foreground
-     */
-    static int otsuThreshold(int[] histogram) {
-        long total = 0;
-        double sumAll = 0;
-        for (int v = 0; v < histogram.length; v++) {
-            total += histogram[v];
-            sumAll += (double) v * histogram[v];
-        }
-        long below = 0;
-        double sumBelow = 0;
-        double best = -1;
-        int threshold = 0;
-        for (int t = 0; t < histogram.length - 1; t++) {
-            below += histogram[t];
-            sumBelow += (double) t * histogram[t];
-            long above = total - below;
-            if (below == 0 || above == 0) {
-                continue;
-            }
-            double meanBelow = sumBelow / below;
-            double meanAbove = (sumAll - sumBelow) / above;
-            double between = (double) below * above * (meanBelow - meanAbove) * (meanBelow - meanAbove);
-            if (between > best) {
-                best = between;
-                threshold = t;
-            }
-        }
-        return threshold;
     }
 
     /** The largest 4-connected region of the mask holding at least one value above {@code high}, or null. */

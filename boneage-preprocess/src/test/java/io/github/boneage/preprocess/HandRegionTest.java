@@ -6,6 +6,7 @@ import io.github.boneage.core.HandLandmarks;
 import io.github.boneage.core.Roi;
 import io.github.boneage.core.image.GreyImage16;
 import io.github.boneage.core.image.GreyImage8;
+import io.github.boneage.preprocess.equalize.Histograms;
 import io.github.boneage.preprocess.testing.SyntheticHands;
 import io.github.boneage.preprocess.testing.SyntheticImages;
 import io.github.boneage.preprocess.testing.SyntheticImages.Kind;
@@ -157,7 +158,7 @@ class HandRegionTest {
         int[] hist = new int[256];
         hist[40] = 1000;
         hist[200] = 300;
-        int t = HandRegion.otsuThreshold(hist);
+        int t = Histograms.otsuThreshold(hist);
         assertThat(t).isBetween(40, 199);
     }
 }

@@ -97,4 +97,40 @@ public final class Histograms {
             }
         }
     }
+
+    /**
+     * Otsu's threshold: the level t maximising the between-class variance of {@code <= t} versus {@code > t}; the
+     * first such level on ties. Shared by the hand mask of ROI3 and the landmark detector's segmentation.
+     *
+     * @param histogram counts per grey level
+     * @return the threshold; samples above it are foreground
+     */
+    public static int otsuThreshold(int[] histogram) {
+        long total = 0;
+        double sumAll = 0;
+        for (int v = 0; v < histogram.length; v++) {
+            total += histogram[v];
+            sumAll += (double) v * histogram[v];
+        }
+        long below = 0;
+        double sumBelow = 0;
+        double best = -1;
+        int threshold = 0;
+        for (int t = 0; t < histogram.length - 1; t++) {
+            below += histogram[t];
+            sumBelow += (double) t * histogram[t];
+            long above = total - below;
+            if (below == 0 || above == 0) {
+                continue;
+            }
+            double meanBelow = sumBelow / below;
+            double meanAbove = (sumAll - sumBelow) / above;
+            double between = (double) below * above * (meanBelow - meanAbove) * (meanBelow - meanAbove);
+            if (between > best) {
+                best = between;
+                threshold = t;
+            }
+        }
+        return threshold;
+    }
 }

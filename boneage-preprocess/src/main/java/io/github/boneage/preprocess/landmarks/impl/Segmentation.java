@@ -1,5 +1,6 @@
 package io.github.boneage.preprocess.landmarks.impl;
 
+import io.github.boneage.preprocess.equalize.Histograms;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
@@ -111,7 +112,7 @@ public final class Segmentation {
         boolean darkField = field != within && darkFieldFound(v, field, w, h);
         within = field;
         int[] histogram = histogram(v, within);
-        int otsu = otsuThreshold(clipBrightest(histogram, CLIP_FRACTION));
+        int otsu = Histograms.otsuThreshold(clipBrightest(histogram, CLIP_FRACTION));
         // The ring along the analysed region's edge is mostly background: bright there means an inverted grey scale.
         int[] edgeDistance = Morphology.chamferDistance(within, w, h);
         int ringPixels = 0;
@@ -128,7 +129,7 @@ public final class Segmentation {
         if (inverted) {
             image.invert();
             histogram = histogram(v, within);
-            otsu = otsuThreshold(clipBrightest(histogram, CLIP_FRACTION));
+            otsu = Histograms.otsuThreshold(clipBrightest(histogram, CLIP_FRACTION));
         }
         long darkCount = 0;
         long darkSum = 0;
@@ -219,7 +220,7 @@ public final class Segmentation {
 
     /** The difference between the mean levels of the two Otsu classes of a histogram; 0 when one class is empty. */
     private static double contrast(int[] histogram) {
-        int t = otsuThreshold(histogram);
+        int t = Histograms.otsuThreshold(histogram);
         long darkCount = 0;
         long darkSum = 0;
         long brightCount = 0;
@@ -252,7 +253,7 @@ public final class Segmentation {
      * {@code within} unchanged when there is none.
      */
     private static boolean[] exposureField(int[] v, int w, int h, int margin, boolean[] within) {
-        int t = otsuThreshold(clipBrightest(histogram(v, within), CLIP_FRACTION));
+        int t = Histograms.otsuThreshold(clipBrightest(histogram(v, within), CLIP_FRACTION));
         int innerW = w - 2 * margin;
         int innerH = h - 2 * margin;
         // A bright field is framed by dark film: most of the outer band is dark. (A bright background with the hand
@@ -542,35 +543,6 @@ public final class Segmentation {
             }
         }
         return out;
-    }
-
-    /** Otsu's threshold: the level maximising the between-class variance of {@code <= t} versus {@code > t}. */
-    static int otsuThreshold(int[] histogram) {
-        long total = 0;
-        double sumAll = 0;
-        for (int v = 0; v < histogram.length; v++) {
-            total += histogram[v];
-            sumAll += (double) v * histogram[v];
-        }
-        long below = 0;
-        double sumBelow = 0;
-        double best = -1;
-        int threshold = 0;
-        for (int t = 0; t < histogram.length - 1; t++) {
-            below += histogram[t];
-            sumBelow += (double) t * histogram[t];
-            long above = total - below;
-            if (below == 0 || above == 0) {
-                continue;
-            }
-            double diff = sumBelow / below - (sumAll - sumBelow) / above;
-            double between = (double) below * above * diff * diff;
-            if (between > best) {
-                best = between;
-                threshold = t;
-            }
-        }
-        return threshold;
     }
 
     /** @return the components, largest first */
