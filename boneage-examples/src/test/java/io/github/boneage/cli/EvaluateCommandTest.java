@@ -1,9 +1,11 @@
 package io.github.boneage.cli;
 
+import static io.github.boneage.cli.CliTest.run;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.github.boneage.cli.CliTest.Run;
 import io.github.boneage.core.RoiScheme;
 import io.github.boneage.djl.ModelBundleWriter;
 import io.github.boneage.djl.manifest.ModelFormat;
@@ -14,8 +16,6 @@ import io.github.boneage.preprocess.PreprocessSpec;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -34,17 +34,6 @@ class EvaluateCommandTest {
     static Path work;
     static Path dataset;
     static Path bundle;
-
-    /** The result of one CLI run. */
-    record Run(int exitCode, String out, String err) {
-    }
-
-    static Run run(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        int code = BoneAgeCli.run(args, new PrintWriter(out, true), new PrintWriter(err, true));
-        return new Run(code, out.toString(), err.toString());
-    }
 
     @BeforeAll
     static void makeDataAndModel() throws IOException {

@@ -1,7 +1,9 @@
 package io.github.boneage.cli;
 
+import static io.github.boneage.cli.CliTest.run;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.github.boneage.cli.CliTest.Run;
 import io.github.boneage.core.landmarks.LandmarkDetection;
 import io.github.boneage.core.landmarks.LandmarkDetector;
 import io.github.boneage.core.landmarks.QualityVerdict;
@@ -28,17 +30,6 @@ class ExperimentCommandTest {
     @TempDir
     static Path work;
     static Path dataset;
-
-    /** The result of one CLI run. */
-    record Run(int exitCode, String out, String err) {
-    }
-
-    static Run run(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        int code = BoneAgeCli.run(args, new PrintWriter(out, true), new PrintWriter(err, true));
-        return new Run(code, out.toString(), err.toString());
-    }
 
     /** Runs the command with a given source of automatic landmarks, as a build with a detector would. */
     static Run runWithDetector(Optional<LandmarkDetector> detector, String... args) {

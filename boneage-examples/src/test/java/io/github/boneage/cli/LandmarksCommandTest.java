@@ -1,15 +1,15 @@
 package io.github.boneage.cli;
 
+import static io.github.boneage.cli.CliTest.run;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.github.boneage.cli.CliTest.Run;
 import io.github.boneage.core.image.GreyImage8;
 import io.github.boneage.core.landmarks.LandmarksCsv;
 import io.github.boneage.core.landmarks.LandmarksTable;
 import io.github.boneage.preprocess.io.PngWriter;
 import io.github.boneage.synthetic.SyntheticHandGenerator;
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -23,16 +23,6 @@ class LandmarksCommandTest {
     @TempDir
     static Path work;
     static Path images;
-
-    record Run(int exitCode, String out, String err) {
-    }
-
-    static Run run(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        int code = BoneAgeCli.run(args, new PrintWriter(out, true), new PrintWriter(err, true));
-        return new Run(code, out.toString(), err.toString());
-    }
 
     @BeforeAll
     static void makeImages() throws IOException {
