@@ -8,6 +8,7 @@ import io.github.boneage.core.BoneAgeException;
 import io.github.boneage.core.EstimationOutcome;
 import io.github.boneage.core.EstimationRequest;
 import io.github.boneage.core.HandLandmarks;
+import io.github.boneage.core.ImplausibleEstimateException;
 import io.github.boneage.core.MissingLandmarksException;
 import io.github.boneage.core.ModelInfo;
 import io.github.boneage.core.QualityGateException;
@@ -45,6 +46,11 @@ import java.util.ServiceLoader;
  * {@code per-sex} bundles), and the output is turned into months as the manifest says. A request that cannot be
  * estimated (missing landmarks, unknown sex without a fallback network, an image the preprocessing refuses) fails
  * alone in {@link #estimateBatch(List)}; the others are still estimated.
+ *
+ * <p>Every estimate passes a plausibility check: a value that is not finite or lies outside
+ * [{@value ImplausibleEstimateException#MIN_MONTHS}, {@value ImplausibleEstimateException#MAX_MONTHS}] months is
+ * that item's {@link ImplausibleEstimateException} (naming the value and the model), never clamped. Every path to an
+ * estimate ({@link #estimate}, {@link #estimateBatch}, and the clinical layer built on them) goes through it.
  *
  * <p>Thread-safe: each network has a blocking pool of {@link Builder#optPoolSize(int)} predictors. Results are
  * deterministic for a given engine and device. Close the estimator to release the native models (and the bundle,
@@ -202,9 +208,10 @@ public final class DjlBoneAgeEstimator implements BoneAgeEstimator {
             Network network = networks.get(g.role);
             for (int j = 0; j < g.count; j++) {
                 EstimationRequest request = chunk.get(g.index[j] - offset);
-                if (!Double.isFinite(months[j])) {
-                    outcomes[g.index[j]] = EstimationOutcome.failure(request.sourceId(), new BoneAgeException(
-                            request.sourceId() + ": model bundle " + bundle.source() + " returned " + months[j] + " months"));
+                if (!ImplausibleEstimateException.isPlausible(months[j])) {
+                    // Never clamped: a value outside 0-240 months means a broken or tampered model, not a patient.
+                    outcomes[g.index[j]] = EstimationOutcome.failure(request.sourceId(), new ImplausibleEstimateException(
+                            request.sourceId(), months[j], network.info().name() + " (" + bundle.source() + ")"));
                     continue;
                 }
                 outcomes[g.index[j]] = EstimationOutcome.success(new BoneAgeEstimate(request.sourceId(), months[j],
@@ -308,6 +315,11 @@ public final class DjlBoneAgeEstimator implements BoneAgeEstimator {
         return bundle;
     }
 
+    /** @return the loaded network of a role, or {@code null}; for tests of this package */
+    Network network(NetworkRole role) {
+        return networks.get(role);
+    }
+
     /** @return the device the networks run on (the CPU after a fallback) */
     public Device device() {
         return device;
@@ -348,6 +360,7 @@ public final class DjlBoneAgeEstimator implements BoneAgeEstimator {
         private boolean qualityGate = true;
         private final Map<String, Object> engineOptions = new HashMap<>();
         private final Map<String, BlockFactory> blockFactories = new HashMap<>();
+        private BundleLimits bundleLimits = BundleLimits.defaults();
 
         private Builder() {
         }
@@ -443,6 +456,16 @@ public final class DjlBoneAgeEstimator implements BoneAgeEstimator {
             return this;
         }
 
+        /**
+         * @param limits the size and zip limits a bundle given by path ({@link #setBundle(Path)}) is loaded under
+         *               (default {@link BundleLimits#defaults()}; a bundle given loaded keeps its own)
+         * @return this builder
+         */
+        public Builder optBundleLimits(BundleLimits limits) {
+            this.bundleLimits = Objects.requireNonNull(limits);
+            return this;
+        }
+
         /** @return this builder, with a block factory for {@code djl-params} bundles added (wins over ServiceLoader ones) */
         public Builder optBlockFactory(BlockFactory factory) {
             blockFactories.put(factory.name(), factory);
@@ -461,7 +484,7 @@ public final class DjlBoneAgeEstimator implements BoneAgeEstimator {
             if (bundle == null && bundlePath == null) {
                 throw new IllegalStateException("bundle is required (setBundle)");
             }
-            ModelBundle b = bundle != null ? bundle : ModelBundle.load(bundlePath);
+            ModelBundle b = bundle != null ? bundle : ModelBundle.load(bundlePath, bundleLimits);
             try {
                 return new DjlBoneAgeEstimator(this, b);
             } catch (RuntimeException e) {

@@ -15,7 +15,8 @@ class DjlBoneAgeEstimatorTorchScriptTest extends BoneAgeEstimatorContractTest {
 
     @Override
     protected BoneAgeEstimator createEstimator() {
-        Path zip = Fixtures.sexInput(work, "pt").setPreprocessing(DjlBoneAgeEstimatorOnnxTest.paperSpec()).build()
+        Path zip = Fixtures.sexInput(work, "pt").setPreprocessing(DjlBoneAgeEstimatorOnnxTest.paperSpec())
+                .optOutput(Fixtures.plausibleSexInputHead()).build()
                 .writeZip(work.resolve("sex-input-" + System.nanoTime() + ".zip"));
         return DjlBoneAgeEstimator.builder().setBundle(zip).optBatchSize(2).optPoolSize(3).build();
     }

@@ -109,6 +109,16 @@ final class Fixtures {
                 .optOutput(OutputSpec.regression(SCALE, OFFSET));
     }
 
+    /**
+     * A regression head that keeps sexinput_tiny's estimates on synthetic radiographs plausible: that network's output
+     * is unbounded (about -4.5 on {@code SyntheticRadiographs.request(2, ...)}), which the fixture head
+     * {@code 24 y + 100} turns into about -9 months, an {@code ImplausibleEstimateException}. With {@code 4 y + 120}
+     * outputs within +-30 stay in 0-240 months.
+     */
+    static OutputSpec plausibleSexInputHead() {
+        return OutputSpec.regression(4, 120);
+    }
+
     /** The reference batch of make_fixtures.py: value(i) = ((i * 7919) % 2001 - 1000) / 1000. */
     static float[] referenceBatch() {
         int n = expectedJson().get("input").get("shape").get(0).asInt() * VALUES_PER_IMAGE;

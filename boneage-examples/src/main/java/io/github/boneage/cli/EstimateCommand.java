@@ -11,6 +11,7 @@ import io.github.boneage.clinical.reference.StandardDeviationScore;
 import io.github.boneage.clinical.report.BoneAgeReport;
 import io.github.boneage.clinical.report.Heatmap;
 import io.github.boneage.clinical.report.PredictionInterval;
+import io.github.boneage.clinical.report.ReportWriteException;
 import io.github.boneage.clinical.report.ReportWriter;
 import io.github.boneage.clinical.uncertainty.IntervalEstimate;
 import io.github.boneage.clinical.uncertainty.ItemOutcome;
@@ -165,12 +166,17 @@ final class EstimateCommand implements Callable<Integer> {
                     }
                     String id = reportDir == null ? null : uniqueId(reportIds, Inputs.imageId(in.file()));
                     List<String> warnings = new ArrayList<>();
-                    Heatmap heatmap = occlusion == null ? null : heatmap(occlusion, in, o, id, warnings);
-                    BoneAgeReport report = in.report(o.estimate(), o.interval(), heatmap, warnings);
-                    if (reportDir != null) {
-                        ReportWriter.write(report, reportDir, id);
+                    try {
+                        // An unsafe id or a symlinked report file fails this image only, not the run.
+                        Heatmap heatmap = occlusion == null ? null : heatmap(occlusion, in, o, id, warnings);
+                        BoneAgeReport report = in.report(o.estimate(), o.interval(), heatmap, warnings);
+                        if (reportDir != null) {
+                            ReportWriter.write(report, reportDir, id);
+                        }
+                        chunkRows[slots.get(k)] = Row.ok(in.file(), report, in.detection());
+                    } catch (ReportWriteException e) {
+                        chunkRows[slots.get(k)] = Row.failed(in.file(), e);
                     }
-                    chunkRows[slots.get(k)] = Row.ok(in.file(), report, in.detection());
                 }
                 rows.addAll(Arrays.asList(chunkRows));
             }

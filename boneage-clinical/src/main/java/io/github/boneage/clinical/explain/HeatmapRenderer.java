@@ -1,13 +1,14 @@
 package io.github.boneage.clinical.explain;
 
+import io.github.boneage.clinical.impl.SafeFiles;
+import io.github.boneage.clinical.report.ReportWriteException;
 import io.github.boneage.core.Roi;
 import io.github.boneage.core.image.GreyImage;
 import java.awt.Graphics2D;
 import java.awt.RenderingHints;
 import java.awt.image.BufferedImage;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import javax.imageio.ImageIO;
 
@@ -92,24 +93,31 @@ public final class HeatmapRenderer {
     }
 
     /**
-     * Renders and writes a PNG.
+     * Renders and writes a PNG, safely: into the file's folder only, never through a symbolic link, atomically (see
+     * {@link SafeFiles}).
      *
      * @param image   the radiograph
      * @param heatmap its heatmap
-     * @param file    the PNG to write (replaced)
+     * @param file    the PNG to write (replaced when it is a regular file); its folder is created when missing
+     * @throws ReportWriteException naming the file when its name is unsafe, it is a symbolic link or not a regular
+     *                              file, or it cannot be written
      */
     public void writePng(GreyImage image, OcclusionHeatmap heatmap, Path file) {
         BufferedImage rendered = render(image, heatmap);
+        ByteArrayOutputStream png = new ByteArrayOutputStream();
         try {
-            if (file.toAbsolutePath().getParent() != null) {
-                Files.createDirectories(file.toAbsolutePath().getParent());
-            }
-            if (!ImageIO.write(rendered, "png", file.toFile())) {
+            if (!ImageIO.write(rendered, "png", png)) {
                 throw new IllegalStateException("no PNG writer available in ImageIO");
             }
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot write heatmap " + file, e);
+            throw new ReportWriteException(file, "cannot encode the PNG: " + e, e);
         }
+        Path absolute = file.toAbsolutePath();
+        Path name = absolute.getFileName();
+        if (name == null) {
+            throw new ReportWriteException(file, "is not a file path");
+        }
+        SafeFiles.write(absolute.getParent(), name.toString(), png.toByteArray());
     }
 
     /** Bilinear interpolation between cell centres, so the overlay has no blocky edges. */

@@ -25,14 +25,22 @@ import java.util.Objects;
  * {@link BoneAgeEstimator#estimateBatch(List)}. A cell's value is the mean {@code |estimate - baseline|} of the patches
  * that covered it.
  *
- * <p>Cost: {@code 1 + columns·rows} estimates per image, with {@code columns = ⌈roiWidth / s⌉}; with the default patch
- * of 20% of the ROI's shorter side that is about {@code 1 + 10 × 10 = 101} for a square ROI.
+ * <p>Cost, bounded and stated: {@code 1 + columns·rows} estimates per image, with {@code columns = ⌈roiWidth / s⌉} and
+ * {@code rows = ⌈roiHeight / s⌉}, never more than {@link Builder#optMaxForwardPasses(int)} (default
+ * {@value #DEFAULT_MAX_FORWARD_PASSES}). The cell side {@code s} is {@code patchFraction × shorter side / k}, enlarged
+ * where needed to the smallest side that keeps the grid within the bound, so no aspect ratio can blow it up (a
+ * 40000×33 ROI, which took about 146,000 passes before the bound, takes at most 150). With the default patch of 20% of
+ * the ROI's shorter side a square ROI takes {@code 1 + 10 × 10 = 101}, under the bound, so it is unchanged. The
+ * number used is {@link OcclusionHeatmap#forwardPasses()}.
  *
  * <p>Landmarks are passed unchanged, so a landmark-based ROI stays where it is. If any occluded copy cannot be
  * estimated the heatmap fails (the error names the cell): a heatmap with holes would point at the wrong places.
  * Does not own the estimator.
  */
 public final class OcclusionSensitivity {
+
+    /** Default {@link Builder#optMaxForwardPasses(int)}: the most estimates per heatmap, the unoccluded one included. */
+    public static final int DEFAULT_MAX_FORWARD_PASSES = 150;
 
     /** The most pixels of occluded copies held for one estimator call (bounds memory on large radiographs). */
     public static final long MAX_PIXELS_PER_CALL = 64L << 20;
@@ -42,6 +50,7 @@ public final class OcclusionSensitivity {
     private final int cellsPerPatch;
     private final OcclusionFill fill;
     private final int imagesPerCall;
+    private final int maxForwardPasses;
 
     private OcclusionSensitivity(Builder b) {
         this.estimator = Objects.requireNonNull(b.estimator, "estimator is required (setEstimator)");
@@ -49,6 +58,7 @@ public final class OcclusionSensitivity {
         this.cellsPerPatch = b.cellsPerPatch;
         this.fill = b.fill;
         this.imagesPerCall = b.imagesPerCall;
+        this.maxForwardPasses = b.maxForwardPasses;
     }
 
     /** @return a new builder */
@@ -58,11 +68,31 @@ public final class OcclusionSensitivity {
 
     /**
      * @param roi an ROI
-     * @return the cell side this instance uses on it, in pixels
+     * @return the cell side this instance uses on it, in pixels: {@code patchFraction × shorter side / cellsPerPatch},
+     *         or the smallest larger side whose grid keeps within {@link #maxForwardPasses()}
      */
     public int cellSizeFor(Roi roi) {
         int shorter = Math.min(roi.width(), roi.height());
-        return Math.max(1, (int) Math.round(patchFraction * shorter / cellsPerPatch));
+        int s = Math.max(1, (int) Math.round(patchFraction * shorter / cellsPerPatch));
+        long cells = maxForwardPasses - 1L;
+        if (cellCount(roi, s) <= cells) {
+            return s;
+        }
+        // ⌈w/s⌉·⌈h/s⌉ >= w·h/s², so no side below √(w·h / cells) fits; step up from there to the first that does.
+        s = Math.max(s, (int) Math.floor(Math.sqrt((double) roi.width() * roi.height() / cells)));
+        while (cellCount(roi, s) > cells) {
+            s++;
+        }
+        return s;
+    }
+
+    private static long cellCount(Roi roi, int s) {
+        return (long) OcclusionHeatmap.columnsFor(roi.width(), s) * OcclusionHeatmap.columnsFor(roi.height(), s);
+    }
+
+    /** @return the most estimates one heatmap takes, the unoccluded one included */
+    public int maxForwardPasses() {
+        return maxForwardPasses;
     }
 
     /**
@@ -217,8 +247,24 @@ public final class OcclusionSensitivity {
         private int cellsPerPatch = 2;
         private OcclusionFill fill = OcclusionFill.MEAN_GREY;
         private int imagesPerCall = 32;
+        private int maxForwardPasses = DEFAULT_MAX_FORWARD_PASSES;
 
         private Builder() {
+        }
+
+        /**
+         * @param passes the most estimates one heatmap may take, the unoccluded one included (default
+         *               {@value OcclusionSensitivity#DEFAULT_MAX_FORWARD_PASSES}; at least 2); cells grow to keep
+         *               any ROI within it
+         * @return this builder
+         */
+        public Builder optMaxForwardPasses(int passes) {
+            if (passes < 2) {
+                throw new IllegalArgumentException("max forward passes must be >= 2 (the unoccluded image and one "
+                        + "occlusion), got " + passes);
+            }
+            this.maxForwardPasses = passes;
+            return this;
         }
 
         /** @return this builder, with the estimator to explain (required; not closed by this class) */

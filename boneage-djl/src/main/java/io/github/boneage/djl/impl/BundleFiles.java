@@ -14,10 +14,9 @@ import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.zip.ZipEntry;
-import java.util.zip.ZipInputStream;
 import java.util.zip.ZipOutputStream;
 
-/** File chores of bundles: hashing, zip extraction and packing, recursive deletion. */
+/** File chores of bundles: hashing, zip packing, recursive deletion. (Zip bundles are read by {@link BundleZip}.) */
 public final class BundleFiles {
 
     private BundleFiles() {
@@ -37,35 +36,12 @@ public final class BundleFiles {
         return HexFormat.of().formatHex(newSha256().digest(bytes));
     }
 
-    private static MessageDigest newSha256() {
+    /** @return a fresh SHA-256 digest */
+    public static MessageDigest newSha256() {
         try {
             return MessageDigest.getInstance("SHA-256");
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("every Java platform has SHA-256", e);
-        }
-    }
-
-    /**
-     * Extracts a zip into {@code target}, refusing entries that would land outside it.
-     *
-     * @throws IOException on read errors or an entry escaping the target folder
-     */
-    public static void unzip(Path zip, Path target) throws IOException {
-        Path root = target.toAbsolutePath().normalize();
-        try (ZipInputStream in = new ZipInputStream(Files.newInputStream(zip))) {
-            ZipEntry entry;
-            while ((entry = in.getNextEntry()) != null) {
-                Path out = root.resolve(entry.getName()).normalize();
-                if (!out.startsWith(root)) {
-                    throw new IOException("zip entry " + entry.getName() + " points outside the bundle");
-                }
-                if (entry.isDirectory()) {
-                    Files.createDirectories(out);
-                } else {
-                    Files.createDirectories(out.getParent());
-                    Files.copy(in, out);
-                }
-            }
         }
     }
 

@@ -18,7 +18,9 @@ import io.github.boneage.djl.manifest.NetworkRole;
 import io.github.boneage.djl.manifest.OutputSpec;
 import io.github.boneage.djl.manifest.SexHandling;
 import io.github.boneage.djl.manifest.WeightsFile;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -28,7 +30,6 @@ import java.util.Map;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.function.Function;
-import java.util.regex.Matcher;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -79,6 +80,13 @@ public final class Network implements AutoCloseable {
      * input and return the declared number of values per image. A network that rejects a batch of two is used one
      * image at a time.
      *
+     * <p>The engine is given the weights as checked bytes ({@link ModelBundle#readWeights(NetworkRole)} through
+     * {@code Model.load(InputStream)}), never a folder or a path: DJL's path loaders search a folder for several
+     * candidate names ({@code <prefix>}, {@code <prefix>.onnx}, {@code model.pt}, the latest {@code -NNNN.params}, ...),
+     * so a decoy file beside the named one could otherwise run under the checked digest, and a file swapped between
+     * the check and the load could too. A consequence: ONNX models with external data files cannot be loaded (their
+     * data would be unchecked).
+     *
      * @param bundle        the verified bundle
      * @param role          which network
      * @param engineName    the DJL engine, already checked to be present
@@ -87,20 +95,20 @@ public final class Network implements AutoCloseable {
      * @param engineOptions options passed to {@code Model.load} (e.g. ONNX Runtime's {@code intraOpNumThreads})
      * @param factories     block factories by name, for {@code djl-params}
      * @return the network
-     * @throws ModelBundleException naming the bundle and the network when it cannot be loaded, rejects the input, or
-     *                              returns the wrong shape
+     * @throws ModelBundleException naming the bundle and the network when it cannot be loaded, its bytes differ from
+     *                              the manifest's SHA-256, it rejects the input, or returns the wrong shape
      */
     public static Network open(ModelBundle bundle, NetworkRole role, String engineName, Device device, int poolSize,
             Map<String, ?> engineOptions, Function<String, BlockFactory> factories) {
         ModelManifest manifest = bundle.manifest();
         WeightsFile weights = manifest.weightsFor(role);
         String bundleName = bundle.source().toString();
-        Path path = bundle.root().resolve(weights.file());
         String what = "network " + role.label() + " (" + weights.file() + ")";
+        byte[] bytes = bundle.readWeights(role);
         Model model = Model.newInstance(manifest.name() + "-" + role.label(), device, engineName);
         Network network = null;
         try {
-            load(model, manifest, path, engineOptions, factories, bundleName, what);
+            load(model, manifest, bytes, engineOptions, factories, bundleName, what);
             network = new Network(bundleName, role, weights.file(), model, poolSize, manifest, bundle.modelInfo(role));
             network.probe();
             return network;
@@ -114,11 +122,10 @@ public final class Network implements AutoCloseable {
         }
     }
 
-    private static void load(Model model, ModelManifest manifest, Path path, Map<String, ?> engineOptions,
+    private static void load(Model model, ModelManifest manifest, byte[] bytes, Map<String, ?> engineOptions,
             Function<String, BlockFactory> factories, String bundleName, String what) {
-        Path dir = path.toAbsolutePath().getParent();
-        String fileName = path.getFileName().toString();
         try {
+            Map<String, Object> options = new HashMap<>(engineOptions);
             if (manifest.format() == ModelFormat.DJL_PARAMS) {
                 BlockFactory factory = factories.apply(manifest.block().factory());
                 if (factory == null) {
@@ -132,28 +139,42 @@ public final class Network implements AutoCloseable {
                     throw new ModelBundleException(bundleName, "block factory '" + factory.name() + "' failed: " + e.getMessage(), e);
                 }
                 model.setBlock(block);
-                Matcher m = ModelManifest.DJL_PARAMS_FILE.matcher(fileName);
-                if (!m.matches()) {
-                    throw new AssertionError("validated manifest has a bad djl-params name " + fileName);
-                }
-                Map<String, Object> options = new HashMap<>(engineOptions);
-                options.put("epoch", Integer.parseInt(m.group(2)));
-                model.load(dir, m.group(1), options);
-            } else {
-                String prefix = fileName.substring(0, fileName.length() - manifest.format().fileSuffix().length());
-                Map<String, Object> options = new HashMap<>(engineOptions);
-                if (manifest.format() == ModelFormat.TORCHSCRIPT) {
-                    // A module saved on a GPU must still load on the CPU and vice versa.
-                    options.putIfAbsent("mapLocation", "true");
-                }
-                model.load(dir, prefix, options);
+            } else if (manifest.format() == ModelFormat.TORCHSCRIPT) {
+                // A module saved on a GPU must still load on the CPU and vice versa.
+                options.putIfAbsent("mapLocation", "true");
             }
+            // With a block set, the engine reads the stream as DJL parameters; without, as the engine's own model.
+            model.load(new ByteArrayInputStream(bytes), options);
         } catch (IOException | MalformedModelException | RuntimeException e) {
             if (e instanceof ModelBundleException mbe) {
                 throw mbe;
             }
             throw new ModelBundleException(bundleName, what + " cannot be loaded by " + model.getNDManager().getEngine()
                     .getEngineName() + ": " + rootMessage(e), e);
+        } finally {
+            deleteEngineScratchFolder(model);
+        }
+    }
+
+    /**
+     * Loading from a stream, ONNX Runtime and PyTorch each create an empty temporary folder ({@code ort-model*},
+     * {@code pt-model*}) as the model's path and only mark it delete-on-exit, which a killed JVM never runs; delete it
+     * now, while it is certainly empty, so that no run leaves folders behind.
+     */
+    private static void deleteEngineScratchFolder(Model model) {
+        Path dir = model.getModelPath();
+        if (dir == null || dir.getFileName() == null) {
+            return;
+        }
+        String name = dir.getFileName().toString();
+        Path tmp = Path.of(System.getProperty("java.io.tmpdir")).toAbsolutePath().normalize();
+        if ((name.startsWith("ort-model") || name.startsWith("pt-model")) && tmp.equals(dir.toAbsolutePath().normalize().getParent())) {
+            try {
+                Files.deleteIfExists(dir);
+            } catch (IOException e) {
+                // Not empty, or already gone: leave it to the engine's delete-on-exit.
+                LOG.debug("cannot delete the engine's scratch folder {}: {}", dir, e.toString());
+            }
         }
     }
 

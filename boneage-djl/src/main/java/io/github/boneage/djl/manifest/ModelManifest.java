@@ -51,6 +51,25 @@ public record ModelManifest(
     public static final int FORMAT_VERSION = 1;
 
     private static final Pattern SHA256 = Pattern.compile("[0-9a-f]{64}");
+    /** The smallest magnitude of {@code output.scale}: below it every output maps to about the offset. */
+    public static final double MIN_ABS_SCALE = 1e-3;
+    /** The largest magnitude of {@code output.scale}, in months per output unit. */
+    public static final double MAX_ABS_SCALE = 1000;
+    /** The largest magnitude of {@code output.offset}, in months. */
+    public static final double MAX_ABS_OFFSET_MONTHS = 240;
+    /** The largest age-bin centre, in months (bins start at 0). */
+    public static final double MAX_BIN_MONTHS = 240;
+    /** The most age bins. */
+    public static final int MAX_BINS = 10_000;
+    /** The largest input side, in pixels. */
+    public static final int MAX_INPUT_SIZE = 2048;
+    /** The largest magnitude of a normalization mean or standard deviation, and of a sex-input value. */
+    public static final double MAX_ABS_NORMALIZATION = 1000;
+    /** The smallest normalization standard deviation. */
+    public static final double MIN_STD = 1e-6;
+    /** The longest name, architecture or engine text. */
+    public static final int MAX_TEXT = 200;
+
     /** What {@code Model.save(dir, prefix)} writes: {@code <prefix>-<4-digit epoch>.params}. */
     public static final Pattern DJL_PARAMS_FILE = Pattern.compile("(.+)-(\\d{4})\\.params");
 
@@ -75,7 +94,14 @@ public record ModelManifest(
     }
 
     /**
-     * Checks that the fields are complete and agree with each other.
+     * Checks that the fields are complete, agree with each other, and hold plausible numbers: every number finite;
+     * regression {@code output.scale} of magnitude in [{@value #MIN_ABS_SCALE}, {@value #MAX_ABS_SCALE}] and
+     * {@code output.offset} in [-{@value #MAX_ABS_OFFSET_MONTHS}, {@value #MAX_ABS_OFFSET_MONTHS}] months; age-bin
+     * centres in [0, {@value #MAX_BIN_MONTHS}] months (at most {@value #MAX_BINS}); input size at most
+     * {@value #MAX_INPUT_SIZE}; normalization mean and std and sex-input values within
+     * {@value #MAX_ABS_NORMALIZATION} in magnitude (std at least {@value #MIN_STD}); name, architecture and engine
+     * without control characters and at most {@value #MAX_TEXT} characters. A hostile manifest (offset -1000, scale
+     * 1e300) is refused here; the estimator also range-checks every estimate.
      *
      * @throws IllegalArgumentException naming the field and what is wrong
      */
@@ -87,6 +113,9 @@ public record ModelManifest(
         requireText(name, "name");
         requireText(architecture, "architecture");
         requireText(engine, "engine");
+        requirePrintable(name, "name");
+        requirePrintable(architecture, "architecture");
+        requirePrintable(engine, "engine");
         require(format != null, "format is missing (onnx, torchscript or djl-params)");
         require(input != null, "input is missing");
         require(preprocessing != null, "preprocessing is missing");
@@ -133,6 +162,16 @@ public record ModelManifest(
 
     private void validateInput() {
         requireText(input.name(), "input.name");
+        require(preprocessing.size() <= MAX_INPUT_SIZE, "preprocessing.size " + preprocessing.size() + " is over "
+                + MAX_INPUT_SIZE + " pixels (a batch of such tensors would exhaust memory)");
+        double[] mean = preprocessing.mean();
+        double[] std = preprocessing.std();
+        for (int c = 0; c < mean.length; c++) {
+            require(Double.isFinite(mean[c]) && Math.abs(mean[c]) <= MAX_ABS_NORMALIZATION, "preprocessing.mean[" + c + "] "
+                    + mean[c] + " must be a finite number in [-" + MAX_ABS_NORMALIZATION + ", " + MAX_ABS_NORMALIZATION + "]");
+            require(Double.isFinite(std[c]) && std[c] >= MIN_STD && std[c] <= MAX_ABS_NORMALIZATION, "preprocessing.std[" + c
+                    + "] " + std[c] + " must be a finite number in [" + MIN_STD + ", " + MAX_ABS_NORMALIZATION + "]");
+        }
         require(InputSpec.NCHW.equals(input.layout().toUpperCase(Locale.ROOT)), "input.layout " + input.layout()
                 + " is not supported (format version 1 knows NCHW)");
         require(preprocessing.size() > 0, "preprocessing.size must be > 0: a batch needs one image size");
@@ -163,6 +202,14 @@ public record ModelManifest(
             requireText(sexHandling.sexInput().name(), "sexHandling.sexInput.name");
             require(!sexHandling.sexInput().name().equals(input.name()), "sexHandling.sexInput.name equals input.name "
                     + input.name());
+            SexHandling.SexInput si = sexHandling.sexInput();
+            Float[] values = {si.male(), si.female(), si.unknown()};
+            String[] fields = {"male", "female", "unknown"};
+            for (int i = 0; i < values.length; i++) {
+                require(values[i] == null || (Float.isFinite(values[i]) && Math.abs(values[i]) <= MAX_ABS_NORMALIZATION),
+                        "sexHandling.sexInput." + fields[i] + " " + values[i] + " must be a finite number in [-"
+                        + MAX_ABS_NORMALIZATION + ", " + MAX_ABS_NORMALIZATION + "]");
+            }
         } else {
             require(sexHandling.sexInput() == null, "sexHandling.sexInput is only for mode sex-input");
         }
@@ -170,20 +217,31 @@ public record ModelManifest(
 
     private void validateOutput() {
         if (output.kind() == OutputSpec.Kind.REGRESSION) {
-            require(output.scale() != null && Double.isFinite(output.scale()) && output.scale() != 0,
-                    "output.scale must be a finite, non-zero number");
-            require(output.offset() != null && Double.isFinite(output.offset()), "output.offset must be a finite number");
+            require(output.scale() != null && Double.isFinite(output.scale()) && Math.abs(output.scale()) >= MIN_ABS_SCALE
+                    && Math.abs(output.scale()) <= MAX_ABS_SCALE, "output.scale " + output.scale() + " must be a finite number"
+                    + " whose magnitude is in [" + MIN_ABS_SCALE + ", " + MAX_ABS_SCALE + "] (months per output unit)");
+            require(output.offset() != null && Double.isFinite(output.offset()) && output.offset() >= -MAX_ABS_OFFSET_MONTHS
+                    && output.offset() <= MAX_ABS_OFFSET_MONTHS, "output.offset " + output.offset() + " must be a finite number"
+                    + " in [" + -MAX_ABS_OFFSET_MONTHS + ", " + MAX_ABS_OFFSET_MONTHS + "] months");
             require(output.binCentresMonths() == null && output.activation() == null,
                     "output.binCentresMonths and output.activation are only for kind age-bins");
         } else {
             double[] bins = output.binCentresMonths();
-            require(bins != null && bins.length >= 2, "output kind age-bins needs at least two binCentresMonths");
-            for (double b : bins) {
-                require(Double.isFinite(b), "output.binCentresMonths must be finite numbers");
+            require(bins != null && bins.length >= 2 && bins.length <= MAX_BINS,
+                    "output kind age-bins needs between 2 and " + MAX_BINS + " binCentresMonths");
+            for (int i = 0; i < bins.length; i++) {
+                require(Double.isFinite(bins[i]) && bins[i] >= 0 && bins[i] <= MAX_BIN_MONTHS, "output.binCentresMonths[" + i
+                        + "] " + bins[i] + " must be a finite number in [0, " + MAX_BIN_MONTHS + "] months");
             }
             require(output.activation() != null, "output kind age-bins needs activation (softmax or none)");
             require(output.scale() == null && output.offset() == null, "output.scale and output.offset are only for kind regression");
         }
+    }
+
+    private static void requirePrintable(String value, String field) {
+        require(value.length() <= MAX_TEXT, field + " is longer than " + MAX_TEXT + " characters");
+        require(value.chars().noneMatch(Character::isISOControl), field + " holds control characters (line breaks, escapes),"
+                + " which could forge report lines");
     }
 
     private static void requireText(String value, String field) {
