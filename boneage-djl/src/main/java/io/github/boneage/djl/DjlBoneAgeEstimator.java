@@ -298,6 +298,12 @@ public final class DjlBoneAgeEstimator implements BoneAgeEstimator {
         }
     }
 
+    /** @return the region of interest named by the bundle's preprocessing */
+    @Override
+    public Optional<RoiScheme> roiScheme() {
+        return Optional.of(spec.roi());
+    }
+
     @Override
     public ModelInfo model() {
         return bundle.modelInfo();
