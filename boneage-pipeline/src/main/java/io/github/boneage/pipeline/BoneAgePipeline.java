@@ -38,10 +38,14 @@ import io.github.boneage.preprocess.landmarks.ClassicalLandmarkDetector;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.EnumMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.TreeMap;
 
 /**
  * The one estimation pipeline of boneage, the same for library users, the CLI and batch engines:
@@ -49,10 +53,11 @@ import java.util.Optional;
  *   <li><b>decode</b> a PNG, JPEG or DICOM file (or take a decoded image); the patient's sex and age come from the
  *       caller, else from the DICOM header;</li>
  *   <li><b>gate</b>: size; grey-scale inversion (corrected, or refused when undecidable); one hand; orientation
- *       (turned upright and mirrored to a thumb-right hand as in the training radiographs, exactly, by quarter turns,
- *       or refused when the hand's axis cannot be established); landmarks reliable enough for the model's region of
- *       interest (only for ROI models); bone structure in the carpal and metacarpal region;</li>
- *   <li><b>estimate</b> with the model, optionally with a calibrated interval (test-time augmentation);</li>
+ *       (fingers up; a hand turned by a quarter turn or more, or whose axis cannot be established, is refused);
+ *       landmarks reliable enough for the model's region of interest (only for ROI models); bone structure in the
+ *       carpal and metacarpal region;</li>
+ *   <li><b>estimate</b> with the model on the image and on its mirror image, averaged, so a left hand and its mirror
+ *       image get the same number; optionally with a calibrated interval (test-time augmentation);</li>
  *   <li>check the estimate is a possible bone age (0–{@value #MAX_PLAUSIBLE_MONTHS} months);</li>
  *   <li>optionally <b>explain</b> it (occlusion heatmap), and <b>report</b> it with the Greulich–Pyle SDS.</li>
  * </ol>
@@ -62,6 +67,9 @@ import java.util.Optional;
  * yourself.
  */
 public final class BoneAgePipeline {
+
+    /** Where the fingers point on an image that needs this many clockwise quarter turns to stand upright. */
+    private static final String[] POINTING = {"up", "right", "down", "left"};
 
     /** Images with a shorter side below this are refused: a hand radiograph needs more pixels to show its bones. */
     public static final int MIN_SIDE = 64;
@@ -158,12 +166,19 @@ public final class BoneAgePipeline {
                 results[i] = trace.failed(new BoneAgeException(input.sourceId() + ": " + describe(e), e));
             }
         }
-        List<EstimationRequest> requests = ready.stream().map(Prepared::request).toList();
+        // Each accepted image goes to the model as it is and mirrored left to right, and the two are averaged: the
+        // estimate is then the same for a left hand and its mirror image (a right hand, or a flipped export), which
+        // the landmark detector cannot tell apart reliably enough on real radiographs to mirror them one way.
+        List<EstimationRequest> requests = new ArrayList<>(2 * ready.size());
+        for (Prepared p : ready) {
+            requests.add(p.request());
+            requests.add(mirrored(p.request()));
+        }
         List<Estimated> estimated = uncertainty == null ? plain(estimator.estimateBatch(requests))
                 : withIntervals(uncertainty.estimateBatch(requests));
         for (int k = 0; k < ready.size(); k++) {
             Prepared p = ready.get(k);
-            results[p.index] = finish(p, estimated.get(k));
+            results[p.index] = finish(p, average(estimated.get(2 * k), estimated.get(2 * k + 1)));
         }
         return List.of(results);
     }
@@ -223,6 +238,13 @@ public final class BoneAgePipeline {
         String ageSource = input.chronologicalAgeMonths().isPresent() ? input.ageSource().orElse(null)
                 : decoded.dicomAgeSource();
         HandLandmarks given = input.landmarks().orElse(null);
+        if (given != null) {
+            Optional<String> outside = given.firstPointOutside(image.width(), image.height());
+            if (outside.isPresent()) {
+                throw new InputFormatException(input.sourceId(), 0, outside.get(), "the given landmark lies outside the "
+                        + image.width() + "x" + image.height() + " image");
+            }
+        }
         Orientation orientation = Orientation.IDENTITY;
         HandLandmarks forModel = given;
         if (gate) {
@@ -230,9 +252,9 @@ public final class BoneAgePipeline {
             image = g.image;
             orientation = g.orientation;
             forModel = g.landmarks;
-            if (orientation.movesPixels() || orientation.inverted()) {
-                warnings.add("the image was " + orientation.describe() + " before estimation, to read as an upright "
-                        + "left-hand radiograph with bright bone like the model's training images");
+            if (orientation.inverted()) {
+                warnings.add("the image's grey scale was inverted back before estimation (bone bright), as in the "
+                        + "model's training images");
             }
         } else if (modelNeedsLandmarks && given == null) {
             LandmarkDetection d = detector.detect(image, input.sourceId());
@@ -278,6 +300,110 @@ public final class BoneAgePipeline {
     private record Gated(GreyImage image, Orientation orientation, HandLandmarks landmarks) {
     }
 
+    /**
+     * What one detection says about the hand's orientation on the readable image.
+     *
+     * @param detection the detection, made on the image turned by some quarter turns
+     * @param points    its points mapped back onto the readable image
+     * @param turns     clockwise quarter turns that bring the fingers up
+     * @param mirror    whether the thumb then lies on the left, so the image must be mirrored
+     * @param tilt      how far the fingers still point from straight up after the turns, in degrees
+     */
+    private record Reading(LandmarkDetection detection, HandLandmarks points, int turns, boolean mirror, double tilt) {
+
+        /** @return what the vote counts: the quarter turns (the thumb side is too unreliable to vote on) */
+        int key() {
+            return turns;
+        }
+
+        static Reading of(LandmarkDetection d, int turnedBy, int width, int height) {
+            int tw = turnedBy % 2 == 0 ? width : height;
+            int th = turnedBy % 2 == 0 ? height : width;
+            HandLandmarks points = new Orientation((4 - turnedBy) % 4, false, false).apply(d.landmarks().orElseThrow(), tw, th);
+            double angle = fingerAngle(points);
+            int quarter = (int) Math.round(angle / 90.0);
+            int turns = Math.floorMod(-quarter, 4);
+            HandLandmarks turned = new Orientation(turns, false, false).apply(points, width, height);
+            boolean mirror = turned.point(ReferencePoint.THUMB).x() < turned.point(ReferencePoint.LITTLE).x();
+            return new Reading(d, points, turns, mirror, angle - 90.0 * quarter);
+        }
+    }
+
+    /**
+     * The hand axis most readings agree on (quarter turns to upright). A reading the detector trusts weighs 1, a
+     * low-confidence one 1/2; the winner needs a weight of at least 3/2 and more than twice any other axis's.
+     *
+     * @param winner     the most trusted reading of the winning orientation
+     * @param agreeing   every reading of the winning orientation
+     * @param weight     their weight
+     * @param otherWeight the weight of the runner-up orientation
+     */
+    private record Vote(Reading winner, List<Reading> agreeing, double weight, double otherWeight) {
+
+        static Vote of(List<Reading> readings) {
+            Map<Integer, Double> weights = new TreeMap<>();
+            for (Reading r : readings) {
+                weights.merge(r.key(), r.detection().ok() ? 1.0 : 0.5, Double::sum);
+            }
+            int best = -1;
+            double bestWeight = 0;
+            double second = 0;
+            for (Map.Entry<Integer, Double> e : weights.entrySet()) {
+                if (e.getValue() > bestWeight) {
+                    second = bestWeight;
+                    bestWeight = e.getValue();
+                    best = e.getKey();
+                } else if (e.getValue() > second) {
+                    second = e.getValue();
+                }
+            }
+            if (bestWeight < 1.5 || bestWeight <= 2 * second) {
+                return null;
+            }
+            int key = best;
+            List<Reading> agreeing = readings.stream().filter(r -> r.key() == key).toList();
+            Reading winner = agreeing.stream().max(Comparator.comparingDouble(r -> r.detection().confidence()))
+                    .orElseThrow();
+            return new Vote(winner, agreeing, bestWeight, second);
+        }
+
+        /**
+         * @return each point averaged over the agreeing readings that put the thumb on the winner's side (all on the
+         *         same image; readings with the thumb on the other side would swap thumb and little finger)
+         */
+        HandLandmarks meanPoints() {
+            List<Reading> same = agreeing.stream().filter(r -> r.mirror() == winner.mirror()).toList();
+            Map<ReferencePoint, Point> points = new EnumMap<>(ReferencePoint.class);
+            for (ReferencePoint rp : ReferencePoint.values()) {
+                double x = 0;
+                double y = 0;
+                for (Reading r : same) {
+                    x += r.points().point(rp).x();
+                    y += r.points().point(rp).y();
+                }
+                points.put(rp, new Point(x / same.size(), y / same.size()));
+            }
+            return HandLandmarks.of(points);
+        }
+
+        String describe() {
+            return String.format(Locale.ROOT, "%d of 4 quarter-turn readings agree on the axis (weight %.1f against %.1f)",
+                    agreeing.size(), weight, otherWeight);
+        }
+
+        static String describe(List<Reading> readings) {
+            if (readings.isEmpty()) {
+                return "no usable reading";
+            }
+            StringBuilder sb = new StringBuilder();
+            for (Reading r : readings) {
+                sb.append(sb.length() == 0 ? "" : ", ").append("fingers " + POINTING[(4 - r.turns()) % 4])
+                        .append(r.detection().ok() ? "" : " (low confidence)");
+            }
+            return "readings: " + sb;
+        }
+    }
+
     private Gated gateImage(GreyImage image, HandLandmarks given, Trace trace) {
         String id = trace.input.sourceId();
         if (Math.min(image.width(), image.height()) < MIN_SIDE) {
@@ -298,53 +424,57 @@ public final class BoneAgePipeline {
         }
         trace.add(Check.HAND, Outcome.PASSED, "one hand found");
 
-        // The hand's axis from a detection the detector itself trusts. A low-confidence placement can point the wrong
-        // way (it was seen to put the wrist at the fingers), so each quarter turn is tried until one is trusted.
-        LandmarkDetection trusted = null;
-        int turnsTried = 0;
-        for (int r = 0; r < 4 && trusted == null; r++) {
+        // The hand's orientation by a vote of the detector's readings at all four quarter turns, mapped back onto this
+        // image. A single reading can point the wrong way even when the detector trusts it (on real radiographs it was
+        // seen to put the wrist at the fingers), so one reading never decides alone. The four turned images are the
+        // same set for any quarter-turned copy of the image, so the vote, and the estimate, do not depend on how the
+        // copy came in.
+        List<Reading> readings = new ArrayList<>();
+        for (int r = 0; r < 4; r++) {
             LandmarkDetection d = r == 0 ? first : detector.detect(Orientation.rotate(readable, r), id);
-            if (d.ok() && !d.invertedCorrected()) {
-                trusted = d;
-                turnsTried = r;
+            if (d.landmarks().isPresent() && !d.invertedCorrected()
+                    && (d.ok() || d.verdict() == QualityVerdict.LOW_CONFIDENCE)) {
+                readings.add(Reading.of(d, r, readable.width(), readable.height()));
             }
         }
-        if (trusted == null) {
-            throw trace.refuse(Check.ORIENTATION, QualityVerdict.ORIENTATION_UNCERTAIN,
-                    "the hand's axis and thumb side could not be established at any quarter turn (" + first.reason()
-                            + "); refusing rather than estimating a possibly rotated or mirrored hand", first);
+        Vote vote = Vote.of(readings);
+        if (vote == null) {
+            throw trace.refuse(Check.ORIENTATION, QualityVerdict.ORIENTATION_UNCERTAIN, "the detector's readings at the four "
+                    + "quarter turns do not agree on which way the fingers point ("
+                    + Vote.describe(readings) + "); refusing rather than estimating a possibly turned hand", first);
         }
-        int rw = turnsTried % 2 == 0 ? readable.width() : readable.height();
-        int rh = turnsTried % 2 == 0 ? readable.height() : readable.width();
-        HandLandmarks found = new Orientation((4 - turnsTried) % 4, false, false)
-                .apply(trusted.landmarks().orElseThrow(), rw, rh);
-        double angle = fingerAngle(found);
-        int quarter = (int) Math.round(angle / 90.0);
-        int turns = Math.floorMod(-quarter, 4);
-        HandLandmarks turned = new Orientation(turns, false, false).apply(found, readable.width(), readable.height());
-        boolean mirror = turned.point(ReferencePoint.THUMB).x() < turned.point(ReferencePoint.LITTLE).x();
-        Orientation pixels = new Orientation(turns, mirror, false);
-        Orientation orientation = new Orientation(turns, mirror, inverted);
-        GreyImage upright = pixels.apply(readable);
-        HandLandmarks uprightPoints = pixels.apply(found, readable.width(), readable.height());
+        Reading chosen = vote.winner();
+        if (chosen.turns() != 0) {
+            // Turning it back was tried and measured: on real radiographs the detector's readings agreed on a wrong
+            // turn for about 2% of upright hands (docs/safety.md), so a turned hand is refused, never turned by guess.
+            throw trace.refuse(Check.ORIENTATION, QualityVerdict.ORIENTATION_UNCERTAIN, String.format(Locale.ROOT,
+                    "the hand appears turned (fingers point %s; %s); turn the image upright, fingers up, and submit it "
+                            + "again", POINTING[(4 - chosen.turns()) % 4], vote.describe()), first);
+        }
+        HandLandmarks uprightPoints = vote.meanPoints();
+        LandmarkDetection trusted = chosen.detection();
         LandmarkDetection detection = new LandmarkDetection(trusted.verdict(), trusted.reason(), Optional.of(uprightPoints),
                 trusted.pointConfidence(), trusted.confidence(), inverted);
+        Orientation orientation = new Orientation(0, false, inverted);
         trace.detection = detection;
         trace.orientation = orientation;
-        trace.image = upright;
-        String tilt = String.format(Locale.ROOT, "fingers point %.0f° from up", angle - 90.0 * quarter);
-        trace.add(Check.ORIENTATION, pixels.movesPixels() ? Outcome.CORRECTED : Outcome.PASSED,
-                pixels.movesPixels() ? pixels.describe() + " to upright, thumb on the right; " + tilt : "upright, thumb on the right; " + tilt);
+        trace.image = readable;
+        trace.add(Check.ORIENTATION, Outcome.PASSED, String.format(Locale.ROOT, "upright, fingers point %.0f° from up; %s",
+                chosen.tilt(), vote.describe()));
+        GreyImage upright = readable;
 
         HandLandmarks forModel = null;
         if (modelNeedsLandmarks) {
             if (given != null) {
-                forModel = pixels.apply(given, readable.width(), readable.height());
+                forModel = given;
                 trace.add(Check.LANDMARKS, Outcome.PASSED, "given by the caller");
-            } else {
+            } else if (trusted.ok()) {
                 forModel = uprightPoints;
                 trace.add(Check.LANDMARKS, Outcome.PASSED, String.format(Locale.ROOT,
                         "located with confidence %.2f", trusted.confidence()));
+            } else {
+                throw trace.refuse(Check.LANDMARKS, QualityVerdict.LOW_CONFIDENCE, "the model reads a region placed from "
+                        + "the reference points, and they were not located reliably: " + trusted.reason(), detection);
             }
         } else {
             trace.add(Check.LANDMARKS, Outcome.SKIPPED, "the model reads the whole image");
@@ -425,6 +555,35 @@ public final class BoneAgePipeline {
             }
         }
         return out;
+    }
+
+    /** @return the request with its image (and any landmarks) mirrored left to right */
+    private static EstimationRequest mirrored(EstimationRequest request) {
+        GreyImage image = request.image();
+        Orientation mirror = new Orientation(0, true, false);
+        EstimationRequest.Builder b = EstimationRequest.builder().setImage(mirror.apply(image))
+                .optSourceId(request.sourceId()).optSex(request.sex())
+                .optLandmarks(request.landmarks().map(lm -> mirror.apply(lm, image.width(), image.height())).orElse(null));
+        request.chronologicalAgeMonths().ifPresent(b::optChronologicalAgeMonths);
+        return b.build();
+    }
+
+    /** @return the mean of the readings of an image and its mirror image: estimate and interval bounds; any error wins */
+    private static Estimated average(Estimated asIs, Estimated mirror) {
+        if (asIs.error() != null) {
+            return asIs;
+        }
+        if (mirror.error() != null) {
+            return mirror;
+        }
+        BoneAgeEstimate e = asIs.estimate();
+        BoneAgeEstimate mean = new BoneAgeEstimate(e.sourceId(), (e.months() + mirror.estimate().months()) / 2, e.sexUsed(),
+                e.roiScheme(), e.roi(), e.model(), e.landmarks(), e.detection());
+        PredictionInterval interval = asIs.interval() == null ? null : new PredictionInterval(
+                (asIs.interval().lowerMonths() + mirror.interval().lowerMonths()) / 2,
+                (asIs.interval().upperMonths() + mirror.interval().upperMonths()) / 2, asIs.interval().coverage(),
+                asIs.interval().method() + ", averaged with the mirror image's");
+        return new Estimated(mean, interval, asIs.unaugmented(), null);
     }
 
     private PipelineResult finish(Prepared p, Estimated o) {

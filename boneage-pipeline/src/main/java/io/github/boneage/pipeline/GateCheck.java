@@ -19,7 +19,7 @@ public record GateCheck(Check check, Outcome outcome, String detail) {
         INVERSION,
         /** Exactly one hand-shaped object. */
         HAND,
-        /** Fingers up and thumb on the right as in the training radiographs, or turned and mirrored so. */
+        /** Fingers up as in the training radiographs; a hand turned by a quarter turn or more is refused. */
         ORIENTATION,
         /** The reference points are reliable enough for the model's region of interest. */
         LANDMARKS,
@@ -31,7 +31,7 @@ public record GateCheck(Check check, Outcome outcome, String detail) {
     public enum Outcome {
         /** Nothing to change. */
         PASSED,
-        /** The image was changed to pass (inverted back, turned upright, mirrored). */
+        /** The image was changed to pass (its grey scale inverted back). */
         CORRECTED,
         /** The image was refused: no estimate is given for it. */
         REFUSED,

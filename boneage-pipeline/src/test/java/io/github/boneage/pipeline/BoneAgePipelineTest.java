@@ -56,7 +56,7 @@ class BoneAgePipelineTest {
     }
 
     @Test
-    void everyTurnMirrorAndInversionOfAHandGivesTheUprightEstimateExactly() {
+    void mirroredAndInvertedCopiesGetTheUprightEstimateExactlyAndTurnedOnesAreRefused() {
         BoneAgePipeline pipeline = pipeline(new ContentEstimator(RoiScheme.WHOLE));
         for (long index = 0; index < 3; index++) {
             GreyImage hand = HANDS.generate(index).image();
@@ -65,9 +65,14 @@ class BoneAgePipelineTest {
             double months = upright.report().orElseThrow().estimate().months();
             for (Orientation o : everyWayRound()) {
                 PipelineResult r = pipeline.run(input(o.apply(hand), "hand-" + index + " " + o.describe()));
-                assertThat(r.isSuccess()).as("%s", r).isTrue();
-                assertThat(r.report().orElseThrow().estimate().months()).as("%s", o.describe()).isEqualTo(months);
-                assertThat(r.orientation().orElseThrow().inverted()).isEqualTo(o.inverted() != upright.orientation().orElseThrow().inverted());
+                if (o.quarterTurnsClockwise() == 0) {
+                    assertThat(r.isSuccess()).as("%s", r).isTrue();
+                    assertThat(r.report().orElseThrow().estimate().months()).as("%s", o.describe()).isEqualTo(months);
+                    assertThat(r.orientation().orElseThrow().inverted()).isEqualTo(o.inverted());
+                } else {
+                    assertThat(r.refusal()).as("%s", o.describe()).contains(QualityVerdict.ORIENTATION_UNCERTAIN);
+                    assertThat(r.error().orElseThrow().getMessage()).contains("turn the image upright");
+                }
             }
         }
     }
@@ -85,22 +90,38 @@ class BoneAgePipelineTest {
     }
 
     @Test
-    void givenLandmarksFollowTheReorientationForAnRoiModel() {
+    void givenLandmarksReachTheModelAndAreMirroredWithTheImage() {
         ContentEstimator model = new ContentEstimator(RoiScheme.ROI1);
-        BoneAgePipeline pipeline = pipeline(model);
         SyntheticHand hand = HANDS.generate(1L);
-        pipeline.run(PipelineInput.builder().setImage(hand.image()).optLandmarks(hand.landmarks()).build());
-        Orientation turned = new Orientation(3, true, false);
         GreyImage image = hand.image();
-        pipeline.run(PipelineInput.builder().setImage(turned.apply(image))
-                .optLandmarks(turned.apply(hand.landmarks(), image.width(), image.height())).build());
+        PipelineResult r = pipeline(model).run(PipelineInput.builder().setImage(image).optLandmarks(hand.landmarks()).build());
+        assertThat(r.isSuccess()).as("%s", r).isTrue();
         assertThat(model.requests).hasSize(2);
-        HandLandmarks first = model.requests.get(0).landmarks().orElseThrow();
+        assertThat(model.requests.get(0).landmarks()).contains(hand.landmarks());
+        HandLandmarks mirrored = new Orientation(0, true, false).apply(hand.landmarks(), image.width(), image.height());
         HandLandmarks second = model.requests.get(1).landmarks().orElseThrow();
         for (ReferencePoint rp : ReferencePoint.values()) {
-            assertThat(second.point(rp).x()).isCloseTo(first.point(rp).x(), within(1e-9));
-            assertThat(second.point(rp).y()).isCloseTo(first.point(rp).y(), within(1e-9));
+            assertThat(second.point(rp).x()).isCloseTo(mirrored.point(rp).x(), within(1e-9));
+            assertThat(second.point(rp).y()).isCloseTo(mirrored.point(rp).y(), within(1e-9));
         }
+    }
+
+    @Test
+    void anRoiModelGetsDetectedPointsAndAWholeImageModelNone() {
+        ContentEstimator roi = new ContentEstimator(RoiScheme.ROI1);
+        ContentEstimator whole = new ContentEstimator(RoiScheme.WHOLE);
+        SyntheticHand hand = HANDS.generate(9L);
+        assertThat(pipeline(roi).run(input(hand.image(), "roi")).isSuccess()).isTrue();
+        assertThat(pipeline(whole).run(input(hand.image(), "whole")).isSuccess()).isTrue();
+        HandLandmarks detected = roi.requests.get(0).landmarks().orElseThrow();
+        // The synthetic hand's true points and the detected ones agree to within a fifth of the hand's size: the
+        // detector's point model was fitted to the Koitka definitions, about a tenth of a hand from the generator's
+        // (docs/landmarks.md), so a wrong-hand or wrong-axis placement shows, a definitional offset does not.
+        for (ReferencePoint rp : ReferencePoint.values()) {
+            assertThat(detected.point(rp).distanceTo(hand.landmarks().point(rp)))
+                    .as("%s", rp).isLessThan(0.2 * hand.landmarks().handSize());
+        }
+        assertThat(whole.requests.get(0).landmarks()).isEmpty();
     }
 
     @Test
@@ -136,6 +157,7 @@ class BoneAgePipelineTest {
         PipelineResult r = pipeline(new ContentEstimator(RoiScheme.WHOLE)).run(input(silhouette, "silhouette"));
         assertThat(r.isSuccess()).as("%s %s", r, r.gate()).isFalse();
         assertThat(r.refusal()).contains(QualityVerdict.NO_BONE_STRUCTURE);
+        System.out.println("flat silhouette: " + r.gate().get(r.gate().size() - 1).detail());
     }
 
     @Test
