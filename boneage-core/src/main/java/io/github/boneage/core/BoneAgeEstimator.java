@@ -2,6 +2,7 @@ package io.github.boneage.core;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * Estimates bone age from hand radiographs. Implementations are thread-safe and hold native resources: close them.
@@ -34,6 +35,14 @@ public interface BoneAgeEstimator extends AutoCloseable {
             }
         }
         return out;
+    }
+
+    /**
+     * @return the region of interest the model reads, when the implementation knows it; empty means unknown, and
+     *         callers must then assume the model needs the reference points
+     */
+    default Optional<RoiScheme> roiScheme() {
+        return Optional.empty();
     }
 
     /** @return the model behind this estimator */

@@ -9,6 +9,8 @@ import io.github.boneage.core.landmarks.QualityVerdict;
  */
 public class QualityGateException extends BoneAgeException {
 
+    private final QualityVerdict verdict;
+    private final String reason;
     private final transient LandmarkDetection detection;
 
     /**
@@ -16,16 +18,42 @@ public class QualityGateException extends BoneAgeException {
      * @param detection the detector's verdict and reason
      */
     public QualityGateException(String sourceId, LandmarkDetection detection) {
-        super(sourceId + ": quality gate " + detection.verdict() + ": " + detection.reason());
+        this(sourceId, detection.verdict(), detection.reason(), detection);
+    }
+
+    /**
+     * A rejection by a check other than the landmark detector's own verdict (inversion, orientation, bone structure).
+     *
+     * @param sourceId  the rejected image
+     * @param verdict   why it was rejected; never {@link QualityVerdict#OK}
+     * @param reason    the reason in words fit for a user
+     * @param detection what the landmark detector found, or {@code null} when it did not run
+     * @throws IllegalArgumentException if the verdict is {@link QualityVerdict#OK}
+     */
+    public QualityGateException(String sourceId, QualityVerdict verdict, String reason, LandmarkDetection detection) {
+        super(sourceId + ": quality gate " + verdict + ": " + reason);
+        if (verdict == QualityVerdict.OK) {
+            throw new IllegalArgumentException("an OK verdict rejects nothing");
+        }
+        this.verdict = verdict;
+        this.reason = reason;
         this.detection = detection;
     }
 
     /** @return the verdict that rejected the image */
     public QualityVerdict verdict() {
-        return detection.verdict();
+        return verdict;
     }
 
-    /** @return the full detection, with any points that were located */
+    /** @return the reason for the rejection, in words fit for a user */
+    public String reason() {
+        return reason;
+    }
+
+    /**
+     * @return the landmark detector's full detection, with any points that were located, or {@code null} when the
+     *         image was rejected before the detector ran
+     */
     public LandmarkDetection detection() {
         return detection;
     }

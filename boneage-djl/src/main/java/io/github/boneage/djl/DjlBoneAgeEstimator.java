@@ -11,12 +11,9 @@ import io.github.boneage.core.HandLandmarks;
 import io.github.boneage.core.ImplausibleEstimateException;
 import io.github.boneage.core.MissingLandmarksException;
 import io.github.boneage.core.ModelInfo;
-import io.github.boneage.core.QualityGateException;
 import io.github.boneage.core.RoiScheme;
 import io.github.boneage.core.Sex;
 import io.github.boneage.core.image.GreyImage;
-import io.github.boneage.core.landmarks.LandmarkDetection;
-import io.github.boneage.core.landmarks.LandmarkDetector;
 import io.github.boneage.djl.impl.Engines;
 import io.github.boneage.djl.impl.Network;
 import io.github.boneage.djl.manifest.ModelManifest;
@@ -78,8 +75,6 @@ public final class DjlBoneAgeEstimator implements BoneAgeEstimator {
     private final Device device;
     private final int batchSize;
     private final int poolSize;
-    private final LandmarkDetector landmarkDetector;
-    private final boolean qualityGate;
     private volatile boolean closed;
 
     private DjlBoneAgeEstimator(Builder b, ModelBundle bundle) {
@@ -90,8 +85,6 @@ public final class DjlBoneAgeEstimator implements BoneAgeEstimator {
         this.preprocessor = new Preprocessor(spec);
         this.batchSize = b.batchSize;
         this.poolSize = b.poolSize;
-        this.landmarkDetector = b.landmarkDetector;
-        this.qualityGate = b.qualityGate;
         String bundleName = bundle.source().toString();
         Engine engine = Engines.require(bundleName, manifest.engine());
         this.device = Engines.resolveDevice(engine, b.device, b.cpuFallback);
@@ -142,7 +135,6 @@ public final class DjlBoneAgeEstimator implements BoneAgeEstimator {
         final int[] index;
         final PreparedImage[] prepared;
         final HandLandmarks[] landmarks;
-        final LandmarkDetection[] detections;
         int count;
 
         Group(NetworkRole role, int capacity) {
@@ -152,7 +144,6 @@ public final class DjlBoneAgeEstimator implements BoneAgeEstimator {
             this.index = new int[capacity];
             this.prepared = new PreparedImage[capacity];
             this.landmarks = new HandLandmarks[capacity];
-            this.detections = new LandmarkDetection[capacity];
         }
     }
 
@@ -164,17 +155,7 @@ public final class DjlBoneAgeEstimator implements BoneAgeEstimator {
             try {
                 NetworkRole role = route(request);
                 Group g = groups.computeIfAbsent(role, r -> new Group(r, chunk.size()));
-                LandmarkDetection detection = null;
                 HandLandmarks landmarks = request.landmarks().orElse(null);
-                if (landmarkDetector != null && (landmarks == null || qualityGate)) {
-                    detection = landmarkDetector.detect(request.image(), request.sourceId());
-                    if (!detection.ok() && (qualityGate || spec.roi() != RoiScheme.WHOLE)) {
-                        throw new QualityGateException(request.sourceId(), detection);
-                    }
-                    if (landmarks == null && detection.ok()) {
-                        landmarks = detection.landmarks().orElseThrow();
-                    }
-                }
                 PreparedImage prepared = preprocessor.prepare(request.image(), landmarks);
                 GreyImage img = prepared.image();
                 if (img.width() != spec.size() || img.height() != spec.size()) {
@@ -186,7 +167,6 @@ public final class DjlBoneAgeEstimator implements BoneAgeEstimator {
                 g.index[g.count] = offset + i;
                 g.prepared[g.count] = prepared;
                 g.landmarks[g.count] = landmarks;
-                g.detections[g.count] = detection;
                 g.count++;
             } catch (RuntimeException e) {
                 outcomes[offset + i] = EstimationOutcome.failure(request.sourceId(), naming(request.sourceId(), e));
@@ -216,7 +196,7 @@ public final class DjlBoneAgeEstimator implements BoneAgeEstimator {
                 }
                 outcomes[g.index[j]] = EstimationOutcome.success(new BoneAgeEstimate(request.sourceId(), months[j],
                         sexUsed(request.sex()), g.prepared[j].scheme(), g.prepared[j].roi(), network.info(),
-                        Optional.ofNullable(g.landmarks[j]), Optional.ofNullable(g.detections[j])));
+                        Optional.ofNullable(g.landmarks[j]), Optional.empty()));
             }
         }
     }
@@ -288,7 +268,7 @@ public final class DjlBoneAgeEstimator implements BoneAgeEstimator {
     /** Makes the message name the request's source, keeping the exception's type where the library defines it. */
     private static BoneAgeException naming(String sourceId, RuntimeException e) {
         String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
-        if (e instanceof BoneAgeException be && (message.startsWith(sourceId + ":") || e instanceof QualityGateException)) {
+        if (e instanceof BoneAgeException be && message.startsWith(sourceId + ":")) {
             return be;
         }
         if (e instanceof MissingLandmarksException) {
@@ -303,6 +283,12 @@ public final class DjlBoneAgeEstimator implements BoneAgeEstimator {
         if (closed) {
             throw new IllegalStateException("estimator for " + bundle.source() + " is closed");
         }
+    }
+
+    /** @return the region of interest named by the bundle's preprocessing */
+    @Override
+    public Optional<RoiScheme> roiScheme() {
+        return Optional.of(spec.roi());
     }
 
     @Override
@@ -356,8 +342,6 @@ public final class DjlBoneAgeEstimator implements BoneAgeEstimator {
         private boolean cpuFallback;
         private int poolSize = Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors()));
         private int batchSize = 16;
-        private LandmarkDetector landmarkDetector;
-        private boolean qualityGate = true;
         private final Map<String, Object> engineOptions = new HashMap<>();
         private final Map<String, BlockFactory> blockFactories = new HashMap<>();
         private BundleLimits bundleLimits = BundleLimits.defaults();
@@ -428,31 +412,6 @@ public final class DjlBoneAgeEstimator implements BoneAgeEstimator {
          */
         public Builder optEngineOption(String key, String value) {
             engineOptions.put(Objects.requireNonNull(key), Objects.requireNonNull(value));
-            return this;
-        }
-
-        /**
-         * Finds the reference points of requests that come without them (so ROI1/ROI2/ROI3 models work end to end) and,
-         * unless {@link #optQualityGate(boolean)} turns it off, rejects every image the detector's quality gate does
-         * not pass with a {@link QualityGateException} instead of estimating on it.
-         *
-         * @param detector the detector, or {@code null} for none (the default: requests must bring their landmarks)
-         * @return this builder
-         */
-        public Builder optLandmarkDetector(LandmarkDetector detector) {
-            this.landmarkDetector = detector;
-            return this;
-        }
-
-        /**
-         * @param gate {@code true} (the default) to run the detector's quality gate on every image, even those that
-         *             bring their own landmarks or go to a whole-image model; {@code false} to run the detector only
-         *             where landmarks are needed and missing (its verdict then still rejects an image it cannot
-         *             locate points on)
-         * @return this builder
-         */
-        public Builder optQualityGate(boolean gate) {
-            this.qualityGate = gate;
             return this;
         }
 

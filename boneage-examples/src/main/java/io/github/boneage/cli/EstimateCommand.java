@@ -5,40 +5,29 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.github.boneage.clinical.explain.HeatmapRenderer;
-import io.github.boneage.clinical.explain.OcclusionHeatmap;
 import io.github.boneage.clinical.explain.OcclusionSensitivity;
 import io.github.boneage.clinical.reference.StandardDeviationScore;
 import io.github.boneage.clinical.report.BoneAgeReport;
-import io.github.boneage.clinical.report.Heatmap;
 import io.github.boneage.clinical.report.PredictionInterval;
 import io.github.boneage.clinical.report.ReportWriteException;
 import io.github.boneage.clinical.report.ReportWriter;
-import io.github.boneage.clinical.uncertainty.IntervalEstimate;
-import io.github.boneage.clinical.uncertainty.ItemOutcome;
 import io.github.boneage.clinical.uncertainty.UncertaintyCalibration;
 import io.github.boneage.clinical.uncertainty.UncertaintyEstimator;
 import io.github.boneage.core.BoneAgeEstimate;
 import io.github.boneage.core.BoneAgeException;
-import io.github.boneage.core.EstimationOutcome;
-import io.github.boneage.core.EstimationRequest;
-import io.github.boneage.core.HandLandmarks;
 import io.github.boneage.core.QualityGateException;
-import io.github.boneage.core.Roi;
 import io.github.boneage.core.Sex;
-import io.github.boneage.core.image.GreyImage;
 import io.github.boneage.core.landmarks.LandmarkDetection;
-import io.github.boneage.core.landmarks.LandmarkDetector;
 import io.github.boneage.core.landmarks.LandmarksTable;
-import io.github.boneage.dicom.DicomRadiograph;
-import io.github.boneage.dicom.DicomReader;
-import io.github.boneage.dicom.PixelSpacing;
 import io.github.boneage.djl.DjlBoneAgeEstimator;
-import io.github.boneage.preprocess.io.ImageDecoder;
-import io.github.boneage.preprocess.landmarks.ClassicalLandmarkDetector;
+import io.github.boneage.pipeline.BoneAgePipeline;
+import io.github.boneage.pipeline.GateCheck;
+import io.github.boneage.pipeline.Orientation;
+import io.github.boneage.pipeline.PipelineInput;
+import io.github.boneage.pipeline.PipelineResult;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
@@ -53,9 +42,12 @@ import picocli.CommandLine.Spec;
 @Command(name = "estimate",
         mixinStandardHelpOptions = true,
         description = {"Estimate bone age for each IMAGE (PNG/JPEG/DICOM files or folders, walked recursively).",
-            "Each image first passes the quality gate of the automatic landmark detector (one hand, located with enough "
-                    + "confidence); a rejected image is reported with the verdict and not estimated (--no-quality-gate "
-                    + "turns the gate off). ROI models take their landmarks from --landmarks FILE, else from the detector.",
+            "Each image first passes the library's gate (the same BoneAgePipeline a library user runs): size; an "
+                    + "inverted grey scale is read back; one hand; a hand turned by quarter turns or mirrored is brought "
+                    + "upright with the thumb on the right, exactly; landmarks reliable enough for ROI models; bone "
+                    + "structure. An image the gate cannot settle is refused with the reason, never guessed "
+                    + "(--no-quality-gate turns every check off). ROI models take their landmarks from --landmarks FILE, "
+                    + "else from the detector.",
             "DICOM files give the default sex (PatientSex) and chronological age (PatientBirthDate and StudyDate, else "
                     + "PatientAge); --sex and --age-months win over them. With a chronological age and a known sex the "
                     + "output adds the Greulich-Pyle SDS and verdict."})
@@ -104,8 +96,9 @@ final class EstimateCommand implements Callable<Integer> {
     String landmarks;
 
     @Option(names = "--quality-gate", negatable = true, defaultValue = "true", fallbackValue = "true",
-            description = "Reject images the landmark detector finds unfit (no hand, two hands, not a hand, low confidence); "
-                    + "on by default, --no-quality-gate estimates every image.")
+            description = "Check, correct or refuse each image before estimating it (inversion, orientation, one hand, "
+                    + "landmarks, bone structure); on by default. --no-quality-gate sends every image to the model as it "
+                    + "came, for experiments on curated data only.")
     boolean qualityGate;
 
     @Option(names = "--model", paramLabel = "BUNDLE", description = "Model bundle folder or zip (default: the shipped default model).")
@@ -128,57 +121,45 @@ final class EstimateCommand implements Callable<Integer> {
         boolean auto = landmarks == null || landmarks.equals("auto");
         LandmarksTable table = auto ? null : Inputs.readLandmarks(Path.of(landmarks));
         List<Row> rows = new ArrayList<>(images.size());
-        ImageDecoder decoder = ImageDecoder.create();
         Set<String> reportIds = new HashSet<>();
         Path bundle = ModelLocator.resolve(model);
-        // The gate runs here, once per input image, rather than inside the estimator: the augmented and occluded copies
-        // that --uncertainty and --explain derive from an accepted image are not new inputs to judge.
         try (DjlBoneAgeEstimator estimator = DjlBoneAgeEstimator.builder().setBundle(bundle).build()) {
-            boolean roiNeedsLandmarks = estimator.bundle().manifest().preprocessing().roi().needsLandmarks();
-            LandmarkDetector detector = qualityGate || (auto && roiNeedsLandmarks) ? ClassicalLandmarkDetector.builder().build() : null;
-            UncertaintyEstimator uncertain = uncertainty ? uncertaintyEstimator(estimator, bundle) : null;
-            OcclusionSensitivity occlusion = explain ? OcclusionSensitivity.builder().setEstimator(estimator).build() : null;
+            // Everything per image happens in the library's pipeline, so the CLI and a library user get the same answer.
+            BoneAgePipeline.Builder builder = BoneAgePipeline.builder().setEstimator(estimator).optQualityGate(qualityGate);
+            if (uncertainty) {
+                builder.optUncertainty(uncertaintyEstimator(estimator, bundle));
+            }
+            if (explain) {
+                builder.optExplainer(OcclusionSensitivity.builder().setEstimator(estimator).build());
+            }
+            BoneAgePipeline pipeline = builder.build();
             for (int start = 0; start < images.size(); start += CHUNK) {
-                List<Path> chunk = images.subList(start, Math.min(images.size(), start + CHUNK));
-                // Rows stay in input order: undecodable images fill their slot now, estimates fill the rest below.
-                Row[] chunkRows = new Row[chunk.size()];
-                List<EstimationRequest> requests = new ArrayList<>();
-                List<Input> decoded = new ArrayList<>();
-                List<Integer> slots = new ArrayList<>();
-                for (int i = 0; i < chunk.size(); i++) {
-                    try {
-                        Input in = decode(decoder, chunk.get(i), table, detector, roiNeedsLandmarks);
-                        requests.add(in.request());
-                        decoded.add(in);
-                        slots.add(i);
-                    } catch (BoneAgeException e) {
-                        chunkRows[i] = Row.failed(chunk.get(i), e);
-                    }
+                List<PipelineInput> chunk = new ArrayList<>();
+                for (Path file : images.subList(start, Math.min(images.size(), start + CHUNK))) {
+                    chunk.add(input(file, table));
                 }
-                List<Estimated> outcomes = uncertain == null ? plain(estimator.estimateBatch(requests))
-                        : withIntervals(uncertain, uncertain.estimateBatch(requests));
-                for (int k = 0; k < outcomes.size(); k++) {
-                    Estimated o = outcomes.get(k);
-                    Input in = decoded.get(k);
-                    if (o.error() != null) {
-                        chunkRows[slots.get(k)] = Row.failed(in.file(), o.error());
+                for (PipelineResult result : pipeline.runBatch(chunk)) {
+                    Path file = result.file().orElseThrow();
+                    if (!result.isSuccess()) {
+                        rows.add(Row.failed(file, result));
                         continue;
                     }
-                    String id = reportDir == null ? null : uniqueId(reportIds, Inputs.imageId(in.file()));
-                    List<String> warnings = new ArrayList<>();
+                    BoneAgeReport report = result.report().orElseThrow();
                     try {
                         // An unsafe id or a symlinked report file fails this image only, not the run.
-                        Heatmap heatmap = occlusion == null ? null : heatmap(occlusion, in, o, id, warnings);
-                        BoneAgeReport report = in.report(o.estimate(), o.interval(), heatmap, warnings);
                         if (reportDir != null) {
+                            String id = uniqueId(reportIds, Inputs.imageId(file));
                             ReportWriter.write(report, reportDir, id);
+                            if (result.heatmap().isPresent()) {
+                                HeatmapRenderer.builder().build().writePng(result.image().orElseThrow(),
+                                        result.heatmap().get(), reportDir.resolve(id + "-heatmap.png"));
+                            }
                         }
-                        chunkRows[slots.get(k)] = Row.ok(in.file(), report, in.detection());
+                        rows.add(Row.ok(file, report, result));
                     } catch (ReportWriteException e) {
-                        chunkRows[slots.get(k)] = Row.failed(in.file(), e);
+                        rows.add(Row.failed(file, result, e));
                     }
                 }
-                rows.addAll(Arrays.asList(chunkRows));
             }
         }
         print(rows, spec.commandLine().getOut());
@@ -191,82 +172,19 @@ final class EstimateCommand implements Callable<Integer> {
         return failed == 0 ? ExitCode.OK : ExitCode.PARTIAL;
     }
 
-    /**
-     * Decodes one input: DICOM when the file carries the DICM marker or a DICOM name, else PNG/JPEG. The patient's sex
-     * and age come from the flags, else from the DICOM header.
-     */
-    private Input decode(ImageDecoder decoder, Path file, LandmarksTable table, LandmarkDetector detector,
-            boolean roiNeedsLandmarks) {
-        GreyImage image;
-        Sex patientSex = sex;
-        String sexSource = sex == null ? null : "--sex";
-        Double age = ageMonths;
-        String ageSource = ageMonths == null ? null : "--age-months";
-        List<String> warnings = new ArrayList<>();
-        PixelSpacing spacing = null;
-        if (DicomReader.isDicom(file) || ImageFiles.isDicomName(file.getFileName().toString().toLowerCase(Locale.ROOT))) {
-            DicomRadiograph dicom = DicomReader.create().read(file);
-            image = dicom.image();
-            warnings.addAll(dicom.warnings());
-            spacing = dicom.pixelSpacing().orElse(null);
-            if (patientSex == null && dicom.patientSex() != Sex.UNKNOWN) {
-                patientSex = dicom.patientSex();
-                sexSource = "DICOM PatientSex";
-            }
-            if (age == null && dicom.ageAtStudy().isPresent()) {
-                age = dicom.ageAtStudy().get().months();
-                ageSource = "DICOM " + dicom.ageAtStudy().get().derivedFrom();
-            }
-        } else {
-            image = decoder.decode(file);
+    /** The pipeline input for one file: the flags' sex and age (which win over a DICOM header's) and listed points. */
+    private PipelineInput input(Path file, LandmarksTable table) {
+        PipelineInput.Builder b = PipelineInput.builder().setFile(file);
+        if (sex != null) {
+            b.optSex(sex, "--sex");
         }
-        if (patientSex == null) {
-            patientSex = Sex.UNKNOWN;
+        if (ageMonths != null) {
+            b.optChronologicalAgeMonths(ageMonths, "--age-months");
         }
-        HandLandmarks lm = table == null ? null : table.forImage(Inputs.imageId(file), image.width(), image.height()).orElse(null);
-        LandmarkDetection detection = null;
-        if (detector != null && (qualityGate || (lm == null && roiNeedsLandmarks))) {
-            detection = detector.detect(image, file.toString());
-            if (!detection.ok()) {
-                throw new QualityGateException(file.toString(), detection);
-            }
+        if (table != null) {
+            table.get(Inputs.imageId(file)).ifPresent(b::optLandmarks);
         }
-        // Detected points go to the model only when its ROI needs them; a whole-image model would gain nothing and its
-        // test-time shifts would push fingertips near the border out of the image.
-        HandLandmarks forModel = lm != null || !roiNeedsLandmarks || detection == null ? lm : detection.landmarks().orElseThrow();
-        return new Input(file, image, patientSex, sexSource, age, ageSource, forModel, detection, spacing, warnings);
-    }
-
-    /** One estimated item: the estimate (with its interval under --uncertainty) and the plain estimate, or the error. */
-    private record Estimated(BoneAgeEstimate estimate, PredictionInterval interval, BoneAgeEstimate unaugmented,
-            BoneAgeException error) {
-    }
-
-    private static List<Estimated> plain(List<EstimationOutcome> outcomes) {
-        List<Estimated> out = new ArrayList<>(outcomes.size());
-        for (EstimationOutcome o : outcomes) {
-            out.add(o.isSuccess() ? new Estimated(o.estimate().orElseThrow(), null, o.estimate().orElseThrow(), null)
-                    : new Estimated(null, null, null, o.error().orElseThrow()));
-        }
-        return out;
-    }
-
-    private static List<Estimated> withIntervals(UncertaintyEstimator uncertain, List<ItemOutcome<IntervalEstimate>> outcomes) {
-        UncertaintyCalibration c = uncertain.calibration();
-        String method = String.format(Locale.ROOT, "test-time augmentation (%d passes, %s), split-conformal %s calibration on %d images",
-                c.augmentation().passesPerImage(), c.augmentation().aggregation().name().toLowerCase(Locale.ROOT),
-                c.method().name().toLowerCase(Locale.ROOT), c.n());
-        List<Estimated> out = new ArrayList<>(outcomes.size());
-        for (ItemOutcome<IntervalEstimate> o : outcomes) {
-            if (o.isSuccess()) {
-                IntervalEstimate e = o.orElseThrow();
-                out.add(new Estimated(e.estimate(), new PredictionInterval(e.lowerMonths(), e.upperMonths(), e.coverage(), method),
-                        e.tta().identity(), null));
-            } else {
-                out.add(new Estimated(null, null, null, o.error().orElseThrow()));
-            }
-        }
-        return out;
+        return b.build();
     }
 
     private UncertaintyEstimator uncertaintyEstimator(DjlBoneAgeEstimator estimator, Path bundle) {
@@ -276,31 +194,6 @@ final class EstimateCommand implements Callable<Integer> {
         return UncertaintyEstimator.builder().setEstimator(estimator).setCalibration(calibration).optCoverage(coverage).build();
     }
 
-    /**
-     * Occlusion heatmap of one image, written as {@code <id>-heatmap.png}; a failure leaves the estimate standing and
-     * becomes a warning of its report.
-     */
-    private Heatmap heatmap(OcclusionSensitivity occlusion, Input in, Estimated o, String id, List<String> warnings) {
-        OcclusionHeatmap map;
-        try {
-            map = occlusion.explain(in.request(), o.unaugmented());
-        } catch (BoneAgeException e) {
-            warnings.add("no heatmap: " + e.getMessage());
-            return null;
-        }
-        HeatmapRenderer.builder().build().writePng(in.image(), map, reportDir.resolve(id + "-heatmap.png"));
-        float[] values = new float[map.columns() * map.rows()];
-        for (int r = 0; r < map.rows(); r++) {
-            for (int c = 0; c < map.columns(); c++) {
-                values[r * map.columns() + c] = (float) map.changeMonths(c, r);
-            }
-        }
-        // The grid's cells are whole squares, so it may reach past the ROI's edge: it covers columns x cell size.
-        Roi covered = new Roi(map.roi().x(), map.roi().y(), map.columns() * map.cellSize(), map.rows() * map.cellSize());
-        return new Heatmap(map.columns(), map.rows(), values, covered, String.format(Locale.ROOT,
-                "occlusion sensitivity, %d px patches, mean |change| in months per %d px cell", map.patchSize(), map.cellSize()));
-    }
-
     /** @return {@code id}, or {@code id-2}, {@code id-3}... when an earlier image of this run already used it */
     private static String uniqueId(Set<String> used, String id) {
         String candidate = id;
@@ -308,39 +201,6 @@ final class EstimateCommand implements Callable<Integer> {
             candidate = id + "-" + n;
         }
         return candidate;
-    }
-
-    /** One decoded input and what is known about its patient. */
-    private record Input(Path file, GreyImage image, Sex sex, String sexSource, Double ageMonths, String ageSource,
-            HandLandmarks landmarks, LandmarkDetection detection, PixelSpacing spacing, List<String> warnings) {
-
-        EstimationRequest request() {
-            EstimationRequest.Builder b = EstimationRequest.builder().setImage(image).optSourceId(file.toString()).optSex(sex)
-                    .optLandmarks(landmarks);
-            if (ageMonths != null) {
-                b.optChronologicalAgeMonths(ageMonths);
-            }
-            return b.build();
-        }
-
-        BoneAgeReport report(BoneAgeEstimate estimate, PredictionInterval interval, Heatmap heatmap, List<String> more) {
-            BoneAgeReport.Builder b = BoneAgeReport.builder().setEstimate(estimate).optSourceId(file.toString()).optImage(image)
-                    .optPatientSex(sex, sexSource)
-                    .optLandmarks(landmarks != null || detection == null ? landmarks : detection.landmarks().orElse(null))
-                    .optInterval(interval).optHeatmap(heatmap);
-            if (detection != null) {
-                b.optQuality(detection.verdict(), detection.reason());
-            }
-            if (ageMonths != null) {
-                b.optChronologicalAgeMonths(ageMonths, ageSource);
-            }
-            if (spacing != null) {
-                b.optPixelSpacing(spacing.rowSpacingMm(), spacing.columnSpacingMm(), "DICOM " + spacing.attribute());
-            }
-            warnings.forEach(b::addWarning);
-            more.forEach(b::addWarning);
-            return b.build();
-        }
     }
 
     private void print(List<Row> rows, PrintWriter out) {
@@ -361,7 +221,7 @@ final class EstimateCommand implements Callable<Integer> {
                             r.interval == null ? "" : String.format(Locale.ROOT, "%.2f", r.interval.lowerMonths()),
                             r.interval == null ? "" : String.format(Locale.ROOT, "%.2f", r.interval.upperMonths()),
                             r.interval == null ? "" : String.format(Locale.ROOT, "%.2f", r.interval.coverage()),
-                            r.detection == null ? "" : r.detection.verdict().name()));
+                            r.verdict == null ? "" : r.verdict));
                 }
             }
             default -> {
@@ -420,11 +280,11 @@ final class EstimateCommand implements Callable<Integer> {
                     o.put("intervalCoverage", r.interval.coverage());
                 }
                 r.warnings.forEach(o.putArray("warnings")::add);
-                putGate(o, r.detection);
+                putGate(o, r);
             } else {
                 o.putNull("boneAgeMonths");
                 o.put("error", r.error);
-                putGate(o, r.detection);
+                putGate(o, r);
             }
         }
         try {
@@ -434,16 +294,31 @@ final class EstimateCommand implements Callable<Integer> {
         }
     }
 
-    /** Adds {@code qualityGate} (verdict, reason, confidence, inverted) when the detector looked at the image. */
-    private static void putGate(ObjectNode o, LandmarkDetection detection) {
-        if (detection == null) {
+    /**
+     * Adds {@code qualityGate} when the gate ran: its verdict and reason, the detector's confidence, whether the image was
+     * read inverted, how it was re-oriented, and every check.
+     */
+    private static void putGate(ObjectNode o, Row r) {
+        if (r.verdict == null) {
             return;
         }
         ObjectNode gate = o.putObject("qualityGate");
-        gate.put("verdict", detection.verdict().name());
-        gate.put("reason", detection.reason());
-        gate.put("confidence", detection.confidence());
-        gate.put("invertedCorrected", detection.invertedCorrected());
+        gate.put("verdict", r.verdict);
+        gate.put("reason", r.gateReason);
+        if (r.detection != null) {
+            gate.put("confidence", r.detection.confidence());
+        }
+        if (r.orientation != null) {
+            gate.put("invertedCorrected", r.orientation.inverted());
+            gate.put("orientation", r.orientation.describe());
+        }
+        ArrayNode checks = gate.putArray("checks");
+        for (GateCheck c : r.gate) {
+            ObjectNode check = checks.addObject();
+            check.put("check", c.check().name());
+            check.put("outcome", c.outcome().name());
+            check.put("detail", c.detail());
+        }
     }
 
     /** One line of output. */
@@ -457,8 +332,13 @@ final class EstimateCommand implements Callable<Integer> {
         final PredictionInterval interval;
         final String error;
         final LandmarkDetection detection;
+        final List<GateCheck> gate;
+        final Orientation orientation;
+        /** The gate's verdict ({@code OK} or why it refused), {@code null} when the gate did not run. */
+        final String verdict;
+        final String gateReason;
 
-        private Row(Path file, BoneAgeReport report, String error, LandmarkDetection detection) {
+        private Row(Path file, BoneAgeReport report, String error, PipelineResult result) {
             this.interval = report == null ? null : report.interval().orElse(null);
             this.file = file;
             this.estimate = report == null ? null : report.estimate();
@@ -467,18 +347,34 @@ final class EstimateCommand implements Callable<Integer> {
             this.sds = report == null ? null : report.sds().orElse(null);
             this.warnings = report == null ? List.of() : report.warnings();
             this.error = error;
-            this.detection = detection;
+            this.detection = result.detection().orElse(null);
+            this.gate = result.gate();
+            this.orientation = result.orientation().orElse(null);
+            if (result.error().orElse(null) instanceof QualityGateException refusal) {
+                this.verdict = refusal.verdict().name();
+                this.gateReason = refusal.reason();
+            } else if (report != null && report.quality().isPresent()) {
+                this.verdict = report.quality().get().name();
+                this.gateReason = report.qualityReason().orElse("");
+            } else {
+                this.verdict = null;
+                this.gateReason = null;
+            }
         }
 
         /** The patient's sex as known is reported; a sex-agnostic model runs with {@link Sex#UNKNOWN} regardless. */
-        static Row ok(Path file, BoneAgeReport report, LandmarkDetection detection) {
-            return new Row(file, report, null, detection);
+        static Row ok(Path file, BoneAgeReport report, PipelineResult result) {
+            return new Row(file, report, null, result);
         }
 
-        /** A failed item; a quality-gate rejection keeps its verdict for the output. */
-        static Row failed(Path file, BoneAgeException error) {
-            return new Row(file, null, error.getMessage(),
-                    error instanceof QualityGateException gate ? gate.detection() : null);
+        /** A failed item; a refusal keeps the gate's verdict for the output. */
+        static Row failed(Path file, PipelineResult result) {
+            return new Row(file, null, result.error().orElseThrow().getMessage(), result);
+        }
+
+        /** An estimated item whose report could not be written: reported as failed, with the gate's checks. */
+        static Row failed(Path file, PipelineResult result, ReportWriteException error) {
+            return new Row(file, null, error.getMessage(), result);
         }
     }
 }

@@ -14,5 +14,20 @@ public enum QualityVerdict {
     /** An object was found, but its shape is not a hand (e.g. a foot or a chest radiograph). */
     NOT_A_HAND,
     /** A hand was found, but its reference points could not be located reliably enough. */
-    LOW_CONFIDENCE
+    LOW_CONFIDENCE,
+    /**
+     * Whether the grey scale is inverted (bone dark, background bright) could not be decided; estimating either
+     * reading could give a confident wrong number.
+     */
+    INVERSION_UNCERTAIN,
+    /**
+     * The hand's orientation (which way the fingers point, which side the thumb is on) could not be established, so
+     * the image cannot be brought into the upright orientation the model was trained on.
+     */
+    ORIENTATION_UNCERTAIN,
+    /**
+     * A hand-shaped object was found, but the region of the metacarpals and carpals shows no bone structure (e.g. a
+     * flat silhouette, a photograph of a glove, a heavily over-exposed film).
+     */
+    NO_BONE_STRUCTURE
 }

@@ -1,0 +1,772 @@
+package io.github.boneage.pipeline;
+
+import io.github.boneage.clinical.explain.OcclusionHeatmap;
+import io.github.boneage.clinical.explain.OcclusionSensitivity;
+import io.github.boneage.clinical.report.BoneAgeReport;
+import io.github.boneage.clinical.report.Heatmap;
+import io.github.boneage.clinical.report.PredictionInterval;
+import io.github.boneage.clinical.uncertainty.IntervalEstimate;
+import io.github.boneage.clinical.uncertainty.ItemOutcome;
+import io.github.boneage.clinical.uncertainty.UncertaintyCalibration;
+import io.github.boneage.clinical.uncertainty.UncertaintyEstimator;
+import io.github.boneage.core.BoneAgeEstimate;
+import io.github.boneage.core.BoneAgeEstimator;
+import io.github.boneage.core.BoneAgeException;
+import io.github.boneage.core.EstimationOutcome;
+import io.github.boneage.core.EstimationRequest;
+import io.github.boneage.core.HandLandmarks;
+import io.github.boneage.core.ImplausibleEstimateException;
+import io.github.boneage.core.InputFormatException;
+import io.github.boneage.core.Point;
+import io.github.boneage.core.QualityGateException;
+import io.github.boneage.core.ReferencePoint;
+import io.github.boneage.core.Roi;
+import io.github.boneage.core.RoiScheme;
+import io.github.boneage.core.Sex;
+import io.github.boneage.core.image.GreyImage;
+import io.github.boneage.core.landmarks.LandmarkDetection;
+import io.github.boneage.core.landmarks.LandmarkDetector;
+import io.github.boneage.core.landmarks.QualityVerdict;
+import io.github.boneage.dicom.DicomRadiograph;
+import io.github.boneage.dicom.DicomReader;
+import io.github.boneage.dicom.PixelSpacing;
+import io.github.boneage.pipeline.GateCheck.Check;
+import io.github.boneage.pipeline.GateCheck.Outcome;
+import io.github.boneage.pipeline.impl.InversionCheck;
+import io.github.boneage.pipeline.impl.StructureCheck;
+import io.github.boneage.preprocess.io.ImageDecoder;
+import io.github.boneage.preprocess.landmarks.ClassicalLandmarkDetector;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.TreeMap;
+
+/**
+ * The one estimation pipeline of boneage, the same for library users, the CLI and batch engines:
+ * <ol>
+ *   <li><b>decode</b> a PNG, JPEG or DICOM file (or take a decoded image); the patient's sex and age come from the
+ *       caller, else from the DICOM header;</li>
+ *   <li><b>gate</b>: size; grey-scale inversion (corrected, or refused when undecidable); one hand; orientation
+ *       (fingers up; a hand turned by a quarter turn or more, or whose axis cannot be established, is refused);
+ *       landmarks reliable enough for the model's region of interest (only for ROI models); bone structure in the
+ *       carpal and metacarpal region;</li>
+ *   <li><b>estimate</b> with the model on the image and on its mirror image, averaged, so a left hand and its mirror
+ *       image get the same number; optionally with a calibrated interval (test-time augmentation);</li>
+ *   <li>check the estimate is a possible bone age (0–240 months, else {@link ImplausibleEstimateException});</li>
+ *   <li>optionally <b>explain</b> it (occlusion heatmap), and <b>report</b> it with the Greulich–Pyle SDS.</li>
+ * </ol>
+ * Every input gets exactly one {@link PipelineResult}: a report, or the error that stopped it with the gate checks
+ * that ran; one bad input never stops the others (stack or memory exhaustion on a hostile file included).
+ * Thread-safe when its estimator and detector are (the shipped ones are). It does not own the estimator: close that
+ * yourself.
+ */
+public final class BoneAgePipeline {
+
+    /** Where the fingers point on an image that needs this many clockwise quarter turns to stand upright. */
+    private static final String[] POINTING = {"up", "right", "down", "left"};
+
+    /** Images with a shorter side below this are refused: a hand radiograph needs more pixels to show its bones. */
+    public static final int MIN_SIDE = 64;
+
+    private final BoneAgeEstimator estimator;
+    private final LandmarkDetector detector;
+    private final boolean gate;
+    private final boolean modelNeedsLandmarks;
+    private final InversionCheck inversion;
+    private final StructureCheck structure;
+    private final ImageDecoder decoder;
+    private final DicomReader dicomReader;
+    private final UncertaintyEstimator uncertainty;
+    private final OcclusionSensitivity explainer;
+
+    private BoneAgePipeline(Builder b) {
+        this.estimator = Objects.requireNonNull(b.estimator, "estimator is required (setEstimator)");
+        this.detector = b.detector != null ? b.detector : ClassicalLandmarkDetector.builder().build();
+        this.gate = b.gate;
+        this.modelNeedsLandmarks = estimator.roiScheme().map(RoiScheme::needsLandmarks).orElse(true);
+        this.inversion = new InversionCheck(b.inversionMargin);
+        this.structure = new StructureCheck(b.minBoneStructure);
+        this.decoder = b.decoder != null ? b.decoder : ImageDecoder.create();
+        this.dicomReader = b.dicomReader != null ? b.dicomReader : DicomReader.create();
+        this.uncertainty = b.uncertainty;
+        this.explainer = b.explainer;
+    }
+
+    /** @return a new builder */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** @return the model's estimator */
+    public BoneAgeEstimator estimator() {
+        return estimator;
+    }
+
+    /** @return whether the model's region of interest needs the reference points */
+    public boolean modelNeedsLandmarks() {
+        return modelNeedsLandmarks;
+    }
+
+    /** @return whether estimates come with a calibrated interval */
+    public boolean givesIntervals() {
+        return uncertainty != null;
+    }
+
+    /**
+     * @param name a file name
+     * @return whether the name marks a DICOM file ({@code .dcm}, {@code .dicom}); files are also recognised by their
+     *         DICM marker whatever their name
+     */
+    public static boolean isDicomName(String name) {
+        String n = name.toLowerCase(Locale.ROOT);
+        return n.endsWith(".dcm") || n.endsWith(".dicom");
+    }
+
+    /**
+     * Runs one input through the pipeline.
+     *
+     * @param input the radiograph
+     * @return its result: a report, or the error that stopped it
+     */
+    public PipelineResult run(PipelineInput input) {
+        return runBatch(List.of(input)).get(0);
+    }
+
+    /**
+     * Runs many inputs, estimating the accepted ones together (the model stacks them into batches).
+     *
+     * @param inputs the radiographs
+     * @return one result per input, in input order
+     */
+    public List<PipelineResult> runBatch(List<PipelineInput> inputs) {
+        PipelineResult[] results = new PipelineResult[inputs.size()];
+        List<Prepared> ready = new ArrayList<>();
+        for (int i = 0; i < inputs.size(); i++) {
+            PipelineInput input = inputs.get(i);
+            Trace trace = new Trace(input);
+            try {
+                ready.add(prepare(input, trace, i));
+            } catch (BoneAgeException e) {
+                results[i] = trace.failed(e);
+            } catch (StackOverflowError e) {
+                results[i] = trace.failed(new InputFormatException(input.sourceId(), 0, null,
+                        "nested too deeply to read (the reader ran out of stack)"));
+            } catch (OutOfMemoryError e) {
+                results[i] = trace.failed(new BoneAgeException(input.sourceId()
+                        + ": ran out of memory while reading it; the image is larger than this JVM can hold"));
+            } catch (RuntimeException e) {
+                results[i] = trace.failed(new BoneAgeException(input.sourceId() + ": " + describe(e), e));
+            }
+        }
+        // Each accepted image goes to the model as it is and mirrored left to right, and the two are averaged: the
+        // estimate is then the same for a left hand and its mirror image (a right hand, or a flipped export), which
+        // the landmark detector cannot tell apart reliably enough on real radiographs to mirror them one way.
+        List<EstimationRequest> requests = new ArrayList<>(2 * ready.size());
+        for (Prepared p : ready) {
+            requests.add(p.request());
+            requests.add(mirrored(p.request()));
+        }
+        List<Estimated> estimated = uncertainty == null ? plain(estimator.estimateBatch(requests))
+                : withIntervals(uncertainty.estimateBatch(requests));
+        for (int k = 0; k < ready.size(); k++) {
+            Prepared p = ready.get(k);
+            results[p.index] = finish(p, average(estimated.get(2 * k), estimated.get(2 * k + 1)));
+        }
+        return List.of(results);
+    }
+
+    /** What is known about one input while it passes the gate; becomes its result. */
+    private static final class Trace {
+        final PipelineInput input;
+        final List<GateCheck> checks = new ArrayList<>();
+        Orientation orientation;
+        LandmarkDetection detection;
+        GreyImage image;
+
+        Trace(PipelineInput input) {
+            this.input = input;
+        }
+
+        void add(Check check, Outcome outcome, String detail) {
+            checks.add(new GateCheck(check, outcome, detail));
+        }
+
+        QualityGateException refuse(Check check, QualityVerdict verdict, String reason, LandmarkDetection found) {
+            add(check, Outcome.REFUSED, reason);
+            return new QualityGateException(input.sourceId(), verdict, reason, found);
+        }
+
+        PipelineResult failed(BoneAgeException e) {
+            return new PipelineResult(input.sourceId(), input.file().orElse(null), null, e, checks, orientation, detection,
+                    image, null);
+        }
+    }
+
+    /** A decoded image with what its file said about the patient. */
+    private record Decoded(GreyImage image, Sex dicomSex, Double dicomAgeMonths, String dicomAgeSource,
+            PixelSpacing spacing, List<String> warnings) {
+    }
+
+    /** An input that passed the gate, ready for the model. */
+    private record Prepared(int index, Trace trace, EstimationRequest request, Sex sex, String sexSource, Double ageMonths,
+            String ageSource, HandLandmarks landmarks, PixelSpacing spacing, List<String> warnings) {
+    }
+
+    private Prepared prepare(PipelineInput input, Trace trace, int index) {
+        Decoded decoded = decode(input);
+        GreyImage image = decoded.image();
+        trace.image = image;
+        List<String> warnings = new ArrayList<>(decoded.warnings());
+        Sex sex = Sex.UNKNOWN;
+        String sexSource = null;
+        if (input.sex().isPresent()) {
+            sex = input.sex().get();
+            sexSource = input.sexSource().orElse(null);
+        } else if (decoded.dicomSex() != null && decoded.dicomSex() != Sex.UNKNOWN) {
+            sex = decoded.dicomSex();
+            sexSource = "DICOM PatientSex";
+        }
+        Double age = input.chronologicalAgeMonths().orElse(decoded.dicomAgeMonths());
+        String ageSource = input.chronologicalAgeMonths().isPresent() ? input.ageSource().orElse(null)
+                : decoded.dicomAgeSource();
+        HandLandmarks given = input.landmarks().orElse(null);
+        if (given != null) {
+            Optional<String> outside = given.firstPointOutside(image.width(), image.height());
+            if (outside.isPresent()) {
+                throw new InputFormatException(input.sourceId(), 0, outside.get(), "the given landmark lies outside the "
+                        + image.width() + "x" + image.height() + " image");
+            }
+        }
+        Orientation orientation = Orientation.IDENTITY;
+        HandLandmarks forModel = given;
+        if (gate) {
+            Gated g = gateImage(image, given, trace);
+            image = g.image;
+            orientation = g.orientation;
+            forModel = g.landmarks;
+            if (orientation.inverted()) {
+                warnings.add("the image's grey scale was inverted back before estimation (bone bright), as in the "
+                        + "model's training images");
+            }
+        } else if (modelNeedsLandmarks && given == null) {
+            LandmarkDetection d = detector.detect(image, input.sourceId());
+            trace.detection = d;
+            forModel = d.landmarks().orElseThrow(() -> new QualityGateException(input.sourceId(), d));
+            trace.add(Check.LANDMARKS, Outcome.PASSED, "gate off: detector's points used as found (" + d.verdict() + ")");
+        }
+        trace.orientation = orientation;
+        trace.image = image;
+        PixelSpacing spacing = decoded.spacing();
+        if (spacing != null && orientation.quarterTurnsClockwise() % 2 == 1) {
+            spacing = new PixelSpacing(spacing.columnSpacingMm(), spacing.rowSpacingMm(), spacing.attribute());
+        }
+        EstimationRequest.Builder request = EstimationRequest.builder().setImage(image).optSourceId(input.sourceId())
+                .optSex(sex).optLandmarks(modelNeedsLandmarks ? forModel : null);
+        if (age != null) {
+            request.optChronologicalAgeMonths(age);
+        }
+        return new Prepared(index, trace, request.build(), sex, sexSource, age, ageSource, forModel, spacing, warnings);
+    }
+
+    private Decoded decode(PipelineInput input) {
+        if (input.image().isPresent()) {
+            return new Decoded(input.image().get(), null, null, null, null, List.of());
+        }
+        Path file = input.file().orElseThrow();
+        // Checked before anything opens it: a FIFO or device named .png would block a reader forever.
+        if (!Files.isRegularFile(file)) {
+            throw new InputFormatException(file.toString(), 0, null, Files.exists(file)
+                    ? "not a regular file (a folder, FIFO, socket or device); only image files are read"
+                    : "no such file");
+        }
+        if (isDicomName(file.getFileName().toString()) || DicomReader.isDicom(file)) {
+            DicomRadiograph dicom = dicomReader.read(file);
+            return new Decoded(dicom.image(), dicom.patientSex(), dicom.ageAtStudy().map(a -> a.months()).orElse(null),
+                    dicom.ageAtStudy().map(a -> "DICOM " + a.derivedFrom()).orElse(null), dicom.pixelSpacing().orElse(null),
+                    dicom.warnings());
+        }
+        return new Decoded(decoder.decode(file), null, null, null, null, List.of());
+    }
+
+    /** The image as the model will see it, and the points on it. */
+    private record Gated(GreyImage image, Orientation orientation, HandLandmarks landmarks) {
+    }
+
+    /**
+     * What one detection says about the hand's orientation on the readable image.
+     *
+     * @param detection the detection, made on the image turned by some quarter turns
+     * @param points    its points mapped back onto the readable image
+     * @param turns     clockwise quarter turns that bring the fingers up
+     * @param mirror    whether the thumb then lies on the left, so the image must be mirrored
+     * @param tilt      how far the fingers still point from straight up after the turns, in degrees
+     */
+    private record Reading(LandmarkDetection detection, HandLandmarks points, int turns, boolean mirror, double tilt) {
+
+        /** @return what the vote counts: the quarter turns (the thumb side is too unreliable to vote on) */
+        int key() {
+            return turns;
+        }
+
+        static Reading of(LandmarkDetection d, int turnedBy, int width, int height) {
+            int tw = turnedBy % 2 == 0 ? width : height;
+            int th = turnedBy % 2 == 0 ? height : width;
+            HandLandmarks points = new Orientation((4 - turnedBy) % 4, false, false).apply(d.landmarks().orElseThrow(), tw, th);
+            double angle = fingerAngle(points);
+            int quarter = (int) Math.round(angle / 90.0);
+            int turns = Math.floorMod(-quarter, 4);
+            HandLandmarks turned = new Orientation(turns, false, false).apply(points, width, height);
+            boolean mirror = turned.point(ReferencePoint.THUMB).x() < turned.point(ReferencePoint.LITTLE).x();
+            return new Reading(d, points, turns, mirror, angle - 90.0 * quarter);
+        }
+    }
+
+    /**
+     * The hand axis most readings agree on (quarter turns to upright). A reading the detector trusts weighs 1, a
+     * low-confidence one 1/2; the winner needs a weight of at least 3/2 and more than twice any other axis's.
+     *
+     * @param winner     the most trusted reading of the winning orientation
+     * @param agreeing   every reading of the winning orientation
+     * @param weight     their weight
+     * @param otherWeight the weight of the runner-up orientation
+     */
+    private record Vote(Reading winner, List<Reading> agreeing, double weight, double otherWeight) {
+
+        static Vote of(List<Reading> readings) {
+            Map<Integer, Double> weights = new TreeMap<>();
+            for (Reading r : readings) {
+                weights.merge(r.key(), r.detection().ok() ? 1.0 : 0.5, Double::sum);
+            }
+            int best = -1;
+            double bestWeight = 0;
+            double second = 0;
+            for (Map.Entry<Integer, Double> e : weights.entrySet()) {
+                if (e.getValue() > bestWeight) {
+                    second = bestWeight;
+                    bestWeight = e.getValue();
+                    best = e.getKey();
+                } else if (e.getValue() > second) {
+                    second = e.getValue();
+                }
+            }
+            if (bestWeight < 1.5 || bestWeight <= 2 * second) {
+                return null;
+            }
+            int key = best;
+            List<Reading> agreeing = readings.stream().filter(r -> r.key() == key).toList();
+            Reading winner = agreeing.stream().max(Comparator.comparingDouble(r -> r.detection().confidence()))
+                    .orElseThrow();
+            return new Vote(winner, agreeing, bestWeight, second);
+        }
+
+        /**
+         * @return each point averaged over the agreeing readings that put the thumb on the winner's side (all on the
+         *         same image; readings with the thumb on the other side would swap thumb and little finger)
+         */
+        HandLandmarks meanPoints() {
+            List<Reading> same = agreeing.stream().filter(r -> r.mirror() == winner.mirror()).toList();
+            Map<ReferencePoint, Point> points = new EnumMap<>(ReferencePoint.class);
+            for (ReferencePoint rp : ReferencePoint.values()) {
+                double x = 0;
+                double y = 0;
+                for (Reading r : same) {
+                    x += r.points().point(rp).x();
+                    y += r.points().point(rp).y();
+                }
+                points.put(rp, new Point(x / same.size(), y / same.size()));
+            }
+            return HandLandmarks.of(points);
+        }
+
+        String describe() {
+            return String.format(Locale.ROOT, "%d of 4 quarter-turn readings agree on the axis (weight %.1f against %.1f)",
+                    agreeing.size(), weight, otherWeight);
+        }
+
+        static String describe(List<Reading> readings) {
+            if (readings.isEmpty()) {
+                return "no usable reading";
+            }
+            StringBuilder sb = new StringBuilder();
+            for (Reading r : readings) {
+                sb.append(sb.length() == 0 ? "" : ", ").append("fingers " + POINTING[(4 - r.turns()) % 4])
+                        .append(r.detection().ok() ? "" : " (low confidence)");
+            }
+            return "readings: " + sb;
+        }
+    }
+
+    private Gated gateImage(GreyImage image, HandLandmarks given, Trace trace) {
+        String id = trace.input.sourceId();
+        if (Math.min(image.width(), image.height()) < MIN_SIDE) {
+            throw trace.refuse(Check.SIZE, QualityVerdict.NO_HAND, String.format(Locale.ROOT,
+                    "the image is %dx%d px; a hand radiograph needs at least %d px on its shorter side", image.width(),
+                    image.height(), MIN_SIDE), null);
+        }
+        trace.add(Check.SIZE, Outcome.PASSED, image.width() + "x" + image.height() + " px");
+
+        boolean inverted = decideInversion(image, trace);
+        GreyImage readable = inverted ? Orientation.invert(image) : image;
+
+        LandmarkDetection first = detector.detect(readable, id);
+        trace.detection = first;
+        if (first.verdict() == QualityVerdict.NO_HAND || first.verdict() == QualityVerdict.MULTIPLE_HANDS
+                || first.verdict() == QualityVerdict.NOT_A_HAND) {
+            throw trace.refuse(Check.HAND, first.verdict(), first.reason(), first);
+        }
+        trace.add(Check.HAND, Outcome.PASSED, "one hand found");
+
+        // The hand's orientation by a vote of the detector's readings at all four quarter turns, mapped back onto this
+        // image. A single reading can point the wrong way even when the detector trusts it (on real radiographs it was
+        // seen to put the wrist at the fingers), so one reading never decides alone. The four turned images are the
+        // same set for any quarter-turned copy of the image, so the vote, and the estimate, do not depend on how the
+        // copy came in.
+        List<Reading> readings = new ArrayList<>();
+        for (int r = 0; r < 4; r++) {
+            LandmarkDetection d = r == 0 ? first : detector.detect(Orientation.rotate(readable, r), id);
+            if (d.landmarks().isPresent() && !d.invertedCorrected()
+                    && (d.ok() || d.verdict() == QualityVerdict.LOW_CONFIDENCE)) {
+                readings.add(Reading.of(d, r, readable.width(), readable.height()));
+            }
+        }
+        Vote vote = Vote.of(readings);
+        if (vote == null) {
+            throw trace.refuse(Check.ORIENTATION, QualityVerdict.ORIENTATION_UNCERTAIN, "the detector's readings at the four "
+                    + "quarter turns do not agree on which way the fingers point ("
+                    + Vote.describe(readings) + "); refusing rather than estimating a possibly turned hand", first);
+        }
+        Reading chosen = vote.winner();
+        if (chosen.turns() != 0) {
+            // Turning it back was tried and measured: on real radiographs the detector's readings agreed on a wrong
+            // turn for about 2% of upright hands (docs/safety.md), so a turned hand is refused, never turned by guess.
+            throw trace.refuse(Check.ORIENTATION, QualityVerdict.ORIENTATION_UNCERTAIN, String.format(Locale.ROOT,
+                    "the hand appears turned (fingers point %s; %s); turn the image upright, fingers up, and submit it "
+                            + "again", POINTING[(4 - chosen.turns()) % 4], vote.describe()), first);
+        }
+        HandLandmarks uprightPoints = vote.meanPoints();
+        LandmarkDetection trusted = chosen.detection();
+        LandmarkDetection detection = new LandmarkDetection(trusted.verdict(), trusted.reason(), Optional.of(uprightPoints),
+                trusted.pointConfidence(), trusted.confidence(), inverted);
+        Orientation orientation = new Orientation(0, false, inverted);
+        trace.detection = detection;
+        trace.orientation = orientation;
+        trace.image = readable;
+        trace.add(Check.ORIENTATION, Outcome.PASSED, String.format(Locale.ROOT, "upright, fingers point %.0f° from up; %s",
+                chosen.tilt(), vote.describe()));
+        GreyImage upright = readable;
+
+        HandLandmarks forModel = null;
+        if (modelNeedsLandmarks) {
+            if (given != null) {
+                forModel = given;
+                trace.add(Check.LANDMARKS, Outcome.PASSED, "given by the caller");
+            } else if (trusted.ok()) {
+                forModel = uprightPoints;
+                trace.add(Check.LANDMARKS, Outcome.PASSED, String.format(Locale.ROOT,
+                        "located with confidence %.2f", trusted.confidence()));
+            } else {
+                throw trace.refuse(Check.LANDMARKS, QualityVerdict.LOW_CONFIDENCE, "the model reads a region placed from "
+                        + "the reference points, and they were not located reliably: " + trusted.reason(), detection);
+            }
+        } else {
+            trace.add(Check.LANDMARKS, Outcome.SKIPPED, "the model reads the whole image");
+        }
+
+        StructureCheck.Finding bones = structure.check(upright, uprightPoints);
+        if (!bones.hasStructure()) {
+            throw trace.refuse(Check.BONE_STRUCTURE, QualityVerdict.NO_BONE_STRUCTURE, String.format(Locale.ROOT,
+                    "the carpal and metacarpal region is nearly uniform (grey spread %.3f, at least %.3f expected): "
+                            + "no bone structure to read", bones.spread(), structure.minSpread()), detection);
+        }
+        trace.add(Check.BONE_STRUCTURE, Outcome.PASSED, String.format(Locale.ROOT, "grey spread %.3f", bones.spread()));
+        return new Gated(upright, orientation, forModel);
+    }
+
+    /**
+     * @return whether the image is inverted; a global statistic decides, and where it is unsure the detector is asked
+     *         which reading shows a hand it trusts
+     */
+    private boolean decideInversion(GreyImage image, Trace trace) {
+        InversionCheck.Finding f = inversion.check(image);
+        if (f.certain()) {
+            trace.add(Check.INVERSION, f.inverted() ? Outcome.CORRECTED : Outcome.PASSED, String.format(Locale.ROOT,
+                    f.inverted() ? "inverted grey scale (score %.2f), read inverted" : "bright bone on dark background (score %.2f)",
+                    f.score()));
+            return f.inverted();
+        }
+        String id = trace.input.sourceId();
+        LandmarkDetection asIs = detector.detect(image, id);
+        LandmarkDetection flipped = detector.detect(Orientation.invert(image), id);
+        boolean asIsOk = asIs.ok() && !asIs.invertedCorrected();
+        boolean flippedOk = flipped.ok() && !flipped.invertedCorrected();
+        if (asIsOk == flippedOk) {
+            throw trace.refuse(Check.INVERSION, QualityVerdict.INVERSION_UNCERTAIN, String.format(Locale.ROOT,
+                    "cannot tell whether the grey scale is inverted (score %.2f, and the hand reads %s either way)",
+                    f.score(), asIsOk ? "well" : "poorly"), asIs);
+        }
+        trace.add(Check.INVERSION, flippedOk ? Outcome.CORRECTED : Outcome.PASSED, String.format(Locale.ROOT,
+                "grey-scale statistic unsure (score %.2f); the hand reads only %s", f.score(),
+                flippedOk ? "inverted, so it was read inverted" : "as it is"));
+        return flippedOk;
+    }
+
+    /** @return the direction the fingers point, in degrees clockwise from up, in (-180, 180] */
+    static double fingerAngle(HandLandmarks landmarks) {
+        Point fingers = landmarks.fingerCentre();
+        Point wrist = landmarks.wristCentre();
+        return Math.toDegrees(Math.atan2(fingers.x() - wrist.x(), -(fingers.y() - wrist.y())));
+    }
+
+    /** One model outcome: the estimate, its interval and the unaugmented estimate, or the error. */
+    private record Estimated(BoneAgeEstimate estimate, PredictionInterval interval, BoneAgeEstimate unaugmented,
+            BoneAgeException error) {
+    }
+
+    private static List<Estimated> plain(List<EstimationOutcome> outcomes) {
+        List<Estimated> out = new ArrayList<>(outcomes.size());
+        for (EstimationOutcome o : outcomes) {
+            out.add(o.isSuccess() ? new Estimated(o.estimate().orElseThrow(), null, o.estimate().orElseThrow(), null)
+                    : new Estimated(null, null, null, o.error().orElseThrow()));
+        }
+        return out;
+    }
+
+    private List<Estimated> withIntervals(List<ItemOutcome<IntervalEstimate>> outcomes) {
+        UncertaintyCalibration c = uncertainty.calibration();
+        String method = String.format(Locale.ROOT, "test-time augmentation (%d passes, %s), split-conformal %s calibration on %d images",
+                c.augmentation().passesPerImage(), c.augmentation().aggregation().name().toLowerCase(Locale.ROOT),
+                c.method().name().toLowerCase(Locale.ROOT), c.n());
+        List<Estimated> out = new ArrayList<>(outcomes.size());
+        for (ItemOutcome<IntervalEstimate> o : outcomes) {
+            if (o.isSuccess()) {
+                IntervalEstimate e = o.orElseThrow();
+                out.add(new Estimated(e.estimate(), new PredictionInterval(e.lowerMonths(), e.upperMonths(), e.coverage(), method),
+                        e.tta().identity(), null));
+            } else {
+                out.add(new Estimated(null, null, null, o.error().orElseThrow()));
+            }
+        }
+        return out;
+    }
+
+    /** @return the request with its image (and any landmarks) mirrored left to right */
+    private static EstimationRequest mirrored(EstimationRequest request) {
+        GreyImage image = request.image();
+        Orientation mirror = new Orientation(0, true, false);
+        EstimationRequest.Builder b = EstimationRequest.builder().setImage(mirror.apply(image))
+                .optSourceId(request.sourceId()).optSex(request.sex())
+                .optLandmarks(request.landmarks().map(lm -> mirror.apply(lm, image.width(), image.height())).orElse(null));
+        request.chronologicalAgeMonths().ifPresent(b::optChronologicalAgeMonths);
+        return b.build();
+    }
+
+    /** @return the mean of the readings of an image and its mirror image: estimate and interval bounds; any error wins */
+    private static Estimated average(Estimated asIs, Estimated mirror) {
+        if (asIs.error() != null) {
+            return asIs;
+        }
+        if (mirror.error() != null) {
+            return mirror;
+        }
+        BoneAgeEstimate e = asIs.estimate();
+        BoneAgeEstimate mean = new BoneAgeEstimate(e.sourceId(), (e.months() + mirror.estimate().months()) / 2, e.sexUsed(),
+                e.roiScheme(), e.roi(), e.model(), e.landmarks(), e.detection());
+        PredictionInterval interval = asIs.interval() == null ? null : new PredictionInterval(
+                (asIs.interval().lowerMonths() + mirror.interval().lowerMonths()) / 2,
+                (asIs.interval().upperMonths() + mirror.interval().upperMonths()) / 2, asIs.interval().coverage(),
+                asIs.interval().method() + ", averaged with the mirror image's");
+        return new Estimated(mean, interval, asIs.unaugmented(), null);
+    }
+
+    private PipelineResult finish(Prepared p, Estimated o) {
+        Trace trace = p.trace();
+        if (o.error() != null) {
+            return trace.failed(o.error());
+        }
+        BoneAgeEstimate estimate = o.estimate();
+        // The DJL estimator checks its own outputs; this check covers every other BoneAgeEstimator a caller brings.
+        if (!ImplausibleEstimateException.isPlausible(estimate.months())) {
+            return trace.failed(new ImplausibleEstimateException(p.request().sourceId(), estimate.months(),
+                    estimate.model().name()));
+        }
+        List<String> warnings = new ArrayList<>(p.warnings());
+        OcclusionHeatmap map = null;
+        Heatmap heatmap = null;
+        if (explainer != null) {
+            try {
+                map = explainer.explain(p.request(), o.unaugmented());
+                heatmap = reportHeatmap(map);
+            } catch (BoneAgeException e) {
+                warnings.add("no heatmap: " + e.getMessage());
+            }
+        }
+        BoneAgeReport.Builder b = BoneAgeReport.builder().setEstimate(estimate).optSourceId(p.request().sourceId())
+                .optImage(trace.image).optPatientSex(p.sex(), p.sexSource()).optInterval(o.interval()).optHeatmap(heatmap)
+                .optLandmarks(p.landmarks() != null ? p.landmarks()
+                        : trace.detection == null ? null : trace.detection.landmarks().orElse(null));
+        if (gate) {
+            b.optQuality(QualityVerdict.OK, summary(trace.checks));
+        }
+        if (p.ageMonths() != null) {
+            b.optChronologicalAgeMonths(p.ageMonths(), p.ageSource());
+        }
+        if (p.spacing() != null) {
+            b.optPixelSpacing(p.spacing().rowSpacingMm(), p.spacing().columnSpacingMm(), "DICOM " + p.spacing().attribute());
+        }
+        warnings.forEach(b::addWarning);
+        return new PipelineResult(p.request().sourceId(), trace.input.file().orElse(null), b.build(), null, trace.checks,
+                trace.orientation, trace.detection, trace.image, map);
+    }
+
+    /** @return the gate's checks in one line, for the report */
+    private static String summary(List<GateCheck> checks) {
+        StringBuilder sb = new StringBuilder();
+        for (GateCheck c : checks) {
+            if (c.outcome() == Outcome.SKIPPED) {
+                continue;
+            }
+            sb.append(sb.length() == 0 ? "" : "; ").append(c.check().name().toLowerCase(Locale.ROOT).replace('_', ' '))
+                    .append(": ").append(c.detail());
+        }
+        return sb.toString();
+    }
+
+    /** @return the heatmap in the report's form: months of change per cell over the covered region */
+    private static Heatmap reportHeatmap(OcclusionHeatmap map) {
+        float[] values = new float[map.columns() * map.rows()];
+        for (int r = 0; r < map.rows(); r++) {
+            for (int c = 0; c < map.columns(); c++) {
+                values[r * map.columns() + c] = (float) map.changeMonths(c, r);
+            }
+        }
+        // The grid's cells are whole squares, so it may reach past the ROI's edge: it covers columns x cell size.
+        Roi covered = new Roi(map.roi().x(), map.roi().y(), map.columns() * map.cellSize(), map.rows() * map.cellSize());
+        return new Heatmap(map.columns(), map.rows(), values, covered, String.format(Locale.ROOT,
+                "occlusion sensitivity, %d px patches, mean |change| in months per %d px cell", map.patchSize(), map.cellSize()));
+    }
+
+    private static String describe(RuntimeException e) {
+        return e.getMessage() == null ? e.getClass().getSimpleName() : e.getClass().getSimpleName() + ": " + e.getMessage();
+    }
+
+    /** Builder: {@code setX} for required settings, {@code optX} for optional ones. */
+    public static final class Builder {
+        private BoneAgeEstimator estimator;
+        private LandmarkDetector detector;
+        private boolean gate = true;
+        private double inversionMargin = InversionCheck.DEFAULT_MARGIN;
+        private double minBoneStructure = StructureCheck.DEFAULT_MIN_SPREAD;
+        private ImageDecoder decoder;
+        private DicomReader dicomReader;
+        private UncertaintyEstimator uncertainty;
+        private OcclusionSensitivity explainer;
+
+        private Builder() {
+        }
+
+        /**
+         * @param estimator the model (required); the pipeline uses it but does not close it
+         * @return this builder
+         */
+        public Builder setEstimator(BoneAgeEstimator estimator) {
+            this.estimator = Objects.requireNonNull(estimator, "estimator");
+            return this;
+        }
+
+        /**
+         * @param detector the landmark detector behind the hand, orientation and landmark checks (default: the
+         *                 classical detector)
+         * @return this builder
+         */
+        public Builder optLandmarkDetector(LandmarkDetector detector) {
+            this.detector = Objects.requireNonNull(detector, "detector");
+            return this;
+        }
+
+        /**
+         * @param gate {@code false} turns every check and every correction off: the image goes to the model as it came
+         *             (points from the detector only where the model needs them). For experiments on curated data
+         *             only; default {@code true}
+         * @return this builder
+         */
+        public Builder optQualityGate(boolean gate) {
+            this.gate = gate;
+            return this;
+        }
+
+        /**
+         * @param margin the inversion statistic's scores within {@code ±margin} of zero are settled by the detector
+         *               instead (default {@value InversionCheck#DEFAULT_MARGIN})
+         * @return this builder
+         */
+        public Builder optInversionMargin(double margin) {
+            if (!(margin >= 0) || !Double.isFinite(margin)) {
+                throw new IllegalArgumentException("inversion margin must be finite and >= 0, got " + margin);
+            }
+            this.inversionMargin = margin;
+            return this;
+        }
+
+        /**
+         * @param spread the least grey spread of the carpal/metacarpal region, in [0, 1] of the image's stretched range
+         *               (default {@value StructureCheck#DEFAULT_MIN_SPREAD})
+         * @return this builder
+         */
+        public Builder optMinBoneStructure(double spread) {
+            if (!(spread >= 0 && spread <= 1)) {
+                throw new IllegalArgumentException("minimum bone structure spread must lie in [0, 1], got " + spread);
+            }
+            this.minBoneStructure = spread;
+            return this;
+        }
+
+        /**
+         * @param decoder the PNG/JPEG decoder (default: {@link ImageDecoder#create()})
+         * @return this builder
+         */
+        public Builder optImageDecoder(ImageDecoder decoder) {
+            this.decoder = Objects.requireNonNull(decoder, "decoder");
+            return this;
+        }
+
+        /**
+         * @param reader the DICOM reader (default: {@link DicomReader#create()})
+         * @return this builder
+         */
+        public Builder optDicomReader(DicomReader reader) {
+            this.dicomReader = Objects.requireNonNull(reader, "reader");
+            return this;
+        }
+
+        /**
+         * @param uncertainty gives each estimate a calibrated interval (by test-time augmentation); must wrap the same
+         *                    estimator
+         * @return this builder
+         */
+        public Builder optUncertainty(UncertaintyEstimator uncertainty) {
+            this.uncertainty = Objects.requireNonNull(uncertainty, "uncertainty");
+            return this;
+        }
+
+        /**
+         * @param explainer adds an occlusion heatmap to each estimate (its cost per image is bounded by the explainer)
+         * @return this builder
+         */
+        public Builder optExplainer(OcclusionSensitivity explainer) {
+            this.explainer = Objects.requireNonNull(explainer, "explainer");
+            return this;
+        }
+
+        /** @return the pipeline */
+        public BoneAgePipeline build() {
+            return new BoneAgePipeline(this);
+        }
+    }
+}

@@ -1,0 +1,51 @@
+package io.github.boneage.pipeline.impl;
+
+import io.github.boneage.core.image.GreyImage;
+
+/**
+ * A linear grey-level stretch that maps an image's 1st percentile to 0 and its 99th to 1, so that checks on
+ * radiographs of any bit depth, exposure or window compare on one scale.
+ *
+ * @param low   the grey level mapped to 0
+ * @param range the grey levels between the 1st and 99th percentile (at least 1)
+ */
+public record GreyStretch(int low, double range) {
+
+    /**
+     * @param image any grey image
+     * @return its 1st..99th percentile stretch
+     */
+    public static GreyStretch of(GreyImage image) {
+        int[] histogram = new int[image.maxValue() + 1];
+        for (int y = 0; y < image.height(); y++) {
+            for (int x = 0; x < image.width(); x++) {
+                histogram[image.get(x, y)]++;
+            }
+        }
+        long total = (long) image.width() * image.height();
+        int lo = percentile(histogram, total, 0.01);
+        int hi = percentile(histogram, total, 0.99);
+        return new GreyStretch(lo, Math.max(1, hi - lo));
+    }
+
+    /**
+     * @param value a grey level of the image
+     * @return it on the stretched scale, not clipped
+     */
+    public double apply(double value) {
+        return (value - low) / range;
+    }
+
+    /** @return the smallest value with at least {@code fraction} of the samples at or below it */
+    private static int percentile(int[] histogram, long total, double fraction) {
+        long need = Math.max(1, (long) Math.ceil(fraction * total));
+        long seen = 0;
+        for (int v = 0; v < histogram.length; v++) {
+            seen += histogram[v];
+            if (seen >= need) {
+                return v;
+            }
+        }
+        return histogram.length - 1;
+    }
+}

@@ -1,0 +1,243 @@
+package io.github.boneage.pipeline;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import io.github.boneage.core.BoneAgeException;
+import io.github.boneage.core.HandLandmarks;
+import io.github.boneage.core.ImplausibleEstimateException;
+import io.github.boneage.core.ReferencePoint;
+import io.github.boneage.core.RoiScheme;
+import io.github.boneage.core.Sex;
+import io.github.boneage.core.image.GreyImage;
+import io.github.boneage.core.image.GreyImage8;
+import io.github.boneage.core.landmarks.LandmarkDetection;
+import io.github.boneage.core.landmarks.LandmarkDetector;
+import io.github.boneage.core.landmarks.QualityVerdict;
+import io.github.boneage.pipeline.GateCheck.Check;
+import io.github.boneage.pipeline.GateCheck.Outcome;
+import io.github.boneage.preprocess.landmarks.ClassicalLandmarkDetector;
+import io.github.boneage.synthetic.SyntheticHand;
+import io.github.boneage.synthetic.SyntheticHandGenerator;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.Assertions;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class BoneAgePipelineTest {
+
+    private static final SyntheticHandGenerator HANDS = SyntheticHandGenerator.builder().setSeed(20261205L).build();
+
+    private static BoneAgePipeline pipeline(ContentEstimator estimator) {
+        return BoneAgePipeline.builder().setEstimator(estimator).build();
+    }
+
+    private static PipelineInput input(GreyImage image, String id) {
+        return PipelineInput.builder().setImage(image).optSourceId(id).optSex(Sex.FEMALE, "test").build();
+    }
+
+    private static List<Orientation> everyWayRound() {
+        List<Orientation> all = new ArrayList<>();
+        for (int turns = 0; turns < 4; turns++) {
+            for (boolean mirror : new boolean[] {false, true}) {
+                for (boolean invert : new boolean[] {false, true}) {
+                    all.add(new Orientation(turns, mirror, invert));
+                }
+            }
+        }
+        return all;
+    }
+
+    @Test
+    void mirroredAndInvertedCopiesGetTheUprightEstimateExactlyAndTurnedOnesAreRefused() {
+        BoneAgePipeline pipeline = pipeline(new ContentEstimator(RoiScheme.WHOLE));
+        for (long index = 0; index < 3; index++) {
+            GreyImage hand = HANDS.generate(index).image();
+            PipelineResult upright = pipeline.run(input(hand, "hand-" + index));
+            assertThat(upright.isSuccess()).as("%s", upright).isTrue();
+            double months = upright.report().orElseThrow().estimate().months();
+            for (Orientation o : everyWayRound()) {
+                PipelineResult r = pipeline.run(input(o.apply(hand), "hand-" + index + " " + o.describe()));
+                if (o.quarterTurnsClockwise() == 0) {
+                    assertThat(r.isSuccess()).as("%s", r).isTrue();
+                    assertThat(r.report().orElseThrow().estimate().months()).as("%s", o.describe()).isEqualTo(months);
+                    assertThat(r.orientation().orElseThrow().inverted()).isEqualTo(o.inverted());
+                } else {
+                    assertThat(r.refusal()).as("%s", o.describe()).contains(QualityVerdict.ORIENTATION_UNCERTAIN);
+                    assertThat(r.error().orElseThrow().getMessage()).contains("turn the image upright");
+                }
+            }
+        }
+    }
+
+    @Test
+    void anUprightHandPassesEveryCheckAndItsReportSaysSo() {
+        PipelineResult r = pipeline(new ContentEstimator(RoiScheme.WHOLE)).run(input(HANDS.generate(7L).image(), "h"));
+        assertThat(r.isSuccess()).as("%s", r).isTrue();
+        assertThat(r.gate()).extracting(GateCheck::check).containsExactly(Check.SIZE, Check.INVERSION, Check.HAND,
+                Check.ORIENTATION, Check.LANDMARKS, Check.BONE_STRUCTURE);
+        assertThat(r.gate()).filteredOn(c -> c.check() == Check.LANDMARKS).extracting(GateCheck::outcome)
+                .containsExactly(Outcome.SKIPPED);
+        assertThat(r.report().orElseThrow().quality()).contains(QualityVerdict.OK);
+        assertThat(r.report().orElseThrow().qualityReason().orElseThrow()).contains("orientation");
+    }
+
+    @Test
+    void givenLandmarksReachTheModelAndAreMirroredWithTheImage() {
+        ContentEstimator model = new ContentEstimator(RoiScheme.ROI1);
+        SyntheticHand hand = HANDS.generate(1L);
+        GreyImage image = hand.image();
+        PipelineResult r = pipeline(model).run(PipelineInput.builder().setImage(image).optLandmarks(hand.landmarks()).build());
+        assertThat(r.isSuccess()).as("%s", r).isTrue();
+        assertThat(model.requests).hasSize(2);
+        assertThat(model.requests.get(0).landmarks()).contains(hand.landmarks());
+        HandLandmarks mirrored = new Orientation(0, true, false).apply(hand.landmarks(), image.width(), image.height());
+        HandLandmarks second = model.requests.get(1).landmarks().orElseThrow();
+        for (ReferencePoint rp : ReferencePoint.values()) {
+            assertThat(second.point(rp).x()).isCloseTo(mirrored.point(rp).x(), within(1e-9));
+            assertThat(second.point(rp).y()).isCloseTo(mirrored.point(rp).y(), within(1e-9));
+        }
+    }
+
+    @Test
+    void anRoiModelGetsDetectedPointsAndAWholeImageModelNone() {
+        ContentEstimator roi = new ContentEstimator(RoiScheme.ROI1);
+        ContentEstimator whole = new ContentEstimator(RoiScheme.WHOLE);
+        SyntheticHand hand = HANDS.generate(9L);
+        assertThat(pipeline(roi).run(input(hand.image(), "roi")).isSuccess()).isTrue();
+        assertThat(pipeline(whole).run(input(hand.image(), "whole")).isSuccess()).isTrue();
+        HandLandmarks detected = roi.requests.get(0).landmarks().orElseThrow();
+        // The synthetic hand's true points and the detected ones agree to within a fifth of the hand's size: the
+        // detector's point model was fitted to the Koitka definitions, about a tenth of a hand from the generator's
+        // (docs/landmarks.md), so a wrong-hand or wrong-axis placement shows, a definitional offset does not.
+        for (ReferencePoint rp : ReferencePoint.values()) {
+            assertThat(detected.point(rp).distanceTo(hand.landmarks().point(rp)))
+                    .as("%s", rp).isLessThan(0.2 * hand.landmarks().handSize());
+        }
+        assertThat(whole.requests.get(0).landmarks()).isEmpty();
+    }
+
+    @Test
+    void aTinyImageIsRefusedForItsSize() {
+        PipelineResult r = pipeline(new ContentEstimator(RoiScheme.WHOLE)).run(input(new GreyImage8(32, 32), "tiny"));
+        assertThat(r.isSuccess()).isFalse();
+        assertThat(r.gate()).containsExactly(new GateCheck(Check.SIZE, Outcome.REFUSED, r.gate().get(0).detail()));
+        assertThat(r.refusal()).contains(QualityVerdict.NO_HAND);
+        assertThat(r.error().orElseThrow().getMessage()).contains("tiny", "32x32");
+    }
+
+    @Test
+    void aFlatSilhouetteWithNoBonesIsRefused() {
+        GreyImage hand = HANDS.generate(2L).image();
+        GreyImage8 silhouette = new GreyImage8(hand.width(), hand.height());
+        Random noise = new Random(5);
+        // The hand with its soft tissue: everything clearly above the background, as one flat grey level.
+        int[] values = new int[hand.width() * hand.height()];
+        for (int y = 0; y < hand.height(); y++) {
+            for (int x = 0; x < hand.width(); x++) {
+                values[y * hand.width() + x] = hand.get(x, y);
+            }
+        }
+        int[] sorted = values.clone();
+        java.util.Arrays.sort(sorted);
+        int p5 = sorted[sorted.length / 20];
+        double mean = p5 + 0.2 * (sorted[sorted.length * 19 / 20] - p5);
+        for (int y = 0; y < hand.height(); y++) {
+            for (int x = 0; x < hand.width(); x++) {
+                silhouette.set(x, y, (hand.get(x, y) > mean ? 170 : 20) + noise.nextInt(5));
+            }
+        }
+        PipelineResult r = pipeline(new ContentEstimator(RoiScheme.WHOLE)).run(input(silhouette, "silhouette"));
+        assertThat(r.isSuccess()).as("%s %s", r, r.gate()).isFalse();
+        assertThat(r.refusal()).contains(QualityVerdict.NO_BONE_STRUCTURE);
+        System.out.println("flat silhouette: " + r.gate().get(r.gate().size() - 1).detail());
+    }
+
+    @Test
+    void blankAndNoiseImagesAreRefused() {
+        GreyImage8 blank = new GreyImage8(300, 300);
+        byte[] bytes = new byte[300 * 300];
+        new Random(9).nextBytes(bytes);
+        BoneAgePipeline pipeline = pipeline(new ContentEstimator(RoiScheme.WHOLE));
+        for (PipelineResult r : pipeline.runBatch(List.of(input(blank, "blank"), input(new GreyImage8(300, 300, bytes), "noise")))) {
+            assertThat(r.isSuccess()).as("%s", r).isFalse();
+            assertThat(r.refusal()).as("%s", r).isPresent();
+        }
+    }
+
+    @Test
+    void oneBadItemInABatchLeavesTheOthersEstimated(@TempDir Path dir) throws IOException {
+        Path missing = dir.resolve("missing.png");
+        Path text = Files.writeString(dir.resolve("text.png"), "not an image");
+        List<PipelineInput> inputs = List.of(input(HANDS.generate(3L).image(), "good-1"), PipelineInput.ofFile(missing),
+                PipelineInput.ofFile(text), PipelineInput.ofFile(dir), input(HANDS.generate(4L).image(), "good-2"));
+        List<PipelineResult> results = pipeline(new ContentEstimator(RoiScheme.WHOLE)).runBatch(inputs);
+        assertThat(results).extracting(PipelineResult::isSuccess).containsExactly(true, false, false, false, true);
+        assertThat(results.get(1).error().orElseThrow().getMessage()).contains("missing.png", "no such file");
+        assertThat(results.get(2).error().orElseThrow().getMessage()).contains("text.png");
+        assertThat(results.get(3).error().orElseThrow().getMessage()).contains("not a regular file");
+    }
+
+    @Test
+    void aFifoNamedLikeAnImageIsAnErrorNotAHang(@TempDir Path dir) throws Exception {
+        Path fifo = dir.resolve("stuck.png");
+        Process p;
+        try {
+            p = new ProcessBuilder("mkfifo", fifo.toString()).start();
+        } catch (IOException e) {
+            Assumptions.abort("mkfifo is not available here");
+            return;
+        }
+        Assumptions.assumeTrue(p.waitFor() == 0, "mkfifo failed");
+        BoneAgePipeline pipeline = pipeline(new ContentEstimator(RoiScheme.WHOLE));
+        PipelineResult r = Assertions.assertTimeoutPreemptively(Duration.ofSeconds(20), () -> pipeline.run(PipelineInput.ofFile(fifo)));
+        assertThat(r.error().orElseThrow().getMessage()).contains("stuck.png", "not a regular file");
+    }
+
+    @Test
+    void stackExhaustionOnOneInputIsThatInputsError() {
+        LandmarkDetector classical = ClassicalLandmarkDetector.builder().build();
+        LandmarkDetector hostile = new LandmarkDetector() {
+            @Override
+            public LandmarkDetection detect(GreyImage image, String sourceId) {
+                if (sourceId.equals("deep")) {
+                    throw new StackOverflowError();
+                }
+                return classical.detect(image, sourceId);
+            }
+        };
+        BoneAgePipeline pipeline = BoneAgePipeline.builder().setEstimator(new ContentEstimator(RoiScheme.WHOLE))
+                .optLandmarkDetector(hostile).build();
+        List<PipelineResult> results = pipeline.runBatch(List.of(input(HANDS.generate(5L).image(), "deep"),
+                input(HANDS.generate(5L).image(), "fine")));
+        assertThat(results.get(0).error().orElseThrow()).isInstanceOf(BoneAgeException.class);
+        assertThat(results.get(0).error().orElseThrow().getMessage()).contains("deep", "stack");
+        assertThat(results.get(1).isSuccess()).isTrue();
+    }
+
+    @Test
+    void anImpossibleModelOutputIsAnErrorNamingTheModel() {
+        BoneAgePipeline pipeline = pipeline(new ContentEstimator(RoiScheme.WHOLE, image -> 1e300));
+        PipelineResult r = pipeline.run(input(HANDS.generate(6L).image(), "h"));
+        assertThat(r.isSuccess()).isFalse();
+        assertThat(r.error().orElseThrow()).isInstanceOf(ImplausibleEstimateException.class);
+        assertThat(r.error().orElseThrow().getMessage()).contains("content-fake", "1.0E300", "[0, 240]");
+    }
+
+    @Test
+    void withTheGateOffTheImageReachesTheModelAsItCame() {
+        ContentEstimator model = new ContentEstimator(RoiScheme.WHOLE);
+        GreyImage rotated = new Orientation(1, false, false).apply(HANDS.generate(8L).image());
+        PipelineResult r = BoneAgePipeline.builder().setEstimator(model).optQualityGate(false).build().run(input(rotated, "r"));
+        assertThat(r.isSuccess()).isTrue();
+        assertThat(model.requests.get(0).image()).isSameAs(rotated);
+        assertThat(r.gate()).isEmpty();
+    }
+}

@@ -1,0 +1,233 @@
+package io.github.boneage.pipeline;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.github.boneage.core.EstimationRequest;
+import io.github.boneage.core.RoiScheme;
+import io.github.boneage.core.dataset.DatasetSplit;
+import io.github.boneage.core.dataset.RsnaDataset;
+import io.github.boneage.core.dataset.Sample;
+import io.github.boneage.core.image.GreyImage;
+import io.github.boneage.core.landmarks.QualityVerdict;
+import io.github.boneage.core.testing.SharedData;
+import io.github.boneage.djl.DjlBoneAgeEstimator;
+import io.github.boneage.pipeline.GateCheck.Check;
+import io.github.boneage.pipeline.impl.StructureCheck;
+import io.github.boneage.preprocess.io.ImageDecoder;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.EnumMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The gate and the orientation property on real radiographs the default model never trained on: its held-out rsna-299
+ * ids and the rsna-halfres images (real aspect ratio). Figures are logged with a {@code SAFETY} prefix and copied into
+ * docs/safety.md.
+ */
+@Tag("data")
+class PipelineRealDataTest {
+
+    private static final Path BUNDLE = Paths.get("..", "models", "default").toAbsolutePath().normalize();
+
+    /** Held-out radiographs and the 300 half-resolution ones, as files. */
+    private static List<Path> ordinaryRadiographs() throws IOException {
+        Path data = SharedData.require("data/rsna-299");
+        RsnaDataset dataset = RsnaDataset.builder().setFolder(data).build();
+        List<Path> files = new ArrayList<>();
+        for (String id : DatasetSplit.readIds(BUNDLE.resolve("held-out-ids.txt"))) {
+            files.add(dataset.sample(id).orElseThrow().image());
+        }
+        Path half = SharedData.require("data/rsna-halfres/images");
+        try (Stream<Path> s = Files.list(half)) {
+            s.filter(p -> p.getFileName().toString().matches(".*\\.(png|jpg)")).sorted().forEach(files::add);
+        }
+        return files;
+    }
+
+    @Test
+    @Tag("slow")
+    void theGateAcceptsOrdinaryRadiographsAndRecognisesTheirInvertedCopies() throws IOException {
+        List<Path> files = ordinaryRadiographs();
+        ImageDecoder decoder = ImageDecoder.create();
+        // The gate does not depend on the model's numbers, only on its region (the default model reads the whole image).
+        BoneAgePipeline pipeline = BoneAgePipeline.builder().setEstimator(new ContentEstimator(RoiScheme.WHOLE)).build();
+        Map<QualityVerdict, Integer> refusedAsIs = new EnumMap<>(QualityVerdict.class);
+        Map<QualityVerdict, Integer> refusedInverted = new EnumMap<>(QualityVerdict.class);
+        int accepted = 0;
+        int correctedAsIs = 0;
+        int mirroredAsIs = 0;
+        int turnedAsIs = 0;
+        int invertedRecognised = 0;
+        int invertedMissed = 0;
+        List<Double> spreads = new ArrayList<>();
+        for (Path file : files) {
+            GreyImage image = decoder.decode(file);
+            PipelineResult asIs = pipeline.run(PipelineInput.builder().setImage(image).optSourceId(file.toString()).build());
+            if (asIs.isSuccess()) {
+                accepted++;
+                Orientation o = asIs.orientation().orElseThrow();
+                correctedAsIs += o.inverted() ? 1 : 0;
+                mirroredAsIs += o.mirrored() ? 1 : 0;
+                turnedAsIs += o.quarterTurnsClockwise() != 0 ? 1 : 0;
+                if (o.movesPixels()) {
+                    System.out.println("SAFETY re-oriented " + file + ": " + o.describe());
+                }
+                asIs.gate().stream().filter(c -> c.check() == Check.BONE_STRUCTURE).forEach(c -> spreads.add(
+                        Double.parseDouble(c.detail().replace("grey spread ", ""))));
+            } else {
+                refusedAsIs.merge(asIs.refusal().orElseThrow(), 1, Integer::sum);
+                System.out.println("SAFETY refused " + asIs.error().orElseThrow().getMessage());
+            }
+            PipelineResult inverted = pipeline.run(PipelineInput.builder().setImage(Orientation.invert(image))
+                    .optSourceId(file + " inverted").build());
+            if (inverted.isSuccess()) {
+                if (inverted.orientation().orElseThrow().inverted()) {
+                    invertedRecognised++;
+                } else {
+                    invertedMissed++;
+                    System.out.println("SAFETY inverted copy read as not inverted: " + file);
+                }
+            } else {
+                refusedInverted.merge(inverted.refusal().orElseThrow(), 1, Integer::sum);
+            }
+        }
+        int n = files.size();
+        double[] s = spreads.stream().mapToDouble(Double::doubleValue).sorted().toArray();
+        System.out.printf(Locale.ROOT, "SAFETY ordinary radiographs: %d, accepted %d (%.2f%%), refused %s%n", n, accepted,
+                100.0 * accepted / n, refusedAsIs);
+        System.out.printf(Locale.ROOT, "SAFETY accepted as-is: read inverted %d, turned %d, mirrored %d%n", correctedAsIs,
+                turnedAsIs, mirroredAsIs);
+        System.out.printf(Locale.ROOT, "SAFETY inverted copies: recognised %d (%.2f%%), missed %d, refused %s%n",
+                invertedRecognised, 100.0 * invertedRecognised / n, invertedMissed, refusedInverted);
+        System.out.printf(Locale.ROOT, "SAFETY bone-structure spread on accepted: min %.3f p1 %.3f p5 %.3f median %.3f%n", s[0],
+                s[(int) (0.01 * (s.length - 1))], s[(int) (0.05 * (s.length - 1))], s[s.length / 2]);
+        // Bounds a little looser than measured (docs/safety.md), so that a regression fails the build.
+        assertThat((double) accepted / n).as("accepted ordinary radiographs").isGreaterThan(0.95);
+        assertThat(invertedMissed).as("inverted copies estimated as if upright").isLessThanOrEqualTo(n / 200);
+        assertThat(s[0]).as("least bone structure on an accepted radiograph").isGreaterThan(StructureCheck.DEFAULT_MIN_SPREAD);
+    }
+
+    @Test
+    @Tag("slow")
+    void turnedMirroredAndInvertedCopiesAreRefusedOrEstimatedLikeTheOriginal() throws IOException {
+        Path data = SharedData.require("data/rsna-299");
+        RsnaDataset dataset = RsnaDataset.builder().setFolder(data).build();
+        List<String> ids = DatasetSplit.readIds(BUNDLE.resolve("held-out-ids.txt")).stream().sorted()
+                .limit(Integer.getInteger("boneage.safety.propertyImages", 60)).toList();
+        ImageDecoder decoder = ImageDecoder.create();
+        Map<String, Orientation> variants = new LinkedHashMap<>();
+        variants.put("rot90", new Orientation(1, false, false));
+        variants.put("rot180", new Orientation(2, false, false));
+        variants.put("rot270", new Orientation(3, false, false));
+        variants.put("mirror", new Orientation(0, true, false));
+        variants.put("inverted", new Orientation(0, false, true));
+        variants.put("inverted+rot90+mirror", new Orientation(1, true, true));
+        Map<String, List<Double>> withPipeline = new LinkedHashMap<>();
+        Map<String, List<Double>> modelAlone = new LinkedHashMap<>();
+        Map<String, Integer> refused = new LinkedHashMap<>();
+        int originalsRefused = 0;
+        try (DjlBoneAgeEstimator model = DjlBoneAgeEstimator.builder().setBundle(BUNDLE).build()) {
+            BoneAgePipeline pipeline = BoneAgePipeline.builder().setEstimator(model).build();
+            for (String id : ids) {
+                Sample sample = dataset.sample(id).orElseThrow();
+                GreyImage image = decoder.decode(sample.image());
+                PipelineResult original = pipeline.run(PipelineInput.builder().setImage(image).optSourceId(id)
+                        .optSex(sample.sex(), "labels").build());
+                if (!original.isSuccess()) {
+                    originalsRefused++;
+                    continue;
+                }
+                double months = original.report().orElseThrow().estimate().months();
+                double plain = model.estimate(EstimationRequest.builder().setImage(image).optSex(sample.sex()).build()).months();
+                for (Map.Entry<String, Orientation> v : variants.entrySet()) {
+                    GreyImage copy = v.getValue().apply(image);
+                    PipelineResult r = pipeline.run(PipelineInput.builder().setImage(copy).optSourceId(id + " " + v.getKey())
+                            .optSex(sample.sex(), "labels").build());
+                    if (r.isSuccess()) {
+                        withPipeline.computeIfAbsent(v.getKey(), k -> new ArrayList<>())
+                                .add(Math.abs(r.report().orElseThrow().estimate().months() - months));
+                    } else {
+                        refused.merge(v.getKey(), 1, Integer::sum);
+                    }
+                    double alone = model.estimate(EstimationRequest.builder().setImage(copy).optSex(sample.sex()).build()).months();
+                    modelAlone.computeIfAbsent(v.getKey(), k -> new ArrayList<>()).add(Math.abs(alone - plain));
+                }
+            }
+        }
+        System.out.printf(Locale.ROOT, "SAFETY property on %d held-out radiographs (%d originals refused)%n", ids.size(),
+                originalsRefused);
+        int beyond = 0;
+        for (String v : variants.keySet()) {
+            double[] d = withPipeline.getOrDefault(v, List.of()).stream().mapToDouble(Double::doubleValue).sorted().toArray();
+            double[] a = modelAlone.get(v).stream().mapToDouble(Double::doubleValue).sorted().toArray();
+            long exact = Arrays.stream(d).filter(x -> x == 0).count();
+            long over = Arrays.stream(d).filter(x -> x > 3).count();
+            beyond += (int) over;
+            System.out.printf(Locale.ROOT, "SAFETY %-22s pipeline: estimated %d (identical %d, >3 months %d, max %.2f), refused %d"
+                    + " | model alone: median |change| %.1f, max %.1f, >3 months %d%n", v, d.length, exact, over,
+                    d.length == 0 ? 0 : d[d.length - 1], refused.getOrDefault(v, 0), a[a.length / 2], a[a.length - 1],
+                    Arrays.stream(a).filter(x -> x > 3).count());
+        }
+        assertThat(beyond).as("copies estimated more than 3 months from their original").isZero();
+    }
+
+    /**
+     * The pipeline's figures (gate, then the model on the image and its mirror image, averaged) on the default model's
+     * held-out ids that played no part in training or epoch selection, beside the model alone on the same images.
+     * {@code -Dboneage.safety.madImages=1000} measures all of them (docs/safety.md); CI takes the first 300.
+     */
+    @Test
+    @Tag("slow")
+    void pipelineFiguresOnUntouchedHeldOutRadiographs() throws IOException {
+        Path data = SharedData.require("data/rsna-299");
+        RsnaDataset dataset = RsnaDataset.builder().setFolder(data).build();
+        java.util.Set<String> monitored = new java.util.HashSet<>();
+        for (String line : Files.readAllLines(BUNDLE.resolve("validation-predictions.csv"))) {
+            String id = line.split(",", 2)[0].trim();
+            if (!id.isEmpty() && !id.equals("id")) {
+                monitored.add(id);
+            }
+        }
+        List<String> ids = DatasetSplit.readIds(BUNDLE.resolve("held-out-ids.txt")).stream()
+                .filter(id -> !monitored.contains(id)).sorted()
+                .limit(Integer.getInteger("boneage.safety.madImages", 300)).toList();
+        io.github.boneage.core.metrics.MetricsAccumulator pipelined = new io.github.boneage.core.metrics.MetricsAccumulator();
+        io.github.boneage.core.metrics.MetricsAccumulator alone = new io.github.boneage.core.metrics.MetricsAccumulator();
+        io.github.boneage.core.metrics.MetricsAccumulator aloneAll = new io.github.boneage.core.metrics.MetricsAccumulator();
+        Map<QualityVerdict, Integer> refused = new EnumMap<>(QualityVerdict.class);
+        ImageDecoder decoder = ImageDecoder.create();
+        try (DjlBoneAgeEstimator model = DjlBoneAgeEstimator.builder().setBundle(BUNDLE).build()) {
+            BoneAgePipeline pipeline = BoneAgePipeline.builder().setEstimator(model).build();
+            for (String id : ids) {
+                Sample s = dataset.sample(id).orElseThrow();
+                GreyImage image = decoder.decode(s.image());
+                double plain = model.estimate(EstimationRequest.builder().setImage(image).optSex(s.sex()).build()).months();
+                aloneAll.add(s.boneAgeMonths(), plain, s.sex());
+                PipelineResult r = pipeline.run(PipelineInput.builder().setImage(image).optSourceId(id)
+                        .optSex(s.sex(), "labels").build());
+                if (r.isSuccess()) {
+                    pipelined.add(s.boneAgeMonths(), r.report().orElseThrow().estimate().months(), s.sex());
+                    alone.add(s.boneAgeMonths(), plain, s.sex());
+                } else {
+                    refused.merge(r.refusal().orElseThrow(), 1, Integer::sum);
+                }
+            }
+        }
+        System.out.printf(Locale.ROOT, "SAFETY pipeline on %d untouched held-out radiographs: refused %s%n", ids.size(), refused);
+        System.out.println("SAFETY pipeline (accepted): " + pipelined.report().summary());
+        System.out.println("SAFETY model alone (same accepted images): " + alone.report().summary());
+        System.out.println("SAFETY model alone (all): " + aloneAll.report().summary());
+        assertThat(pipelined.report().overall().mad()).isLessThan(10.0);
+        assertThat(pipelined.report().overall().ccc()).isGreaterThan(0.94);
+    }
+}
