@@ -65,6 +65,7 @@ public final class TorchLogLevel {
 
     /** @return the level asked for: 0 INFO, 1 WARNING, 2 ERROR (the default), 3 FATAL */
     static int level() {
+        String source = System.getProperty(PROPERTY) != null ? PROPERTY : VARIABLE;
         String value = System.getProperty(PROPERTY, System.getenv(VARIABLE));
         if (value == null || value.isBlank()) {
             return 2;
@@ -83,7 +84,7 @@ public final class TorchLogLevel {
             case "FATAL":
                 return 3;
             default:
-                LOG.warn("{}={} is not INFO, WARNING, ERROR or FATAL (or 0-3); using ERROR", VARIABLE, value);
+                LOG.warn("{}={} is not INFO, WARNING, ERROR or FATAL (or 0-3); using ERROR", source, value);
                 return 2;
         }
     }
