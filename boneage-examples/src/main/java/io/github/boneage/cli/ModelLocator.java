@@ -1,15 +1,25 @@
 package io.github.boneage.cli;
 
 import io.github.boneage.core.BoneAgeException;
+import io.github.boneage.djl.ClasspathModel;
+import io.github.boneage.djl.ClasspathModels;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 
-/** Finds the model bundle to use: the one given, else the default model shipped with the project. */
+/**
+ * Finds the model bundle to use: the one given; else the one named by {@value #DEFAULT_MODEL_VARIABLE}; else the
+ * repository's {@code models/default} when the CLI runs from a checkout (so a retrained model is used at once); else
+ * the default model packaged in {@code boneage-model-default} on the classpath, which a copied CLI carries in its
+ * {@code lib/} folder.
+ */
 final class ModelLocator {
 
     /** Environment variable or system property that overrides the default model's location. */
     static final String DEFAULT_MODEL_VARIABLE = "BONEAGE_DEFAULT_MODEL";
+
+    /** The classpath copy, made once per process and deleted when the JVM exits. */
+    private static ClasspathModel classpathCopy;
 
     private ModelLocator() {
     }
@@ -22,15 +32,32 @@ final class ModelLocator {
         if (configured != null) {
             return Paths.get(configured);
         }
-        Path shipped = shippedDefault();
-        if (shipped == null) {
-            throw new BoneAgeException("no default model is shipped with this build: pass --model BUNDLE");
+        Path shipped = checkoutDefault();
+        if (shipped != null) {
+            return shipped;
         }
-        return shipped;
+        if (!ClasspathModels.isAvailable(ClasspathModels.DEFAULT)) {
+            throw new BoneAgeException("no default model: pass --model BUNDLE, set " + DEFAULT_MODEL_VARIABLE
+                    + ", or put io.github.boneage:boneage-model-default on the classpath");
+        }
+        return classpathDefault();
+    }
+
+    /**
+     * The default model from the classpath, copied into a temporary folder that a shutdown hook deletes (the CLI's
+     * commands take a bundle path and run to the end of the process).
+     */
+    static synchronized Path classpathDefault() {
+        if (classpathCopy == null) {
+            ClasspathModel model = ClasspathModels.open(ClasspathModels.DEFAULT);
+            Runtime.getRuntime().addShutdownHook(new Thread(model::close, "boneage-model-cleanup"));
+            classpathCopy = model;
+        }
+        return classpathCopy.path();
     }
 
     /** The default bundle in the repository's models/ folder, found relative to the CLI jar. */
-    private static Path shippedDefault() {
+    private static Path checkoutDefault() {
         try {
             Path jar = Paths.get(ModelLocator.class.getProtectionDomain().getCodeSource().getLocation().toURI());
             for (Path dir = jar.getParent(); dir != null; dir = dir.getParent()) {

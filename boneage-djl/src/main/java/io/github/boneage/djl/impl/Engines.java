@@ -24,25 +24,66 @@ public final class Engines {
      */
     public static Engine require(String bundleName, String engineName) {
         if (!Engine.hasEngine(engineName)) {
-            throw new ModelBundleException(bundleName, "engine " + engineName + " is not on the classpath (add "
-                    + artifactOf(engineName) + "); engines present: " + Engine.getAllEngines());
+            throw new ModelBundleException(bundleName, "engine " + engineName + " is not on the classpath: add "
+                    + dependenciesFor(engineName) + "; engines present: " + Engine.getAllEngines());
         }
         try {
-            return Engine.getEngine(engineName);
+            Engine engine = Engine.getEngine(engineName);
+            if ("PyTorch".equals(engineName)) {
+                // Quiet by default: no NNPACK warning per convolution on CPUs where it cannot start (TorchLogLevel).
+                TorchLogLevel.apply();
+            }
+            return engine;
         } catch (RuntimeException | UnsatisfiedLinkError e) {
-            throw new ModelBundleException(bundleName, "engine " + engineName + " failed to start: " + e.getMessage(), e);
+            // Offline (OfflineMode), DJL cannot download a missing native library, so a missing native jar ends here.
+            throw new ModelBundleException(bundleName, "engine " + engineName + " failed to start: " + e.getMessage()
+                    + " (it needs " + dependenciesFor(engineName) + "; nothing is downloaded at run time)", e);
         }
     }
 
-    private static String artifactOf(String engineName) {
+    /**
+     * The Maven dependencies that provide an engine with its native library on this platform, for messages. Versions
+     * come from {@code io.github.boneage:boneage-bom}, which imports DJL's BOM.
+     *
+     * @param engineName the DJL engine name, e.g. {@code PyTorch}
+     * @return e.g. {@code ai.djl.pytorch:pytorch-engine, ai.djl.pytorch:pytorch-jni and
+     *         ai.djl.pytorch:pytorch-native-cpu with <classifier>linux-x86_64</classifier> ...}
+     */
+    public static String dependenciesFor(String engineName) {
+        String versions = " (versions from io.github.boneage:boneage-bom; see docs/engines.md)";
         switch (engineName) {
             case "OnnxRuntime":
-                return "ai.djl.onnxruntime:onnxruntime-engine";
+                return "ai.djl.onnxruntime:onnxruntime-engine, which brings com.microsoft.onnxruntime:onnxruntime "
+                        + "(all platforms in one jar)" + versions;
             case "PyTorch":
-                return "ai.djl.pytorch:pytorch-engine with pytorch-jni and a pytorch-native artifact";
+                String classifier = platformClassifier();
+                return "ai.djl.pytorch:pytorch-engine, ai.djl.pytorch:pytorch-jni and ai.djl.pytorch:pytorch-native-cpu "
+                        + (classifier != null ? "with <classifier>" + classifier + "</classifier>"
+                                : "with the classifier of this platform (" + System.getProperty("os.name") + " "
+                                        + System.getProperty("os.arch") + " has none; published: linux-x86_64, "
+                                        + "linux-aarch64, osx-aarch64, win-x86_64)")
+                        + versions;
             default:
-                return "the DJL engine artifact that provides " + engineName;
+                return "the DJL engine artifact that provides " + engineName + " and its native library";
         }
+    }
+
+    /** @return DJL's native-jar classifier for this JVM's platform, or {@code null} where DJL publishes none */
+    static String platformClassifier() {
+        String os = System.getProperty("os.name", "").toLowerCase(java.util.Locale.ROOT);
+        String arch = System.getProperty("os.arch", "").toLowerCase(java.util.Locale.ROOT);
+        boolean x64 = arch.equals("amd64") || arch.equals("x86_64");
+        boolean arm64 = arch.equals("aarch64") || arch.equals("arm64");
+        if (os.startsWith("linux")) {
+            return x64 ? "linux-x86_64" : arm64 ? "linux-aarch64" : null;
+        }
+        if (os.startsWith("mac")) {
+            return arm64 ? "osx-aarch64" : null;
+        }
+        if (os.startsWith("windows")) {
+            return x64 ? "win-x86_64" : null;
+        }
+        return null;
     }
 
     /**

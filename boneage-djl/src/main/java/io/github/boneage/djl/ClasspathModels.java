@@ -1,0 +1,237 @@
+package io.github.boneage.djl;
+
+import io.github.boneage.djl.impl.BundleFiles;
+import io.github.boneage.djl.manifest.ManifestJson;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.Reader;
+import java.net.URL;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Properties;
+import java.util.Set;
+import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Finds model bundles packaged as jars on the classpath, such as the default model of
+ * {@code io.github.boneage:boneage-model-default}:
+ *
+ * <pre>{@code
+ * try (ClasspathModel model = ClasspathModels.open(ClasspathModels.DEFAULT);
+ *      BoneAgeEstimator estimator = DjlBoneAgeEstimator.builder().setBundle(model.path()).build()) {
+ *     ...
+ * }
+ * }</pre>
+ *
+ * <p>A model artifact holds a descriptor {@code META-INF/boneage/models/<name>.properties} with the keys
+ * {@code name}, {@code version}, {@code root} (the resource folder holding the bundle, versioned:
+ * {@code io/github/boneage/models/<name>/<version>}) and {@code files} (the comma-separated file names in that folder,
+ * as a class loader cannot list a folder inside a jar). {@link #open(String)} copies those files into a private
+ * temporary folder, because the engines load weights from files; {@link ModelBundle#load(Path)} then checks every
+ * weight file against its SHA-256 as for any bundle. The layout is described in {@code docs/model-bundle.md}.
+ */
+public final class ClasspathModels {
+
+    /** The name of the default model, packaged by {@code io.github.boneage:boneage-model-default}. */
+    public static final String DEFAULT = "default";
+
+    /** The resource folder holding the descriptors, {@code <name>.properties}. */
+    public static final String DESCRIPTOR_FOLDER = "META-INF/boneage/models/";
+
+    /** The dependency that packages {@link #DEFAULT}, for messages. */
+    static final String DEFAULT_ARTIFACT = "io.github.boneage:boneage-model-default";
+
+    private static final Logger LOG = LoggerFactory.getLogger(ClasspathModels.class);
+
+    private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]*");
+
+    private ClasspathModels() {
+    }
+
+    /**
+     * @param name a model name, e.g. {@link #DEFAULT}
+     * @return whether the context class loader (or, failing that, this library's) sees the model's descriptor
+     * @throws IllegalArgumentException if the name is not letters, digits, {@code .}, {@code _} and {@code -}
+     */
+    public static boolean isAvailable(String name) {
+        checkName(name);
+        for (ClassLoader loader : loaders()) {
+            if (!descriptors(name, loader).isEmpty()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Copies a classpath model into a private temporary folder, using the thread's context class loader, or this
+     * library's class loader when the context one does not see the model.
+     *
+     * @param name a model name, e.g. {@link #DEFAULT}
+     * @return the copy; close it (after the estimator using it) to delete it
+     * @throws ModelBundleException     naming the model when it is not on the classpath (the message names the
+     *                                  dependency to add), is there twice, its descriptor is malformed, a file it
+     *                                  lists is missing, or the copy cannot be written
+     * @throws IllegalArgumentException if the name is not letters, digits, {@code .}, {@code _} and {@code -}
+     */
+    public static ClasspathModel open(String name) {
+        checkName(name);
+        List<ClassLoader> loaders = loaders();
+        for (ClassLoader loader : loaders) {
+            if (!descriptors(name, loader).isEmpty()) {
+                return open(name, loader);
+            }
+        }
+        return open(name, loaders.get(0));
+    }
+
+    /**
+     * Copies a classpath model into a private temporary folder.
+     *
+     * @param name   a model name, e.g. {@link #DEFAULT}
+     * @param loader the class loader to find it with
+     * @return the copy; close it (after the estimator using it) to delete it
+     * @throws ModelBundleException     as {@link #open(String)}
+     * @throws IllegalArgumentException if the name is not letters, digits, {@code .}, {@code _} and {@code -}
+     */
+    public static ClasspathModel open(String name, ClassLoader loader) {
+        checkName(name);
+        String label = "classpath model " + name;
+        List<URL> found = descriptors(name, loader);
+        if (found.isEmpty()) {
+            throw new ModelBundleException(label, "not on the classpath (no " + descriptorPath(name) + "): add the "
+                    + "dependency " + artifactHint(name));
+        }
+        if (found.size() > 1) {
+            throw new ModelBundleException(label, "found " + found.size() + " times on the classpath (" + found
+                    + "): keep one version of " + artifactHint(name));
+        }
+        URL descriptor = found.get(0);
+        Properties p = readDescriptor(descriptor, label);
+        String version = required(p, "version", descriptor, label);
+        String root = required(p, "root", descriptor, label);
+        String declaredName = required(p, "name", descriptor, label);
+        if (!declaredName.equals(name)) {
+            throw new ModelBundleException(label, descriptor + " declares name=" + declaredName);
+        }
+        List<String> files = fileList(required(p, "files", descriptor, label), descriptor, label);
+        root = root.endsWith("/") ? root : root + "/";
+        Path copy = null;
+        try {
+            copy = Files.createTempDirectory("boneage-model-" + name + "-");
+            for (String file : files) {
+                URL resource = loader.getResource(root + file);
+                if (resource == null) {
+                    throw new ModelBundleException(label, descriptor + " lists " + file + " but " + root + file
+                            + " is not on the classpath (a damaged or repackaged model jar)");
+                }
+                try (InputStream in = resource.openStream()) {
+                    Files.copy(in, copy.resolve(file));
+                }
+            }
+            return new ClasspathModel(name, version, descriptor, copy);
+        } catch (IOException e) {
+            deleteQuietly(copy);
+            throw new ModelBundleException(label, "cannot copy it from " + descriptor + " into a temporary folder: " + e, e);
+        } catch (RuntimeException e) {
+            deleteQuietly(copy);
+            throw e;
+        }
+    }
+
+    /**
+     * @param name a model name
+     * @return the descriptor's resource path, {@code META-INF/boneage/models/<name>.properties}
+     */
+    public static String descriptorPath(String name) {
+        return DESCRIPTOR_FOLDER + name + ".properties";
+    }
+
+    private static void checkName(String name) {
+        if (name == null || !NAME.matcher(name).matches()) {
+            throw new IllegalArgumentException("a classpath model name is letters, digits, '.', '_' and '-', got " + name);
+        }
+    }
+
+    private static String artifactHint(String name) {
+        return DEFAULT.equals(name) ? DEFAULT_ARTIFACT + " (version from io.github.boneage:boneage-bom)"
+                : "the artifact that packages it (a jar holding " + descriptorPath(name) + ")";
+    }
+
+    private static List<ClassLoader> loaders() {
+        Set<ClassLoader> loaders = new LinkedHashSet<>();
+        ClassLoader context = Thread.currentThread().getContextClassLoader();
+        if (context != null) {
+            loaders.add(context);
+        }
+        ClassLoader own = ClasspathModels.class.getClassLoader();
+        loaders.add(own != null ? own : ClassLoader.getSystemClassLoader());
+        return new ArrayList<>(loaders);
+    }
+
+    private static List<URL> descriptors(String name, ClassLoader loader) {
+        try {
+            // A jar listed twice on a class path yields the same URL twice: that is one copy, not two.
+            return new ArrayList<>(new LinkedHashSet<>(Collections.list(loader.getResources(descriptorPath(name)))));
+        } catch (IOException e) {
+            throw new ModelBundleException("classpath model " + name, "cannot search the classpath: " + e, e);
+        }
+    }
+
+    private static Properties readDescriptor(URL descriptor, String label) {
+        Properties p = new Properties();
+        try (Reader r = new InputStreamReader(descriptor.openStream(), StandardCharsets.UTF_8)) {
+            p.load(r);
+        } catch (IOException | IllegalArgumentException e) {
+            throw new ModelBundleException(label, "cannot read " + descriptor + ": " + e, e);
+        }
+        return p;
+    }
+
+    private static String required(Properties p, String key, URL descriptor, String label) {
+        String value = p.getProperty(key);
+        if (value == null || value.isBlank()) {
+            throw new ModelBundleException(label, descriptor + " has no " + key);
+        }
+        return value.trim();
+    }
+
+    /** File names only: a descriptor must not make the copy write outside its folder. */
+    private static List<String> fileList(String value, URL descriptor, String label) {
+        List<String> files = new ArrayList<>();
+        for (String raw : value.split(",")) {
+            String f = raw.trim();
+            if (f.isEmpty() || f.equals(".") || f.equals("..") || f.contains("/") || f.contains("\\")) {
+                throw new ModelBundleException(label, descriptor + " lists \"" + f + "\" in files: only plain file "
+                        + "names are allowed");
+            }
+            if (!files.contains(f)) {
+                files.add(f);
+            }
+        }
+        if (!files.contains(ManifestJson.FILE_NAME)) {
+            throw new ModelBundleException(label, descriptor + " does not list " + ManifestJson.FILE_NAME + " in files");
+        }
+        return files;
+    }
+
+    private static void deleteQuietly(Path dir) {
+        if (dir == null) {
+            return;
+        }
+        try {
+            BundleFiles.deleteRecursively(dir);
+        } catch (IOException e) {
+            // The original failure is what the caller needs to see; a leftover temporary folder is only logged.
+            LOG.warn("cannot delete the partial copy {}: {}", dir, e.toString());
+        }
+    }
+}
