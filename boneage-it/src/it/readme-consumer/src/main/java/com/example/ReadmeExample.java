@@ -1,14 +1,13 @@
 package com.example;
 
 import io.github.boneage.core.BoneAgeEstimate;
-import io.github.boneage.core.BoneAgeEstimator;
-import io.github.boneage.core.EstimationRequest;
 import io.github.boneage.core.Sex;
-import io.github.boneage.core.image.GreyImage;
 import io.github.boneage.djl.ClasspathModel;
 import io.github.boneage.djl.ClasspathModels;
 import io.github.boneage.djl.DjlBoneAgeEstimator;
-import io.github.boneage.preprocess.io.ImageDecoder;
+import io.github.boneage.pipeline.BoneAgePipeline;
+import io.github.boneage.pipeline.PipelineInput;
+import io.github.boneage.pipeline.PipelineResult;
 import java.nio.file.Path;
 
 /** README.md's "Using the library" example; ReadmeExampleTest checks that the code below is the README's, unchanged. */
@@ -24,11 +23,12 @@ public final class ReadmeExample {
      */
     public static void main(String[] args) {
         // README:BEGIN
-        GreyImage image = ImageDecoder.create().decode(Path.of("hand.png"));
         try (ClasspathModel model = ClasspathModels.open(ClasspathModels.DEFAULT);
-             BoneAgeEstimator estimator = DjlBoneAgeEstimator.builder().setBundle(model.path()).build()) {
-            BoneAgeEstimate e = estimator.estimate(EstimationRequest.builder()
-                    .setImage(image).optSex(Sex.FEMALE).optSourceId("hand.png").build());
+             DjlBoneAgeEstimator estimator = DjlBoneAgeEstimator.builder().setBundle(model.path()).build()) {
+            BoneAgePipeline pipeline = BoneAgePipeline.builder().setEstimator(estimator).build();
+            PipelineResult result = pipeline.run(PipelineInput.builder().setFile(Path.of("hand.png"))
+                    .optSex(Sex.FEMALE, "request").build());
+            BoneAgeEstimate e = result.report().orElseThrow(() -> result.error().orElseThrow()).estimate();
             System.out.println(e.months() + " months (" + e.humanReadable() + ")");
         }
         // README:END
