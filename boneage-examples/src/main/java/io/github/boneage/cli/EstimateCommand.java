@@ -123,10 +123,15 @@ final class EstimateCommand implements Callable<Integer> {
             throw new picocli.CommandLine.ParameterException(spec.commandLine(),
                     "--explain writes heatmaps into the report folder: give --report DIR");
         }
-        List<Path> images = ImageFiles.expand(inputs);
+        ImageFiles.Expanded expanded = ImageFiles.expand(inputs);
+        List<Path> images = expanded.files();
         boolean auto = landmarks == null || landmarks.equals("auto");
         LandmarksTable table = auto ? null : Inputs.readLandmarks(Path.of(landmarks));
-        List<Row> rows = new ArrayList<>(images.size());
+        List<Row> rows = new ArrayList<>(images.size() + expanded.problems().size());
+        // Folders that could not be listed, non-files named as images and empty folders: one error row each.
+        for (ImageFiles.WalkProblem problem : expanded.problems()) {
+            rows.add(Row.failed(problem.path(), problem.toException()));
+        }
         ImageDecoder decoder = ImageDecoder.create();
         Set<String> reportIds = new HashSet<>();
         Path bundle = ModelLocator.resolve(model);
