@@ -93,6 +93,49 @@ def insert_after_meta(file, inserted):
     return file[:at] + inserted + file[at:]
 
 
+FUZZ_SEEDS = {
+    "image": os.path.join("boneage-preprocess", "src", "test", "resources", "io", "github", "boneage", "preprocess", "fuzz",
+                          "ImageDecoderFuzzTestInputs", "decode"),
+    "dicom": os.path.join("boneage-dicom", "src", "test", "resources", "io", "github", "boneage", "dicom", "fuzz",
+                          "DicomReaderFuzzTestInputs", "read"),
+    "labels": os.path.join("boneage-core", "src", "test", "resources", "io", "github", "boneage", "core", "fuzz",
+                           "RsnaLabelsFuzzTestInputs", "read"),
+    "manifest": os.path.join("boneage-djl", "src", "test", "resources", "io", "github", "boneage", "djl", "fuzz",
+                             "ManifestFuzzTestInputs", "read"),
+}
+
+
+def seed(kind, name, data):
+    os.makedirs(FUZZ_SEEDS[kind], exist_ok=True)
+    with open(os.path.join(FUZZ_SEEDS[kind], name), "wb") as f:
+        f.write(data)
+
+
+def write_fuzz_seeds():
+    """Small valid inputs the fuzzers start from (Jazzer's <Class>Inputs/<method> folders; regression mode runs them)."""
+    small = Image.fromarray(pattern(64, 72), "L")
+    seed("image", "grey8.png", encode(small, "PNG"))
+    seed("image", "grey16.png", encode(Image.fromarray(pattern(64, 64).astype(np.uint16) * 257, "I;16"), "PNG"))
+    seed("image", "rgb.png", encode(small.convert("RGB"), "PNG"))
+    seed("image", "rgba.png", encode(small.convert("RGBA"), "PNG"))
+    seed("image", "palette.png", encode(small.convert("P", palette=Image.ADAPTIVE, colors=200), "PNG"))
+    seed("image", "grey.jpg", encode(small, "JPEG", quality=75))
+    seed("image", "colour.jpg", encode(small.convert("RGB"), "JPEG", quality=75))
+    seed("image", "progressive.jpg", encode(small, "JPEG", quality=75, progressive=True))
+    seed("image", "grey.bmp", encode(small, "BMP"))
+    seed("dicom", "mono8.dcm", dicom("seed8.dcm", rows=16, cols=16))
+    seed("dicom", "nested-4.dcm", insert_after_meta(dicom("seednest.dcm", rows=16, cols=16),
+                                                    b"\x09\x00\x01\x10SQ\x00\x00\xff\xff\xff\xff\xfe\xff\x00\xe0\xff\xff\xff\xff"
+                                                    b"\xfe\xff\x0d\xe0\x00\x00\x00\x00\xfe\xff\xdd\xe0\x00\x00\x00\x00"))
+    for name in ("mono1_12bit.dcm", "voilut_implicit.dcm", "window_sigmoid.dcm"):
+        with open(os.path.join("boneage-dicom", "src", "test", "resources", "dicom", name), "rb") as f:
+            seed("dicom", name, f.read())
+    seed("labels", "rsna.csv", b"id,boneage,male\n1,120,True\n2,36.5,False\n")
+    seed("labels", "quoted.csv", b'\xef\xbb\xbfmale,id,boneage,note\r\nfalse,"3",1e2,"a, ""b"""\r\n\r\nTrue,4,0,\r\n')
+    with open(os.path.join("models", "default", "boneage-model.json"), "rb") as f:
+        seed("manifest", "default-model.json", f.read())
+
+
 def main():
     os.makedirs(OUT, exist_ok=True)
     for old in os.listdir(OUT):
@@ -178,6 +221,7 @@ def main():
     write("dicom-truncated.dcm", good_dcm[:len(good_dcm) - 1000], "refused:DicomFormatException",
           "good.dcm without its last 1000 bytes of pixel data")
 
+    write_fuzz_seeds()
     with open(os.path.join(OUT, "expected.csv"), "w", newline="") as f:
         w = csv.writer(f, lineterminator="\n")
         w.writerow(["file", "expected", "case"])
