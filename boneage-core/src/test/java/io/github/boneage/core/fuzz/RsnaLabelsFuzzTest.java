@@ -23,6 +23,8 @@ class RsnaLabelsFuzzTest {
     private static final Path IMAGES;
 
     static {
+        // Every execution would log its dataset problems; thousands of lines would bury the fuzzer's own output.
+        System.setProperty("org.slf4j.simpleLogger.log.io.github.boneage.core.dataset.RsnaDataset", "error");
         try {
             DIR = Files.createTempDirectory("rsna-fuzz");
             LABELS = DIR.resolve("labels.csv");

@@ -534,7 +534,7 @@ public final class ImageDecoder {
 
         /**
          * @param bytes memory budget for decoding one image (encoded file, stored raster, working copy and grey
-         *              output, estimated from the header), at least 1; default {@link #DEFAULT_MAX_DECODE_BYTES}
+         *              output, estimated from the header), at least 1; default {@link ImageDecoder#DEFAULT_MAX_DECODE_BYTES}
          * @return this builder
          * @throws IllegalArgumentException if not positive
          */
@@ -547,7 +547,7 @@ public final class ImageDecoder {
         }
 
         /**
-         * @param pixels the shortest side accepted, at least 1; default {@link #DEFAULT_MIN_SIDE}
+         * @param pixels the shortest side accepted, at least 1; default {@link ImageDecoder#DEFAULT_MIN_SIDE}
          * @return this builder
          * @throws IllegalArgumentException if below 1
          */
@@ -561,7 +561,7 @@ public final class ImageDecoder {
 
         /**
          * @param ratio the largest ratio of the longer to the shorter side accepted, at least 1; default
-         *              {@link #DEFAULT_MAX_ASPECT_RATIO}
+         *              {@link ImageDecoder#DEFAULT_MAX_ASPECT_RATIO}
          * @return this builder
          * @throws IllegalArgumentException if below 1 or not finite
          */
