@@ -1,5 +1,7 @@
 package io.github.boneage.dicom;
 
+import io.github.boneage.core.InputFiles;
+import io.github.boneage.core.NotARegularFileException;
 import io.github.boneage.core.Sex;
 import io.github.boneage.dicom.impl.DataSet;
 import io.github.boneage.dicom.impl.DicomParser;
@@ -36,6 +38,11 @@ public final class DicomReader {
 
     /** Days per month when ages are given in days or weeks: 365.25 / 12. */
     private static final double DAYS_PER_MONTH = 365.25 / 12;
+    /**
+     * Largest file read: 1 GiB, far above a single-frame radiograph (a 4300 x 3500 plate at 16 bits is 30 MB) and below
+     * the size of a Java array.
+     */
+    public static final long MAX_FILE_BYTES = 1L << 30;
     private static final Pattern AGE_STRING = Pattern.compile("(\\d{3})([DWMY])");
 
     private DicomReader() {
@@ -48,9 +55,14 @@ public final class DicomReader {
 
     /**
      * @param file a path
-     * @return whether the file starts with a DICOM Part 10 preamble and {@code DICM} marker (false when unreadable)
+     * @return whether the file starts with a DICOM Part 10 preamble and {@code DICM} marker (false when unreadable or
+     *         not a regular file, which is not opened)
      */
     public static boolean isDicom(Path file) {
+        // Not opened unless it is a regular file: opening a FIFO would block until a writer appears.
+        if (!Files.isRegularFile(file)) {
+            return false;
+        }
         try (InputStream in = Files.newInputStream(file)) {
             return DicomParser.hasPart10Marker(in.readNBytes(132));
         } catch (IOException e) {
@@ -61,14 +73,22 @@ public final class DicomReader {
     /**
      * @param file a DICOM file
      * @return the radiograph
-     * @throws DicomFormatException              naming the file when it is missing, not DICOM, truncated or not a
-     *                                           single-frame greyscale image
+     * @throws NotARegularFileException          if the path is a FIFO, device, socket or folder (before opening it)
+     * @throws DicomFormatException              naming the file when it is missing, not DICOM, truncated, larger than
+     *                                           {@link #MAX_FILE_BYTES}, nested deeper than
+     *                                           {@link DicomParser#MAX_SEQUENCE_DEPTH} sequences, its pixel data
+     *                                           disagree with Rows x Columns, or it is not a single-frame greyscale image
      * @throws UnsupportedTransferSyntaxException naming the file and UID for compressed, deflated or big-endian files
      */
     public DicomRadiograph read(Path file) {
         String source = file.toString();
         byte[] bytes;
         try {
+            long size = InputFiles.requireRegularFile(file).size();
+            if (size > MAX_FILE_BYTES) {
+                throw new DicomFormatException(source, null, "the file holds " + size + " bytes, more than the "
+                        + MAX_FILE_BYTES + " a single-frame radiograph can need");
+            }
             bytes = Files.readAllBytes(file);
         } catch (NoSuchFileException e) {
             throw new DicomFormatException(source, null, "no such file");

@@ -117,10 +117,15 @@ final class EstimateCommand implements Callable<Integer> {
             throw new picocli.CommandLine.ParameterException(spec.commandLine(),
                     "--explain writes heatmaps into the report folder: give --report DIR");
         }
-        List<Path> images = ImageFiles.expand(inputs);
+        ImageFiles.Expanded expanded = ImageFiles.expand(inputs);
+        List<Path> images = expanded.files();
         boolean auto = landmarks == null || landmarks.equals("auto");
         LandmarksTable table = auto ? null : Inputs.readLandmarks(Path.of(landmarks));
-        List<Row> rows = new ArrayList<>(images.size());
+        List<Row> rows = new ArrayList<>(images.size() + expanded.problems().size());
+        // Folders that could not be listed, non-files named as images and empty folders: one error row each.
+        for (ImageFiles.WalkProblem problem : expanded.problems()) {
+            rows.add(Row.failed(problem.path(), problem.toException()));
+        }
         Set<String> reportIds = new HashSet<>();
         Path bundle = ModelLocator.resolve(model);
         try (DjlBoneAgeEstimator estimator = DjlBoneAgeEstimator.builder().setBundle(bundle).build()) {
@@ -347,10 +352,10 @@ final class EstimateCommand implements Callable<Integer> {
             this.sds = report == null ? null : report.sds().orElse(null);
             this.warnings = report == null ? List.of() : report.warnings();
             this.error = error;
-            this.detection = result.detection().orElse(null);
-            this.gate = result.gate();
-            this.orientation = result.orientation().orElse(null);
-            if (result.error().orElse(null) instanceof QualityGateException refusal) {
+            this.detection = result == null ? null : result.detection().orElse(null);
+            this.gate = result == null ? List.of() : result.gate();
+            this.orientation = result == null ? null : result.orientation().orElse(null);
+            if (result != null && result.error().orElse(null) instanceof QualityGateException refusal) {
                 this.verdict = refusal.verdict().name();
                 this.gateReason = refusal.reason();
             } else if (report != null && report.quality().isPresent()) {
@@ -370,6 +375,11 @@ final class EstimateCommand implements Callable<Integer> {
         /** A failed item; a refusal keeps the gate's verdict for the output. */
         static Row failed(Path file, PipelineResult result) {
             return new Row(file, null, result.error().orElseThrow().getMessage(), result);
+        }
+
+        /** An input that never reached the pipeline (a folder that could not be listed, a FIFO named as an image...). */
+        static Row failed(Path file, BoneAgeException error) {
+            return new Row(file, null, error.getMessage(), null);
         }
 
         /** An estimated item whose report could not be written: reported as failed, with the gate's checks. */

@@ -67,7 +67,8 @@ final class LandmarksCommand implements Callable<Integer> {
             throw new picocli.CommandLine.ParameterException(spec.commandLine(),
                     "--min-confidence must lie in [0, 1], got " + minConfidence);
         }
-        List<Path> images = ImageFiles.expand(inputs);
+        ImageFiles.Expanded expanded = ImageFiles.expand(inputs);
+        List<Path> images = expanded.files();
         if (overlays != null) {
             Files.createDirectories(overlays);
         }
@@ -76,6 +77,12 @@ final class LandmarksCommand implements Callable<Integer> {
         Map<String, HandLandmarks> accepted = new LinkedHashMap<>();
         List<List<String>> verdicts = new ArrayList<>();
         int failed = 0;
+        for (ImageFiles.WalkProblem problem : expanded.problems()) {
+            failed++;
+            verdicts.add(List.of(Inputs.imageId(problem.path()), problem.path().toString(), "UNREADABLE", "0.00", "false",
+                    problem.message()));
+            spec.commandLine().getErr().println("boneage: " + problem.toException().getMessage());
+        }
         for (Path image : images) {
             String id = Inputs.imageId(image);
             try {
@@ -107,7 +114,7 @@ final class LandmarksCommand implements Callable<Integer> {
         if (report != null) {
             writeReport(verdicts);
         }
-        spec.commandLine().getOut().printf("%d image(s): %d accepted, %d rejected -> %s%n", images.size(),
+        spec.commandLine().getOut().printf("%d image(s): %d accepted, %d rejected -> %s%n", images.size() + expanded.problems().size(),
                 accepted.size(), failed, out);
         return failed == 0 ? ExitCode.OK : ExitCode.PARTIAL;
     }

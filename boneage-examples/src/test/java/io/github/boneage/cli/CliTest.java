@@ -154,6 +154,39 @@ class CliTest {
     }
 
     @Test
+    void estimateReportsAnEmptyFolderAndAFifoAmongGoodImages() throws Exception {
+        Path empty = Files.createDirectories(work.resolve("empty-input"));
+        Run none = run("estimate", empty.toString(), "--model", bundle.toString(), "--format", "json");
+        assertThat(none.exitCode()).as(none.err()).isEqualTo(ExitCode.PARTIAL);
+        JsonNode rows = new ObjectMapper().readTree(none.out());
+        assertThat(rows).hasSize(1);
+        assertThat(rows.get(0).get("error").asText()).contains("empty-input").contains("no PNG, JPEG or DICOM images");
+        assertThat(none.err()).contains("empty-input");
+
+        Path folder = Files.createDirectories(work.resolve("with-fifo"));
+        Files.copy(dataset.resolve("images/0.png"), folder.resolve("0.png"));
+        Path fifo = folder.resolve("pipe.png");
+        Process p = new ProcessBuilder("mkfifo", fifo.toString()).start();
+        org.junit.jupiter.api.Assumptions.assumeTrue(p.waitFor(10, java.util.concurrent.TimeUnit.SECONDS) && p.exitValue() == 0,
+                "mkfifo is not available");
+        // Given by name too: the decoder refuses it before opening it, so this cannot hang.
+        Run r = run("estimate", folder.toString(), fifo.toString(), "--model", bundle.toString(), "--format", "json",
+                "--no-quality-gate");
+        assertThat(r.exitCode()).as(r.err()).isEqualTo(ExitCode.PARTIAL);
+        JsonNode array = new ObjectMapper().readTree(r.out());
+        assertThat(array).hasSize(3);
+        long estimated = 0;
+        for (JsonNode o : array) {
+            if (o.has("error")) {
+                assertThat(o.get("error").asText()).contains("pipe.png").contains("not a regular file");
+            } else {
+                estimated++;
+            }
+        }
+        assertThat(estimated).isEqualTo(1);
+    }
+
+    @Test
     void estimateTableAndCsvAgreeWithJson() throws IOException {
         String image = dataset.resolve("images/2.png").toString();
         Run json = run("estimate", image, "--model", bundle.toString(), "--format", "json");

@@ -27,7 +27,9 @@ import org.slf4j.LoggerFactory;
  * months, {@code male} {@code True}/{@code False}; further columns are ignored) and a folder of images
  * {@code <id>.png} or {@code <id>.jpg}. Build with {@link #builder()}.
  *
- * <p>A malformed label row always fails the read with an {@link InputFormatException} naming file, line and column.
+ * <p>A malformed label row always fails the read with an {@link InputFormatException} naming file, line and column,
+ * in strict and lenient mode alike: among them a bone age that is not a finite number in
+ * {@value #MIN_BONE_AGE_MONTHS}..{@value #MAX_BONE_AGE_MONTHS} months.
  * A label whose image is missing is a {@link DatasetProblem}: in strict mode (the default) it fails the read, in
  * lenient mode the sample is excluded; either way it is listed in {@link #problems()} and logged. Samples are held in id
  * order, so everything derived from them (splits) is independent of file order and platform.
@@ -36,6 +38,14 @@ public final class RsnaDataset {
 
     /** File name of the challenge's training labels. */
     public static final String TRAINING_LABELS = "boneage-training-dataset.csv";
+
+    /** Smallest bone age a label may hold, in months. */
+    public static final double MIN_BONE_AGE_MONTHS = 0;
+    /**
+     * Largest bone age a label may hold, in months: 20 years, past the end of skeletal maturation (Greulich-Pyle ends at
+     * 19 years for boys, 18 for girls). Anything larger is a wrong column, unit or a corrupt file.
+     */
+    public static final double MAX_BONE_AGE_MONTHS = 240;
 
     private static final Logger LOG = LoggerFactory.getLogger(RsnaDataset.class);
     private static final int PROBLEMS_LOGGED_ONE_BY_ONE = 20;
@@ -197,7 +207,8 @@ public final class RsnaDataset {
          * @return the dataset
          * @throws IOException           if the labels file or the image folder cannot be read
          * @throws InputFormatException naming file, line and column for a malformed label row (missing column,
-         *                               non-numeric, negative or non-finite age, bad male flag, empty or repeated id),
+         *                               non-numeric or non-finite age, age outside
+     *                               {@value #MIN_BONE_AGE_MONTHS}..{@value #MAX_BONE_AGE_MONTHS} months, bad male flag, empty or repeated id),
          *                               and in strict mode for a label whose image is missing or ambiguous
          */
         public RsnaDataset build() throws IOException {
@@ -221,8 +232,10 @@ public final class RsnaDataset {
         for (CsvTable.Row row : csv.rows()) {
             String id = checkId(source, row, idCol, lineOfId);
             double age = CsvTable.finiteNumber(row.cell(ageCol), source, row.line(), "boneage");
-            if (age < 0) {
-                throw new InputFormatException(source, row.line(), "boneage", "bone age " + row.cell(ageCol) + " is negative");
+            if (age < MIN_BONE_AGE_MONTHS || age > MAX_BONE_AGE_MONTHS) {
+                throw new InputFormatException(source, row.line(), "boneage", "bone age " + row.cell(ageCol)
+                        + " months is outside " + (int) MIN_BONE_AGE_MONTHS + ".." + (int) MAX_BONE_AGE_MONTHS
+                        + " months (a child's bone age; a larger value is a wrong column or unit)");
             }
             Sex sex;
             try {

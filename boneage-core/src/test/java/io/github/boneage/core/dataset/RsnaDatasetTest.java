@@ -78,13 +78,29 @@ class RsnaDatasetTest {
     @Test
     void negativeAndNonFiniteAgesAreErrors() throws IOException {
         folder("id,boneage,male\n1,-1,True\n", "1.png");
-        assertThat(readError()).hasMessageEndingWith("line 2, column boneage: bone age -1 is negative");
+        assertThat(readError()).hasMessageContaining("line 2, column boneage: bone age -1 months is outside 0..240 months");
         folder("id,boneage,male\n2,NaN,True\n");
         assertThat(readError()).hasMessageContaining("column boneage");
         folder("id,boneage,male\n3,Infinity,True\n");
         assertThat(readError()).hasMessageContaining("column boneage");
         folder("id,boneage,male\n4,,True\n");
         assertThat(readError()).hasMessageContaining("column boneage: the cell is empty");
+    }
+
+    @Test
+    void agesBeyondTwentyYearsAreErrorsInBothModes() throws IOException {
+        folder("id,boneage,male\n1,10,True\n2,1e308,False\n", "1.png", "2.png");
+        InputFormatException e = readError();
+        assertThat(e.line()).isEqualTo(3);
+        assertThat(e.field()).contains("boneage");
+        assertThat(e).hasMessageContaining("bone age 1e308 months is outside 0..240 months");
+        assertThatThrownBy(() -> read(false)).isInstanceOf(InputFormatException.class).hasMessageContaining("1e308");
+        folder("id,boneage,male\n3,240.5,True\n", "3.png");
+        assertThat(readError()).hasMessageContaining("240.5");
+        folder("id,boneage,male\n4,240,True\n5,0,False\n", "4.png", "5.png");
+        RsnaDataset edges = read(true);
+        assertThat(edges.sample("4").orElseThrow().boneAgeMonths()).isEqualTo(240.0);
+        assertThat(edges.sample("5").orElseThrow().boneAgeMonths()).isEqualTo(0.0);
     }
 
     @Test

@@ -12,7 +12,8 @@ import java.util.Set;
  * file meta group in Explicit VR Little Endian, then the data set in the declared transfer syntax. Only the two
  * uncompressed little-endian transfer syntaxes are parsed; every other one is refused by UID before the data set is
  * touched. Sequences of defined and undefined length are walked (PS3.5 section 7.5) so that the VOI LUT Sequence
- * can be read and other sequences skipped. Parsing stops after Pixel Data.
+ * can be read and other sequences skipped, at most {@value #MAX_SEQUENCE_DEPTH} levels deep. Every length is checked
+ * against the bytes that remain before it is used. Parsing stops after Pixel Data.
  */
 public final class DicomParser {
 
@@ -44,6 +45,11 @@ public final class DicomParser {
     private static final int SEQUENCE_DELIMITATION = 0xFFFEE0DD;
     private static final long UNDEFINED_LENGTH = 0xFFFFFFFFL;
     private static final int PREAMBLE = 128;
+    /**
+     * Deepest nesting of sequences read: real radiographs nest two or three levels (a VOI LUT item, a code sequence in
+     * a code sequence); the limit keeps the recursive walk far from the thread's stack however the file is built.
+     */
+    public static final int MAX_SEQUENCE_DEPTH = 16;
 
     /** The parsed file. */
     public record Parsed(String transferSyntaxUid, DataSet dataSet) {
@@ -53,6 +59,7 @@ public final class DicomParser {
     private final byte[] bytes;
     private boolean explicitVr;
     private boolean pixelDataSeen;
+    private int depth;
 
     private DicomParser(String source, byte[] bytes) {
         this.source = source;
@@ -161,6 +168,23 @@ public final class DicomParser {
 
     /** Reads sequence items up to {@code end} (defined length) or the sequence delimiter; returns the position after. */
     private int readItems(List<DataSet> items, int pos, int end, boolean undefinedLength) {
+        if (depth >= MAX_SEQUENCE_DEPTH) {
+            throw new DicomFormatException(source, null, "sequences are nested more than " + MAX_SEQUENCE_DEPTH
+                    + " levels deep at byte " + pos + " (a radiograph needs two or three; the file is malformed or hostile)");
+        }
+        depth++;
+        try {
+            return readItemsAtDepth(items, pos, end, undefinedLength);
+        } finally {
+            depth--;
+        }
+    }
+
+    /**
+     * Every item header, element header and value is checked against the bytes left ({@link #need}) before it is read,
+     * and every step advances by at least 8 bytes, so item and element counts are bounded by the file size.
+     */
+    private int readItemsAtDepth(List<DataSet> items, int pos, int end, boolean undefinedLength) {
         while (pos < end) {
             need(pos, 8, end, "sequence item header");
             int tag = u16(pos) << 16 | u16(pos + 2);

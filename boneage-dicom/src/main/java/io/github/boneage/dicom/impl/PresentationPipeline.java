@@ -112,9 +112,15 @@ public final class PresentationPipeline {
                 .orElseThrow(() -> new DicomFormatException(source, "PixelData", "the file has no pixel data"));
         int bytesPerSample = allocated / 8;
         long needed = (long) rows * columns * bytesPerSample;
-        if (range[1] < needed) {
-            throw new DicomFormatException(source, "PixelData", "pixel data hold " + range[1] + " bytes, a " + columns + "x"
-                    + rows + " image at " + allocated + " bits needs " + needed + " (file truncated?)");
+        // PS3.5 8.1.1: the value holds exactly Rows x Columns x SamplesPerPixel samples, plus one pad byte when that
+        // is odd. Less is a truncated file; more means Rows or Columns understate the image, which would crop it.
+        long padded = needed + (needed % 2);
+        if (range[1] < needed || range[1] > padded) {
+            throw new DicomFormatException(source, "PixelData", "pixel data hold " + range[1] + " bytes, but Rows " + rows
+                    + " x Columns " + columns + " x SamplesPerPixel 1 x BitsAllocated " + allocated + "/8 = " + needed
+                    + " bytes" + (needed != padded ? " (" + padded + " with the pad byte)" : "") + (range[1] < needed
+                            ? ": the file is truncated or Rows/Columns overstate the image"
+                            : ": Rows/Columns understate the image, which would crop it"));
         }
         byte[] b = data.bytes();
         int n = rows * columns;

@@ -17,6 +17,8 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A pure-Java landmark detector by classical image analysis, with no network. On a copy of the image resampled to
@@ -55,6 +57,8 @@ public final class ClassicalLandmarkDetector implements LandmarkDetector {
     /** Confidence of points whose finger points are not in thumb-to-little order across the hand. */
     static final double DISORDERED_CONFIDENCE = 0.3;
 
+    private static final Logger LOG = LoggerFactory.getLogger(ClassicalLandmarkDetector.class);
+
     private final HandAnalyzer analyzer;
     private final PointModel model;
     private final double minConfidence;
@@ -70,9 +74,29 @@ public final class ClassicalLandmarkDetector implements LandmarkDetector {
         return new Builder();
     }
 
+    /**
+     * {@inheritDoc}
+     *
+     * <p>Never throws on a decodable image: an image the analysis cannot handle (too small, too elongated) is
+     * {@link QualityVerdict#NO_HAND} or {@link QualityVerdict#NOT_A_HAND}, and should the analysis itself fail on some
+     * unforeseen pixel pattern, that failure is reported as {@link QualityVerdict#NOT_A_HAND} with the error in the
+     * reason, so that one image never stops a batch.
+     */
     @Override
     public LandmarkDetection detect(GreyImage image, String sourceId) {
         Objects.requireNonNull(image, "image");
+        try {
+            return detectOrThrow(image);
+        } catch (RuntimeException | StackOverflowError e) {
+            // A bug in the analysis, not a property of the image the gate could name better: it refuses the image,
+            // says why, and lets the batch go on. The fuzz and corpus tests look for such failures.
+            LOG.warn("{}: landmark analysis failed; image refused as NOT_A_HAND", sourceId, e);
+            return new LandmarkDetection(QualityVerdict.NOT_A_HAND, "the landmark analysis failed on this image ("
+                    + e + "); refused rather than estimated", Optional.empty(), Map.of(), 0, false);
+        }
+    }
+
+    private LandmarkDetection detectOrThrow(GreyImage image) {
         HandAnalyzer.Analysis analysis = analyzer.analyse(image);
         if (analysis.rejection != null) {
             return new LandmarkDetection(analysis.rejection, analysis.reason, Optional.empty(), Map.of(), 0,

@@ -35,7 +35,8 @@ import org.opencv.imgproc.Imgproc;
 
 class ImageDecoderTest {
 
-    private static final ImageDecoder DECODER = ImageDecoder.create();
+    /** The size and aspect limits are for radiographs; these tests decode small synthetic layouts. */
+    private static final ImageDecoder DECODER = ImageDecoder.builder().optMinSide(1).optMaxAspectRatio(100).build();
 
     @TempDir
     Path dir;
@@ -162,8 +163,8 @@ class ImageDecoderTest {
         byte[] red = {0, (byte) 255, 0, 100};
         byte[] green = {0, 0, (byte) 255, 100};
         byte[] blue = {0, 0, 0, 100};
-        IndexColorModel icm = new IndexColorModel(2, 4, red, green, blue);
-        BufferedImage bi = new BufferedImage(6, 4, BufferedImage.TYPE_BYTE_BINARY, icm);
+        IndexColorModel icm = new IndexColorModel(8, 4, red, green, blue);
+        BufferedImage bi = new BufferedImage(6, 4, BufferedImage.TYPE_BYTE_INDEXED, icm);
         WritableRaster raster = bi.getRaster();
         for (int y = 0; y < 4; y++) {
             for (int x = 0; x < 6; x++) {
@@ -199,14 +200,14 @@ class ImageDecoderTest {
     void tooManyPixelsIsRefused() {
         GreyImage8 img = new GreyImage8(100, 60);
         byte[] png = PngWriter.encode(img);
-        ImageDecoder small = ImageDecoder.builder().optMaxPixels(5999).build();
+        ImageDecoder small = ImageDecoder.builder().optMaxPixels(5999).optMinSide(1).build();
         assertThatThrownBy(() -> small.decode(png, "big.png"))
                 .isInstanceOf(ImageTooLargeException.class)
                 .isInstanceOf(InputFormatException.class)
                 .hasMessageContaining("big.png")
                 .hasMessageContaining("100x60")
                 .hasMessageContaining("5999");
-        assertThat(ImageDecoder.builder().optMaxPixels(6000).build().decode(png, "ok.png").width()).isEqualTo(100);
+        assertThat(ImageDecoder.builder().optMaxPixels(6000).optMinSide(1).build().decode(png, "ok.png").width()).isEqualTo(100);
     }
 
     @Test

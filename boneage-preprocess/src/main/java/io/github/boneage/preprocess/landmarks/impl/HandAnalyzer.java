@@ -13,6 +13,12 @@ public final class HandAnalyzer {
 
     /** Smallest image side, in pixels, that can be analysed. */
     public static final int MIN_SIDE = 32;
+    /**
+     * Largest ratio of the longer to the shorter side that can be analysed: at the default working side of 256 px the
+     * shorter side is then still 16 px, wider than the border band and the morphology the analysis uses. A hand
+     * radiograph lies near 1:1; a strip beyond 16:1 is not a hand.
+     */
+    public static final double MAX_ASPECT_RATIO = 16;
     /** Grey levels (of 255) by which the bright class must stand out from the dark one for anything to be found. */
     static final double MIN_CONTRAST = 8;
     /** A second object with at least this many fingertips counts as a second hand. */
@@ -74,6 +80,13 @@ public final class HandAnalyzer {
             return new Analysis(QualityVerdict.NO_HAND, String.format(Locale.ROOT,
                     "image is %dx%d, smaller than the %d px needed to find a hand", image.width(), image.height(), MIN_SIDE),
                     null, null, false);
+        }
+        int shorter = Math.min(image.width(), image.height());
+        int longer = Math.max(image.width(), image.height());
+        if (longer > MAX_ASPECT_RATIO * shorter) {
+            return new Analysis(QualityVerdict.NOT_A_HAND, String.format(Locale.ROOT,
+                    "not a hand: the image is %dx%d, its sides %.1f : 1, beyond the %.0f : 1 a hand radiograph can have",
+                    image.width(), image.height(), longer / (double) shorter, MAX_ASPECT_RATIO), null, null, false);
         }
         WorkImage work = WorkImage.reduce(image, workingSide);
         Segmentation seg = Segmentation.of(work);
