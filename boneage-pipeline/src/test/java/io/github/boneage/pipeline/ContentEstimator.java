@@ -24,14 +24,25 @@ final class ContentEstimator implements BoneAgeEstimator {
     final List<EstimationRequest> requests = new CopyOnWriteArrayList<>();
     private final RoiScheme roi;
     private final ToDoubleFunction<GreyImage> months;
+    private final boolean recording;
 
     ContentEstimator(RoiScheme roi) {
-        this(roi, ContentEstimator::asymmetry);
+        this(roi, ContentEstimator::asymmetry, true);
     }
 
     ContentEstimator(RoiScheme roi, ToDoubleFunction<GreyImage> months) {
+        this(roi, months, true);
+    }
+
+    private ContentEstimator(RoiScheme roi, ToDoubleFunction<GreyImage> months, boolean recording) {
         this.roi = roi;
         this.months = months;
+        this.recording = recording;
+    }
+
+    /** @return one that keeps no requests, for long runs that measure memory */
+    static ContentEstimator forgetful(RoiScheme roi) {
+        return new ContentEstimator(roi, ContentEstimator::asymmetry, false);
     }
 
     /** 120 months plus the brightness differences top-bottom and left-right: different for every orientation. */
@@ -53,7 +64,9 @@ final class ContentEstimator implements BoneAgeEstimator {
 
     @Override
     public BoneAgeEstimate estimate(EstimationRequest request) {
-        requests.add(request);
+        if (recording) {
+            requests.add(request);
+        }
         GreyImage image = request.image();
         return new BoneAgeEstimate(request.sourceId(), months.applyAsDouble(image), request.sex(), roi,
                 Roi.whole(image.width(), image.height()), MODEL);
