@@ -77,7 +77,6 @@ final class LandmarksCommand implements Callable<Integer> {
                     "--min-confidence must lie in [0, 1], got " + minConfidence);
         }
         ImageFiles.Expanded expanded = ImageFiles.expand(inputs);
-        List<Path> images = expanded.files();
         if (overlays != null) {
             Files.createDirectories(overlays);
         }
@@ -91,7 +90,7 @@ final class LandmarksCommand implements Callable<Integer> {
                     "--detector must be classical, learned or learned+classical, got '" + detectorName + "'");
         };
         try {
-            return detectAll(images, learned != null ? learned : classical);
+            return detectAll(expanded, learned != null ? learned : classical);
         } finally {
             if (learned != null) {
                 learned.close();
@@ -99,7 +98,8 @@ final class LandmarksCommand implements Callable<Integer> {
         }
     }
 
-    private int detectAll(List<Path> images, LandmarkDetector detector) throws IOException {
+    private int detectAll(ImageFiles.Expanded expanded, LandmarkDetector detector) throws IOException {
+        List<Path> images = expanded.files();
         ImageDecoder decoder = ImageDecoder.create();
         Map<String, HandLandmarks> accepted = new LinkedHashMap<>();
         List<List<String>> verdicts = new ArrayList<>();
