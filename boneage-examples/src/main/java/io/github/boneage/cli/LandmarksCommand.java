@@ -6,6 +6,9 @@ import io.github.boneage.core.image.GreyImage;
 import io.github.boneage.core.landmarks.LandmarkDetection;
 import io.github.boneage.core.landmarks.LandmarksCsv;
 import io.github.boneage.core.landmarks.LandmarksTable;
+import io.github.boneage.core.landmarks.LandmarkDetector;
+import io.github.boneage.djl.landmarks.LandmarkDetectors;
+import io.github.boneage.djl.landmarks.LearnedLandmarkDetector;
 import io.github.boneage.preprocess.io.ImageDecoder;
 import io.github.boneage.preprocess.landmarks.ClassicalLandmarkDetector;
 import java.io.IOException;
@@ -61,6 +64,12 @@ final class LandmarksCommand implements Callable<Integer> {
             description = "Detections below this confidence are rejected as LOW_CONFIDENCE (default: ${DEFAULT-VALUE}).")
     double minConfidence;
 
+    @Option(names = "--detector", paramLabel = "NAME", defaultValue = "classical",
+            description = "classical (default), learned (the CNN in models/landmarks, opt-in: it does not beat the "
+                    + "classical detector on held-out images yet), or learned+classical (the classical detector answers "
+                    + "images the learned one refuses).")
+    String detectorName;
+
     @Override
     public Integer call() throws IOException {
         if (!(minConfidence >= 0 && minConfidence <= 1)) {
@@ -68,11 +77,29 @@ final class LandmarksCommand implements Callable<Integer> {
                     "--min-confidence must lie in [0, 1], got " + minConfidence);
         }
         ImageFiles.Expanded expanded = ImageFiles.expand(inputs);
-        List<Path> images = expanded.files();
         if (overlays != null) {
             Files.createDirectories(overlays);
         }
-        ClassicalLandmarkDetector detector = ClassicalLandmarkDetector.builder().optMinConfidence(minConfidence).build();
+        ClassicalLandmarkDetector classical = ClassicalLandmarkDetector.builder().optMinConfidence(minConfidence).build();
+        LearnedLandmarkDetector learned = switch (detectorName) {
+            case "classical" -> null;
+            case "learned" -> LandmarkDetectors.learned(false);
+            case "learned+classical" -> LearnedLandmarkDetector.builder().setBundle(LandmarkDetectors.requireBundle())
+                    .optClassicalFallback(classical).build();
+            default -> throw new picocli.CommandLine.ParameterException(spec.commandLine(),
+                    "--detector must be classical, learned or learned+classical, got '" + detectorName + "'");
+        };
+        try {
+            return detectAll(expanded, learned != null ? learned : classical);
+        } finally {
+            if (learned != null) {
+                learned.close();
+            }
+        }
+    }
+
+    private int detectAll(ImageFiles.Expanded expanded, LandmarkDetector detector) throws IOException {
+        List<Path> images = expanded.files();
         ImageDecoder decoder = ImageDecoder.create();
         Map<String, HandLandmarks> accepted = new LinkedHashMap<>();
         List<List<String>> verdicts = new ArrayList<>();

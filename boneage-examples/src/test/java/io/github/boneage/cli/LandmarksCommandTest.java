@@ -55,6 +55,18 @@ class LandmarksCommandTest {
     }
 
     @Test
+    void learnedDetectorOnRequest() throws IOException {
+        Path csv = work.resolve("learned.csv");
+        Run r = run("landmarks", images.toString(), "--out", csv.toString(), "--detector", "learned+classical");
+        assertThat(r.exitCode()).as(r.err()).isEqualTo(ExitCode.PARTIAL);
+        assertThat(r.err()).contains("blank.png").contains("NO_HAND");
+        assertThat(LandmarksCsv.read(csv).ids()).containsExactly("hand1", "hand2");
+        Run bad = run("landmarks", images.toString(), "--out", csv.toString(), "--detector", "neural");
+        assertThat(bad.exitCode()).isEqualTo(ExitCode.USAGE);
+        assertThat(bad.err()).contains("--detector").contains("neural");
+    }
+
+    @Test
     void allGoodImagesGiveExitZero() {
         Run r = run("landmarks", images.resolve("hand1.png").toString(), "--out", work.resolve("one.csv").toString());
         assertThat(r.exitCode()).as(r.err()).isZero();

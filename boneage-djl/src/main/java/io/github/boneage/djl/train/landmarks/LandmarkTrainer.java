@@ -1,0 +1,339 @@
+package io.github.boneage.djl.train.landmarks;
+
+import ai.djl.Device;
+import ai.djl.Model;
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Parameter;
+import ai.djl.training.DefaultTrainingConfig;
+import ai.djl.training.GradientCollector;
+import ai.djl.training.Trainer;
+import ai.djl.training.loss.Loss;
+import io.github.boneage.djl.landmarks.LandmarkBundle;
+import io.github.boneage.djl.landmarks.LandmarkNetBlock;
+import io.github.boneage.djl.landmarks.LandmarkNetSpec;
+import io.github.boneage.djl.landmarks.impl.PointOrder;
+import io.github.boneage.djl.train.TrainingException;
+import io.github.boneage.djl.train.data.Seeds;
+import io.github.boneage.djl.train.net.BoneAgeNetwork;
+import io.github.boneage.djl.train.optim.LearningRateSchedule;
+import io.github.boneage.djl.train.optim.OptimizerSpec;
+import io.github.boneage.djl.train.optim.TrainingOptimizer;
+import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.FloatBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Random;
+import java.util.Set;
+import java.util.function.Consumer;
+
+/**
+ * Trains the learned landmark network ({@link LandmarkNetBlock}) by heatmap regression on DJL's PyTorch engine and
+ * writes a {@link LandmarkBundle}. Each step draws a batch (annotated radiographs, synthetic hands and hand-free
+ * negatives in the configured shares), augments it in Java ({@link LandmarkAugmentation}) and minimises a weighted
+ * squared error between predicted and Gaussian target heatmaps (weight 1 + 4 x target, so that the few cells near a
+ * point are not drowned by the many background cells; points without annotation are masked out), with the project's
+ * AdamW ({@link TrainingOptimizer}) and a cosine schedule with warm-up.
+ *
+ * <p>Deterministic for a seed: each step's batch and augmentation come from a generator seeded by (seed, step), so a
+ * run resumed from a checkpoint (every {@link LandmarkTrainingSettings#checkpointInterval()} steps, weights and
+ * optimizer moments, in {@code OUTPUT/checkpoint}) sees the same batches it would have seen (the weights are not
+ * bitwise those of an uninterrupted run: PyTorch's multi-threaded CPU reductions do not add in a fixed order). No validation is done during training and the
+ * final weights are kept: nothing is selected on held-out images.
+ */
+public final class LandmarkTrainer {
+
+    private static final String CHECKPOINT = "checkpoint";
+    private static final String WEIGHTS = "weights.bin";
+
+    private final List<LandmarkExample> examples;
+    private final List<LandmarkExample> synthetic;
+    private final Path output;
+    private final LandmarkTrainingSettings settings;
+    private final Consumer<String> progress;
+    private final Map<String, String> provenance;
+
+    private LandmarkTrainer(Builder b) {
+        this.examples = List.copyOf(b.examples);
+        this.synthetic = List.copyOf(b.synthetic);
+        this.output = b.output;
+        this.settings = b.settings;
+        this.progress = b.progress;
+        this.provenance = new LinkedHashMap<>(b.provenance);
+    }
+
+    /** @return a builder */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /**
+     * Trains (or resumes a checkpointed run of the same settings) and writes the bundle into the output folder.
+     *
+     * @return the bundle written
+     * @throws IOException       when the output cannot be written
+     * @throws TrainingException when the loss diverges
+     */
+    public LandmarkBundle train() throws IOException {
+        Files.createDirectories(output);
+        Path ckpt = output.resolve(CHECKPOINT);
+        LandmarkNetSpec spec = new LandmarkNetSpec(settings.inputSize(), settings.width(), PointOrder.COUNT);
+        Engine engine = BoneAgeNetwork.engine();
+        BoneAgeNetwork.configureTrainingThread();
+        engine.setRandomSeed((int) Seeds.derive(settings.seed(), 1));
+        int start = readCheckpointStep(ckpt);
+        LandmarkAugmentation augmentation = new LandmarkAugmentation(settings.inputSize(), settings.sigma(),
+                settings.fullRotationFraction());
+        int n = settings.batchSize();
+        int s = settings.inputSize();
+        int h = spec.heatmapSize();
+        float[] input = new float[n * s * s];
+        float[] target = new float[n * PointOrder.COUNT * h * h];
+        float[] mask = new float[n * PointOrder.COUNT];
+        long t0 = System.nanoTime();
+        try (Model model = Model.newInstance(LandmarkBundle.MODEL_NAME, Device.cpu(), "PyTorch")) {
+            LandmarkNetBlock block = new LandmarkNetBlock(spec);
+            model.setBlock(block);
+            TrainingOptimizer optimizer = new TrainingOptimizer(OptimizerSpec.adamW(settings.weightDecay()),
+                    LearningRateSchedule.cosine(0.01).withWarmup(Math.min(100, settings.steps() / 10)),
+                    settings.learningRate(), settings.steps());
+            DefaultTrainingConfig config = new DefaultTrainingConfig(Loss.l2Loss()).optOptimizer(optimizer)
+                    .optDevices(new Device[] {Device.cpu()});
+            // Weights are loaded before the trainer exists (as BoneAgeNetwork does): the trainer then attaches
+            // gradients to the loaded arrays. Loading into a model a trainer already initialized leaves the trainer on
+            // stale arrays.
+            if (start > 0) {
+                block.initialize(model.getNDManager(), ai.djl.ndarray.types.DataType.FLOAT32, new Shape(n, 1, s, s));
+                try (InputStream in = new BufferedInputStream(Files.newInputStream(ckpt.resolve(WEIGHTS)))) {
+                    block.loadParameters(model.getNDManager(), new DataInputStream(in));
+                } catch (ai.djl.MalformedModelException e) {
+                    throw new TrainingException("checkpoint " + ckpt + " cannot be loaded: " + e.getMessage(), e);
+                }
+            }
+            try (Trainer trainer = model.newTrainer(config)) {
+                trainer.initialize(new Shape(n, 1, s, s));
+                List<Parameter> params = new ArrayList<>();
+                block.getParameters().forEach(p -> {
+                    if (p.getValue().requiresGradient()) {
+                        params.add(p.getValue());
+                    }
+                });
+                optimizer.register(params, Set.of(), 1.0);
+                if (start > 0) {
+                    try (InputStream in = new BufferedInputStream(Files.newInputStream(ckpt.resolve("optimizer.bin")))) {
+                        optimizer.loadState(model.getNDManager(), new DataInputStream(in));
+                    }
+                    progress.accept("resumed at step " + start);
+                }
+                double lossSum = 0;
+                int lossCount = 0;
+                for (int step = start; step < settings.steps(); step++) {
+                    Random rnd = new Random(Seeds.derive(settings.seed(), 2, step));
+                    fillBatch(rnd, augmentation, input, target, mask);
+                    float value;
+                    try (NDManager m = trainer.getManager().newSubManager()) {
+                        NDArray x = m.create(FloatBuffer.wrap(input), new Shape(n, 1, s, s));
+                        NDArray t = m.create(FloatBuffer.wrap(target), new Shape(n, PointOrder.COUNT, h, h));
+                        NDArray k = m.create(FloatBuffer.wrap(mask), new Shape(n, PointOrder.COUNT, 1, 1));
+                        try (GradientCollector gc = trainer.newGradientCollector()) {
+                            NDArray pred = trainer.forward(new NDList(x)).singletonOrThrow();
+                            NDArray diff = pred.sub(t);
+                            NDArray weight = t.mul(4).add(1).mul(k);
+                            NDArray loss = diff.mul(diff).mul(weight).sum().div((float) n * PointOrder.COUNT);
+                            gc.backward(loss);
+                            value = loss.getFloat();
+                        }
+                    }
+                    if (!Float.isFinite(value)) {
+                        throw new TrainingException("landmark training diverged at step " + step + " (loss " + value
+                                + "); lower the learning rate (now " + optimizer.currentLearningRate() + ")");
+                    }
+                    optimizer.setStep(step);
+                    trainer.step();
+                    lossSum += value;
+                    lossCount++;
+                    int done = step + 1;
+                    if (done % 20 == 0 || done == settings.steps()) {
+                        double secs = (System.nanoTime() - t0) / 1e9;
+                        double perStep = secs / (done - start);
+                        progress.accept(String.format(Locale.ROOT, "step %d/%d loss %.4f lr %.2e %.2f s/step eta %.0f s",
+                                done, settings.steps(), lossSum / lossCount, optimizer.currentLearningRate(), perStep,
+                                perStep * (settings.steps() - done)));
+                        lossSum = 0;
+                        lossCount = 0;
+                    }
+                    if (done % settings.checkpointInterval() == 0 && done < settings.steps()) {
+                        writeCheckpoint(ckpt, model, optimizer, done, settings.toString());
+                    }
+                }
+                double seconds = (System.nanoTime() - t0) / 1e9;
+                model.setProperty("Epoch", "0");
+                model.save(output, LandmarkBundle.MODEL_NAME);
+                Map<String, String> prov = new LinkedHashMap<>(provenance);
+                prov.put("trainer", LandmarkTrainer.class.getName());
+                prov.put("settings", settings.toString());
+                prov.put("examples", Integer.toString(examples.size()));
+                prov.put("syntheticHands", Integer.toString(synthetic.size()));
+                prov.put("trainingSecondsThisSession", String.format(Locale.ROOT, "%.0f", seconds));
+                prov.put("resumedFromStep", Integer.toString(start));
+                prov.put("finishedAt", Instant.now().toString());
+                prov.put("djl", Engine.getDjlVersion());
+                prov.put("engine", engine.getEngineName() + " " + engine.getVersion());
+                prov.put("java", System.getProperty("java.version"));
+                return LandmarkBundle.write(output, spec, settings.sigma(), LandmarkBundle.MODEL_NAME + "-0000.params", prov);
+            }
+        }
+    }
+
+    private void fillBatch(Random rnd, LandmarkAugmentation augmentation, float[] input, float[] target, float[] mask) {
+        for (int i = 0; i < settings.batchSize(); i++) {
+            double u = rnd.nextDouble();
+            if (u < settings.negativeFraction()) {
+                augmentation.renderNegative(rnd, input, target, mask, i);
+            } else if (!synthetic.isEmpty() && u < settings.negativeFraction() + settings.syntheticFraction()) {
+                augmentation.render(synthetic.get(rnd.nextInt(synthetic.size())), rnd, input, target, mask, i);
+            } else {
+                augmentation.render(examples.get(rnd.nextInt(examples.size())), rnd, input, target, mask, i);
+            }
+        }
+    }
+
+    private int readCheckpointStep(Path ckpt) throws IOException {
+        Path state = ckpt.resolve("state.txt");
+        if (!Files.isRegularFile(state)) {
+            return 0;
+        }
+        List<String> lines = Files.readAllLines(state, StandardCharsets.UTF_8);
+        if (lines.size() < 2 || !lines.get(1).equals(settings.toString())) {
+            throw new TrainingException("checkpoint " + state + " was written with other settings (" + (lines.size() < 2 ? "none"
+                    : lines.get(1)) + "); use a new output folder or the same settings");
+        }
+        return Integer.parseInt(lines.get(0).trim());
+    }
+
+    private static void writeCheckpoint(Path ckpt, Model model, TrainingOptimizer optimizer, int step, String settingsLine) throws IOException {
+        Path tmp = ckpt.resolveSibling(CHECKPOINT + ".tmp");
+        if (Files.exists(tmp)) {
+            try (var files = Files.list(tmp)) {
+                for (Path p : files.toList()) {
+                    Files.delete(p);
+                }
+            }
+        }
+        Files.createDirectories(tmp);
+        try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(tmp.resolve(WEIGHTS)))) {
+            model.getBlock().saveParameters(new DataOutputStream(out));
+        }
+        try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(tmp.resolve("optimizer.bin")))) {
+            optimizer.saveState(new DataOutputStream(out));
+        }
+        Files.writeString(tmp.resolve("state.txt"), step + "\n" + settingsLine + "\n", StandardCharsets.UTF_8);
+        // Swap folders so that an interruption leaves either the old or the new checkpoint, never half of one.
+        if (Files.exists(ckpt)) {
+            try (var files = Files.list(ckpt)) {
+                for (Path p : files.toList()) {
+                    Files.delete(p);
+                }
+            }
+            Files.delete(ckpt);
+        }
+        Files.move(tmp, ckpt, StandardCopyOption.ATOMIC_MOVE);
+    }
+
+    /** Builder of {@link LandmarkTrainer}. */
+    public static final class Builder {
+        private List<LandmarkExample> examples = List.of();
+        private List<LandmarkExample> synthetic = List.of();
+        private Path output;
+        private LandmarkTrainingSettings settings = LandmarkTrainingSettings.defaults();
+        private Consumer<String> progress = s -> { };
+        private final Map<String, String> provenance = new LinkedHashMap<>();
+
+        private Builder() {
+        }
+
+        /**
+         * @param value annotated radiographs (required, at least one)
+         * @return this builder
+         */
+        public Builder setExamples(List<LandmarkExample> value) {
+            this.examples = List.copyOf(value);
+            return this;
+        }
+
+        /**
+         * @param value the bundle folder (created if absent; a {@code checkpoint} subfolder there is resumed from)
+         * @return this builder
+         */
+        public Builder setOutputDirectory(Path value) {
+            this.output = Objects.requireNonNull(value, "output");
+            return this;
+        }
+
+        /**
+         * @param value synthetic hands mixed into batches at {@link LandmarkTrainingSettings#syntheticFraction()}
+         * @return this builder
+         */
+        public Builder optSyntheticExamples(List<LandmarkExample> value) {
+            this.synthetic = List.copyOf(value);
+            return this;
+        }
+
+        /**
+         * @param value the settings (default {@link LandmarkTrainingSettings#defaults()})
+         * @return this builder
+         */
+        public Builder optSettings(LandmarkTrainingSettings value) {
+            this.settings = Objects.requireNonNull(value, "settings");
+            return this;
+        }
+
+        /**
+         * @param value receives a progress line every 20 steps
+         * @return this builder
+         */
+        public Builder optProgress(Consumer<String> value) {
+            this.progress = Objects.requireNonNull(value, "progress");
+            return this;
+        }
+
+        /**
+         * @param key   provenance key (e.g. {@code data}, {@code split})
+         * @param value its value
+         * @return this builder
+         */
+        public Builder addProvenance(String key, String value) {
+            provenance.put(key, value);
+            return this;
+        }
+
+        /** @return the trainer */
+        public LandmarkTrainer build() {
+            if (output == null) {
+                throw new IllegalStateException("setOutputDirectory is required");
+            }
+            if (examples.isEmpty()) {
+                throw new IllegalStateException("setExamples needs at least one annotated example");
+            }
+            return new LandmarkTrainer(this);
+        }
+    }
+}

@@ -1,0 +1,144 @@
+package io.github.boneage.djl.landmarks;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.github.boneage.core.HandLandmarks;
+import io.github.boneage.core.ReferencePoint;
+import io.github.boneage.core.image.GreyImage;
+import io.github.boneage.core.image.GreyImage8;
+import io.github.boneage.core.landmarks.LandmarkDetection;
+import io.github.boneage.core.landmarks.LandmarkDetector;
+import io.github.boneage.core.landmarks.QualityVerdict;
+import io.github.boneage.synthetic.SyntheticHand;
+import io.github.boneage.synthetic.SyntheticHandGenerator;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The shipped learned detector ({@code models/landmarks}) on synthetic and blank images. Real-image accuracy is
+ * measured by {@link LearnedLandmarkDetectorDataTest}.
+ *
+ * <p>It does not extend core's {@code LandmarkDetectorContractTest}: the shipped first model fails the contract's
+ * "accepts an upright hand" clause (its finger identities are confused, so its own gate says LOW_CONFIDENCE, see
+ * docs/landmarks.md). The contract's other clauses are checked here one by one.
+ */
+class LearnedLandmarkDetectorTest {
+
+    static final Path BUNDLE = Path.of("../models/landmarks");
+    private static LearnedLandmarkDetector shared;
+
+    static synchronized LearnedLandmarkDetector shared() {
+        if (shared == null) {
+            shared = LearnedLandmarkDetector.builder().setBundle(BUNDLE).build();
+        }
+        return shared;
+    }
+
+    @AfterAll
+    static void closeShared() {
+        if (shared != null) {
+            shared.close();
+            shared = null;
+        }
+    }
+
+    private static GreyImage handImage() {
+        return SyntheticHandGenerator.builder().setSeed(424242).optImageSize(300, 380).optRotationRange(-5, 5)
+                .optFlipProbability(0).optInversionProbability(0).optMarkerProbability(0).build().generate(0L).image();
+    }
+
+    @Test
+    void blankAndTinyImagesAreVerdictsWithoutPoints() {
+        LandmarkDetection blank = shared().detect(new GreyImage8(300, 400), "blank");
+        assertThat(blank.verdict()).isEqualTo(QualityVerdict.NO_HAND);
+        assertThat(blank.landmarks()).isEmpty();
+        assertThat(blank.reason()).contains("blank").contains("uniform");
+        LandmarkDetection tiny = shared().detect(new GreyImage8(3, 2), "tiny");
+        assertThat(tiny.ok()).isFalse();
+        assertThat(tiny.reason()).contains("tiny").contains("3x2");
+    }
+
+    @Test
+    void locatesPointsInsideTheImageWithConfidences() {
+        GreyImage image = handImage();
+        LandmarkDetection d = shared().detect(image, "hand");
+        assertThat(d.landmarks()).as(d.reason()).isPresent();
+        assertThat(d.landmarks().get().firstPointOutside(image.width(), image.height())).isEmpty();
+        assertThat(d.pointConfidence()).containsOnlyKeys(ReferencePoint.values());
+        assertThat(d.confidence()).isBetween(0.0, 1.0);
+        assertThat(d.reason()).isNotBlank();
+        assertThat(d.invertedCorrected()).isFalse();
+    }
+
+    @Test
+    void isDeterministicAndThreadSafe() {
+        GreyImage image = handImage();
+        LandmarkDetection first = shared().detect(image, "hand");
+        List<LandmarkDetection> parallel = java.util.stream.IntStream.range(0, 4).parallel()
+                .mapToObj(i -> shared().detect(image, "hand")).toList();
+        for (LandmarkDetection d : parallel) {
+            assertThat(d).isEqualTo(first);
+        }
+    }
+
+    @Test
+    void rotatedAndMirroredSyntheticHandsKeepTheirPointsNearby() {
+        // Another seed than the training hands (72026), any rotation, half mirrored, some inverted.
+        List<SyntheticHand> hands = SyntheticHandGenerator.builder().setSeed(9090).optImageSize(320, 400)
+                .optRotationRange(-180, 180).optFlipProbability(0.5).optInversionProbability(0.3).build().generate(12);
+        for (SyntheticHand h : hands) {
+            LandmarkDetection d = shared().detect(h.image(), "synthetic-" + h.index());
+            assertThat(d.landmarks()).as(d.reason()).isPresent();
+            HandLandmarks found = d.landmarks().orElseThrow();
+            assertThat(found.wristCentre().distanceTo(h.landmarks().wristCentre()))
+                    .as("wrist of hand %d", h.index()).isLessThan(0.5 * h.landmarks().handSize());
+        }
+    }
+
+    @Test
+    void sixteenBitImageGivesTheSamePointsAsEightBit() {
+        GreyImage8 eight = (GreyImage8) handImage();
+        io.github.boneage.core.image.GreyImage16 sixteen = new io.github.boneage.core.image.GreyImage16(eight.width(),
+                eight.height(), 12);
+        for (int y = 0; y < eight.height(); y++) {
+            for (int x = 0; x < eight.width(); x++) {
+                sixteen.set(x, y, eight.get(x, y) * 4095 / 255);
+            }
+        }
+        HandLandmarks a = shared().detect(eight, "8").landmarks().orElseThrow();
+        HandLandmarks b = shared().detect(sixteen, "16").landmarks().orElseThrow();
+        for (ReferencePoint rp : ReferencePoint.values()) {
+            assertThat(a.point(rp).distanceTo(b.point(rp))).isLessThan(0.02 * a.handSize());
+        }
+    }
+
+    @Test
+    void fallbackAnswersWhenTheLearnedDetectorRefuses() {
+        LandmarkDetector always = (image, id) -> new LandmarkDetection(QualityVerdict.OK, "scripted", Optional.of(
+                SyntheticHandGenerator.builder().setSeed(1).build().generate(0L).landmarks()), Map.of(), 0.9, false);
+        try (LearnedLandmarkDetector d = LearnedLandmarkDetector.builder().setBundle(BUNDLE).optClassicalFallback(always)
+                .optPoolSize(1).build()) {
+            LandmarkDetection blank = d.detect(new GreyImage8(200, 200), "blank");
+            assertThat(blank.ok()).isTrue();
+            assertThat(blank.reason()).contains("learned detector: NO_HAND").contains("classical fallback: scripted");
+            assertThat(d.detectLearned(new GreyImage8(200, 200), "blank").verdict()).isEqualTo(QualityVerdict.NO_HAND);
+        }
+    }
+
+    @Test
+    void closedDetectorAndBadOptionsAreRefused() {
+        LearnedLandmarkDetector d = LearnedLandmarkDetector.builder().setBundle(BUNDLE).optPoolSize(1).build();
+        d.close();
+        assertThatThrownBy(() -> d.detect(handImage(), "x")).isInstanceOf(IllegalStateException.class);
+        assertThatThrownBy(() -> LearnedLandmarkDetector.builder().optMinPointConfidence(1.5))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("1.5");
+        assertThatThrownBy(() -> LearnedLandmarkDetector.builder().build()).isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("setBundle");
+    }
+}
