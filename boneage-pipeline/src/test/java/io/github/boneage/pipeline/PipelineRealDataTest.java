@@ -9,6 +9,7 @@ import io.github.boneage.core.dataset.RsnaDataset;
 import io.github.boneage.core.dataset.Sample;
 import io.github.boneage.core.image.GreyImage;
 import io.github.boneage.core.landmarks.QualityVerdict;
+import io.github.boneage.core.metrics.MetricsAccumulator;
 import io.github.boneage.core.testing.SharedData;
 import io.github.boneage.djl.DjlBoneAgeEstimator;
 import io.github.boneage.pipeline.GateCheck.Check;
@@ -21,10 +22,12 @@ import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.EnumMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -191,7 +194,7 @@ class PipelineRealDataTest {
     void pipelineFiguresOnUntouchedHeldOutRadiographs() throws IOException {
         Path data = SharedData.require("data/rsna-299");
         RsnaDataset dataset = RsnaDataset.builder().setFolder(data).build();
-        java.util.Set<String> monitored = new java.util.HashSet<>();
+        Set<String> monitored = new HashSet<>();
         for (String line : Files.readAllLines(BUNDLE.resolve("validation-predictions.csv"))) {
             String id = line.split(",", 2)[0].trim();
             if (!id.isEmpty() && !id.equals("id")) {
@@ -201,9 +204,9 @@ class PipelineRealDataTest {
         List<String> ids = DatasetSplit.readIds(BUNDLE.resolve("held-out-ids.txt")).stream()
                 .filter(id -> !monitored.contains(id)).sorted()
                 .limit(Integer.getInteger("boneage.safety.madImages", 300)).toList();
-        io.github.boneage.core.metrics.MetricsAccumulator pipelined = new io.github.boneage.core.metrics.MetricsAccumulator();
-        io.github.boneage.core.metrics.MetricsAccumulator alone = new io.github.boneage.core.metrics.MetricsAccumulator();
-        io.github.boneage.core.metrics.MetricsAccumulator aloneAll = new io.github.boneage.core.metrics.MetricsAccumulator();
+        MetricsAccumulator pipelined = new MetricsAccumulator();
+        MetricsAccumulator alone = new MetricsAccumulator();
+        MetricsAccumulator aloneAll = new MetricsAccumulator();
         Map<QualityVerdict, Integer> refused = new EnumMap<>(QualityVerdict.class);
         ImageDecoder decoder = ImageDecoder.create();
         try (DjlBoneAgeEstimator model = DjlBoneAgeEstimator.builder().setBundle(BUNDLE).build()) {
