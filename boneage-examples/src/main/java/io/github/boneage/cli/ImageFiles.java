@@ -1,6 +1,7 @@
 package io.github.boneage.cli;
 
 import io.github.boneage.core.InputFormatException;
+import io.github.boneage.pipeline.BoneAgePipeline;
 import java.io.IOException;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
@@ -131,11 +132,7 @@ final class ImageFiles {
             return false;
         }
         String n = name.toString().toLowerCase(Locale.ROOT);
-        return n.endsWith(".png") || n.endsWith(".jpg") || n.endsWith(".jpeg") || isDicomName(n);
-    }
-
-    /** DICOM files named as such; files given one by one are also recognised by their DICM marker, whatever the name. */
-    static boolean isDicomName(String lowerCaseName) {
-        return lowerCaseName.endsWith(".dcm") || lowerCaseName.endsWith(".dicom");
+        // DICOM files named as such; files given one by one are also recognised by their DICM marker, whatever the name.
+        return n.endsWith(".png") || n.endsWith(".jpg") || n.endsWith(".jpeg") || BoneAgePipeline.isDicomName(n);
     }
 }

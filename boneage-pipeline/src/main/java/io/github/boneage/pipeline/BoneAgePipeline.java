@@ -16,6 +16,7 @@ import io.github.boneage.core.EstimationOutcome;
 import io.github.boneage.core.EstimationRequest;
 import io.github.boneage.core.HandLandmarks;
 import io.github.boneage.core.ImplausibleEstimateException;
+import io.github.boneage.core.InputFiles;
 import io.github.boneage.core.InputFormatException;
 import io.github.boneage.core.Point;
 import io.github.boneage.core.QualityGateException;
@@ -36,7 +37,8 @@ import io.github.boneage.pipeline.impl.InversionCheck;
 import io.github.boneage.pipeline.impl.StructureCheck;
 import io.github.boneage.preprocess.io.ImageDecoder;
 import io.github.boneage.preprocess.landmarks.ClassicalLandmarkDetector;
-import java.nio.file.Files;
+import java.io.IOException;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -72,8 +74,11 @@ public final class BoneAgePipeline {
     /** Where the fingers point on an image that needs this many clockwise quarter turns to stand upright. */
     private static final String[] POINTING = {"up", "right", "down", "left"};
 
-    /** Images with a shorter side below this are refused: a hand radiograph needs more pixels to show its bones. */
-    public static final int MIN_SIDE = 64;
+    /**
+     * Images with a shorter side below this are refused: a hand radiograph needs more pixels to show its bones. The
+     * decoder's own limit, applied again to images a caller decoded itself.
+     */
+    public static final int MIN_SIDE = ImageDecoder.DEFAULT_MIN_SIDE;
 
     private final BoneAgeEstimator estimator;
     private final LandmarkDetector detector;
@@ -280,11 +285,13 @@ public final class BoneAgePipeline {
             return new Decoded(input.image().get(), null, null, null, null, List.of());
         }
         Path file = input.file().orElseThrow();
-        // Checked before anything opens it: a FIFO or device named .png would block a reader forever.
-        if (!Files.isRegularFile(file)) {
-            throw new InputFormatException(file.toString(), 0, null, Files.exists(file)
-                    ? "not a regular file (a folder, FIFO, socket or device); only image files are read"
-                    : "no such file");
+        // Checked before anything opens it (the DICM-marker probe included): a FIFO named .png would block forever.
+        try {
+            InputFiles.requireRegularFile(file);
+        } catch (NoSuchFileException e) {
+            throw new InputFormatException(file.toString(), 0, null, "no such file");
+        } catch (IOException e) {
+            throw new InputFormatException(file.toString(), 0, null, "cannot read its attributes: " + e.getMessage());
         }
         if (isDicomName(file.getFileName().toString()) || DicomReader.isDicom(file)) {
             DicomRadiograph dicom = dicomReader.read(file);
@@ -460,7 +467,6 @@ public final class BoneAgePipeline {
         trace.image = readable;
         trace.add(Check.ORIENTATION, Outcome.PASSED, String.format(Locale.ROOT, "upright, fingers point %.0f° from up; %s",
                 chosen.tilt(), vote.describe()));
-        GreyImage upright = readable;
 
         HandLandmarks forModel = null;
         if (modelNeedsLandmarks) {
@@ -479,14 +485,14 @@ public final class BoneAgePipeline {
             trace.add(Check.LANDMARKS, Outcome.SKIPPED, "the model reads the whole image");
         }
 
-        StructureCheck.Finding bones = structure.check(upright, uprightPoints);
+        StructureCheck.Finding bones = structure.check(readable, uprightPoints);
         if (!bones.hasStructure()) {
             throw trace.refuse(Check.BONE_STRUCTURE, QualityVerdict.NO_BONE_STRUCTURE, String.format(Locale.ROOT,
                     "the carpal and metacarpal region is nearly uniform (grey spread %.3f, at least %.3f expected): "
                             + "no bone structure to read", bones.spread(), structure.minSpread()), detection);
         }
         trace.add(Check.BONE_STRUCTURE, Outcome.PASSED, String.format(Locale.ROOT, "grey spread %.3f", bones.spread()));
-        return new Gated(upright, orientation, forModel);
+        return new Gated(readable, orientation, forModel);
     }
 
     /**
