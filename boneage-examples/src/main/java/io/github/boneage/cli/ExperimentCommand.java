@@ -9,7 +9,7 @@ import io.github.boneage.core.dataset.DatasetSplit;
 import io.github.boneage.core.dataset.RsnaDataset;
 import io.github.boneage.core.dataset.Sample;
 import io.github.boneage.core.landmarks.LandmarkDetector;
-import io.github.boneage.preprocess.landmarks.ClassicalLandmarkDetector;
+import io.github.boneage.djl.landmarks.LandmarkDetectors;
 import io.github.boneage.core.landmarks.LandmarksTable;
 import io.github.boneage.core.metrics.MetricsAccumulator;
 import io.github.boneage.djl.train.BoneAgeTrainer;
@@ -47,7 +47,7 @@ import picocli.CommandLine.Spec;
  * is scored on the held-out images; the result is {@code DIR/experiment.md}, rewritten after each cell.
  *
  * <p>Automatic landmarks come from a {@link LandmarkDetector} supplied to the constructor (the CLI's default: the
- * shipped {@link ClassicalLandmarkDetector}); images its quality gate rejects are left out of Table 3 and reported.
+ * default detector, {@link LandmarkDetectors#defaultDetector()}); images its quality gate rejects are left out of Table 3 and reported.
  */
 @Command(name = "experiment",
         mixinStandardHelpOptions = true,
@@ -177,9 +177,9 @@ final class ExperimentCommand implements Callable<Integer> {
     private final Supplier<Optional<LandmarkDetector>> automaticLandmarks;
     private final Map<Network, Architecture> standIns = new java.util.EnumMap<>(Network.class);
 
-    /** The CLI's constructor: automatic landmarks come from the shipped classical detector. */
+    /** The CLI's constructor: automatic landmarks come from the default detector ({@link LandmarkDetectors}). */
     ExperimentCommand() {
-        this(() -> Optional.of(ClassicalLandmarkDetector.builder().build()));
+        this(() -> Optional.of(LandmarkDetectors.defaultDetector()));
     }
 
     /** @param automaticLandmarks the detector {@code --landmarks auto} uses, if this build has one */

@@ -64,9 +64,9 @@ final class LandmarksCommand implements Callable<Integer> {
             description = "Detections below this confidence are rejected as LOW_CONFIDENCE (default: ${DEFAULT-VALUE}).")
     double minConfidence;
 
-    @Option(names = "--detector", paramLabel = "NAME", defaultValue = "classical",
-            description = "classical (default), learned (the CNN in models/landmarks, opt-in: it does not beat the "
-                    + "classical detector on held-out images yet), or learned+classical (the classical detector answers "
+    @Option(names = "--detector", paramLabel = "NAME", defaultValue = "auto",
+            description = "auto (default: the learned detector of models/landmarks, or the classical one where it "
+                    + "cannot be loaded), learned, classical, or learned+classical (the classical detector answers "
                     + "images the learned one refuses).")
     String detectorName;
 
@@ -83,11 +83,12 @@ final class LandmarksCommand implements Callable<Integer> {
         ClassicalLandmarkDetector classical = ClassicalLandmarkDetector.builder().optMinConfidence(minConfidence).build();
         LearnedLandmarkDetector learned = switch (detectorName) {
             case "classical" -> null;
+            case "auto" -> LandmarkDetectors.defaultIsLearned() ? LandmarkDetectors.learned(false) : null;
             case "learned" -> LandmarkDetectors.learned(false);
             case "learned+classical" -> LearnedLandmarkDetector.builder().setBundle(LandmarkDetectors.requireBundle())
                     .optClassicalFallback(classical).build();
             default -> throw new picocli.CommandLine.ParameterException(spec.commandLine(),
-                    "--detector must be classical, learned or learned+classical, got '" + detectorName + "'");
+                    "--detector must be auto, learned, classical or learned+classical, got '" + detectorName + "'");
         };
         try {
             return detectAll(expanded, learned != null ? learned : classical);

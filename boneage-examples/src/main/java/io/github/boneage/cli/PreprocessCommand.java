@@ -11,7 +11,7 @@ import io.github.boneage.preprocess.PreprocessSpec;
 import io.github.boneage.preprocess.Preprocessor;
 import io.github.boneage.preprocess.io.ImageDecoder;
 import io.github.boneage.preprocess.io.PngWriter;
-import io.github.boneage.preprocess.landmarks.ClassicalLandmarkDetector;
+import io.github.boneage.djl.landmarks.LandmarkDetectors;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -65,7 +65,7 @@ final class PreprocessCommand implements Callable<Integer> {
         if (landmarks == null) {
             handLandmarks = null;
         } else if (landmarks.toString().equals(AUTO)) {
-            LandmarkDetection detection = ClassicalLandmarkDetector.builder().build().detect(decoded, image.toString());
+            LandmarkDetection detection = LandmarkDetectors.defaultDetector().detect(decoded, image.toString());
             if (!detection.ok()) {
                 throw new QualityGateException(image.toString(), detection);
             }

@@ -11,7 +11,7 @@ import io.github.boneage.djl.train.TrainingReport;
 import io.github.boneage.djl.train.net.Architecture;
 import io.github.boneage.djl.train.net.BackboneSpec;
 import io.github.boneage.preprocess.EqualizerSpec;
-import io.github.boneage.preprocess.landmarks.ClassicalLandmarkDetector;
+import io.github.boneage.djl.landmarks.LandmarkDetectors;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -142,7 +142,7 @@ final class TrainCommand implements Callable<Integer> {
         DatasetSplit split = TrainingSetup.split(samples, validationFraction, seed, limit);
         if (auto && roi.needsLandmarks()) {
             int before = split.train().size() + split.validation().size();
-            split = AutoLandmarks.attach(split, ClassicalLandmarkDetector.builder().build(), problems);
+            split = AutoLandmarks.attach(split, LandmarkDetectors.defaultDetector(), problems);
             spec.commandLine().getOut().printf("landmarks detected on %d of %d images%n",
                     split.train().size() + split.validation().size(), before);
         }

@@ -36,6 +36,7 @@ import io.github.boneage.pipeline.GateCheck.Outcome;
 import io.github.boneage.pipeline.impl.InversionCheck;
 import io.github.boneage.pipeline.impl.StructureCheck;
 import io.github.boneage.preprocess.io.ImageDecoder;
+import io.github.boneage.djl.landmarks.LandmarkDetectors;
 import io.github.boneage.preprocess.landmarks.ClassicalLandmarkDetector;
 import java.io.IOException;
 import java.nio.file.NoSuchFileException;
@@ -82,6 +83,7 @@ public final class BoneAgePipeline {
 
     private final BoneAgeEstimator estimator;
     private final LandmarkDetector detector;
+    private final LandmarkDetector voteDetector;
     private final boolean gate;
     private final boolean modelNeedsLandmarks;
     private final InversionCheck inversion;
@@ -93,7 +95,10 @@ public final class BoneAgePipeline {
 
     private BoneAgePipeline(Builder b) {
         this.estimator = Objects.requireNonNull(b.estimator, "estimator is required (setEstimator)");
-        this.detector = b.detector != null ? b.detector : ClassicalLandmarkDetector.builder().build();
+        this.detector = b.detector != null ? b.detector : LandmarkDetectors.defaultDetector();
+        // A detector that reads every orientation itself is cross-checked, where it does not pass an image, by the
+        // classical detector's vote over the four quarter turns; any other detector votes itself.
+        this.voteDetector = detector.readsAnyOrientation() ? ClassicalLandmarkDetector.builder().build() : detector;
         this.gate = b.gate;
         this.modelNeedsLandmarks = estimator.roiScheme().map(RoiScheme::needsLandmarks).orElse(true);
         this.inversion = new InversionCheck(b.inversionMargin);
@@ -424,41 +429,69 @@ public final class BoneAgePipeline {
 
         LandmarkDetection first = detector.detect(readable, id);
         trace.detection = first;
-        if (first.verdict() == QualityVerdict.NO_HAND || first.verdict() == QualityVerdict.MULTIPLE_HANDS
-                || first.verdict() == QualityVerdict.NOT_A_HAND) {
-            throw trace.refuse(Check.HAND, first.verdict(), first.reason(), first);
-        }
-        trace.add(Check.HAND, Outcome.PASSED, "one hand found");
-
-        // The hand's orientation by a vote of the detector's readings at all four quarter turns, mapped back onto this
-        // image. A single reading can point the wrong way even when the detector trusts it (on real radiographs it was
-        // seen to put the wrist at the fingers), so one reading never decides alone. The four turned images are the
-        // same set for any quarter-turned copy of the image, so the vote, and the estimate, do not depend on how the
-        // copy came in.
-        List<Reading> readings = new ArrayList<>();
-        for (int r = 0; r < 4; r++) {
-            LandmarkDetection d = r == 0 ? first : detector.detect(Orientation.rotate(readable, r), id);
-            if (d.landmarks().isPresent() && !d.invertedCorrected()
-                    && (d.ok() || d.verdict() == QualityVerdict.LOW_CONFIDENCE)) {
-                readings.add(Reading.of(d, r, readable.width(), readable.height()));
+        Reading chosen;
+        HandLandmarks uprightPoints;
+        LandmarkDetection trusted;
+        String how;
+        if (detector.readsAnyOrientation() && first.ok() && !first.invertedCorrected()) {
+            // The detector read the image at all four quarter turns itself and trusts what it found: its points say
+            // which way the fingers point, and no second detector is asked.
+            trace.add(Check.HAND, Outcome.PASSED, "one hand found (" + first.reason() + ")");
+            chosen = Reading.of(first, 0, readable.width(), readable.height());
+            how = "read at all four quarter turns by the landmark detector";
+            if (chosen.turns() != 0) {
+                throw trace.refuse(Check.ORIENTATION, QualityVerdict.ORIENTATION_UNCERTAIN, String.format(Locale.ROOT,
+                        "the hand appears turned (fingers point %s; %s); turn the image upright, fingers up, and submit "
+                                + "it again", POINTING[(4 - chosen.turns()) % 4], how), first);
             }
+            uprightPoints = HandLandmarks.of(first.landmarks().orElseThrow().points());
+            trusted = first;
+        } else {
+            String primaryNote = voteDetector == detector ? "" : "the landmark detector did not pass the image ("
+                    + first.verdict() + ": " + first.reason() + "); the cross-check detector then ";
+            LandmarkDetection upright = voteDetector == detector ? first : voteDetector.detect(readable, id);
+            if (voteDetector != detector) {
+                trace.detection = upright;
+            }
+            if (upright.verdict() == QualityVerdict.NO_HAND || upright.verdict() == QualityVerdict.MULTIPLE_HANDS
+                    || upright.verdict() == QualityVerdict.NOT_A_HAND) {
+                throw trace.refuse(Check.HAND, upright.verdict(), primaryNote.isEmpty() ? upright.reason()
+                        : primaryNote + "found: " + upright.reason(), upright);
+            }
+            trace.add(Check.HAND, Outcome.PASSED, primaryNote.isEmpty() ? "one hand found"
+                    : "one hand found by the cross-check detector (" + first.verdict() + " from the landmark detector)");
+
+            // The hand's orientation by a vote of the detector's readings at all four quarter turns, mapped back onto
+            // this image. A single reading of the classical detector can point the wrong way even when it trusts it
+            // (on real radiographs it was seen to put the wrist at the fingers), so one reading never decides alone.
+            // The four turned images are the same set for any quarter-turned copy of the image, so the vote, and the
+            // estimate, do not depend on how the copy came in.
+            List<Reading> readings = new ArrayList<>();
+            for (int r = 0; r < 4; r++) {
+                LandmarkDetection d = r == 0 ? upright : voteDetector.detect(Orientation.rotate(readable, r), id);
+                if (d.landmarks().isPresent() && !d.invertedCorrected()
+                        && (d.ok() || d.verdict() == QualityVerdict.LOW_CONFIDENCE)) {
+                    readings.add(Reading.of(d, r, readable.width(), readable.height()));
+                }
+            }
+            Vote vote = Vote.of(readings);
+            if (vote == null) {
+                throw trace.refuse(Check.ORIENTATION, QualityVerdict.ORIENTATION_UNCERTAIN, primaryNote + "the "
+                        + "detector's readings at the four quarter turns do not agree on which way the fingers point ("
+                        + Vote.describe(readings) + "); refusing rather than estimating a possibly turned hand", upright);
+            }
+            chosen = vote.winner();
+            how = vote.describe();
+            if (chosen.turns() != 0) {
+                // Turning it back was tried and measured: on real radiographs the detector's readings agreed on a wrong
+                // turn for about 2% of upright hands (docs/safety.md), so a turned hand is refused, never turned by guess.
+                throw trace.refuse(Check.ORIENTATION, QualityVerdict.ORIENTATION_UNCERTAIN, String.format(Locale.ROOT,
+                        "the hand appears turned (fingers point %s; %s); turn the image upright, fingers up, and submit "
+                                + "it again", POINTING[(4 - chosen.turns()) % 4], how), upright);
+            }
+            uprightPoints = vote.meanPoints();
+            trusted = chosen.detection();
         }
-        Vote vote = Vote.of(readings);
-        if (vote == null) {
-            throw trace.refuse(Check.ORIENTATION, QualityVerdict.ORIENTATION_UNCERTAIN, "the detector's readings at the four "
-                    + "quarter turns do not agree on which way the fingers point ("
-                    + Vote.describe(readings) + "); refusing rather than estimating a possibly turned hand", first);
-        }
-        Reading chosen = vote.winner();
-        if (chosen.turns() != 0) {
-            // Turning it back was tried and measured: on real radiographs the detector's readings agreed on a wrong
-            // turn for about 2% of upright hands (docs/safety.md), so a turned hand is refused, never turned by guess.
-            throw trace.refuse(Check.ORIENTATION, QualityVerdict.ORIENTATION_UNCERTAIN, String.format(Locale.ROOT,
-                    "the hand appears turned (fingers point %s; %s); turn the image upright, fingers up, and submit it "
-                            + "again", POINTING[(4 - chosen.turns()) % 4], vote.describe()), first);
-        }
-        HandLandmarks uprightPoints = vote.meanPoints();
-        LandmarkDetection trusted = chosen.detection();
         LandmarkDetection detection = new LandmarkDetection(trusted.verdict(), trusted.reason(), Optional.of(uprightPoints),
                 trusted.pointConfidence(), trusted.confidence(), inverted);
         Orientation orientation = new Orientation(0, false, inverted);
@@ -466,7 +499,7 @@ public final class BoneAgePipeline {
         trace.orientation = orientation;
         trace.image = readable;
         trace.add(Check.ORIENTATION, Outcome.PASSED, String.format(Locale.ROOT, "upright, fingers point %.0f° from up; %s",
-                chosen.tilt(), vote.describe()));
+                chosen.tilt(), how));
 
         HandLandmarks forModel = null;
         if (modelNeedsLandmarks) {
@@ -508,8 +541,8 @@ public final class BoneAgePipeline {
             return f.inverted();
         }
         String id = trace.input.sourceId();
-        LandmarkDetection asIs = detector.detect(image, id);
-        LandmarkDetection flipped = detector.detect(Orientation.invert(image), id);
+        LandmarkDetection asIs = voteDetector.detect(image, id);
+        LandmarkDetection flipped = voteDetector.detect(Orientation.invert(image), id);
         boolean asIsOk = asIs.ok() && !asIs.invertedCorrected();
         boolean flippedOk = flipped.ok() && !flipped.invertedCorrected();
         if (asIsOk == flippedOk) {
@@ -687,8 +720,11 @@ public final class BoneAgePipeline {
         }
 
         /**
-         * @param detector the landmark detector behind the hand, orientation and landmark checks (default: the
-         *                 classical detector)
+         * @param detector the landmark detector behind the hand, orientation and landmark checks (default:
+         *                 {@code LandmarkDetectors.defaultDetector()}, the learned detector where its bundle and engine
+         *                 are present). A detector that {@linkplain LandmarkDetector#readsAnyOrientation() reads every
+         *                 orientation} is cross-checked by the classical detector's four-turn vote on the images it
+         *                 does not pass
          * @return this builder
          */
         public Builder optLandmarkDetector(LandmarkDetector detector) {

@@ -1,6 +1,8 @@
 package io.github.boneage.benchmarks.train;
 
 import io.github.boneage.core.image.GreyImage;
+import io.github.boneage.core.landmarks.LandmarksCsv;
+import io.github.boneage.core.landmarks.LandmarksTable;
 import io.github.boneage.djl.landmarks.LandmarkBundle;
 import io.github.boneage.djl.train.landmarks.KoitkaLandmarks;
 import io.github.boneage.djl.train.landmarks.LandmarkExample;
@@ -20,8 +22,11 @@ import java.util.List;
  *
  * <pre>
  * java -Dai.djl.pytorch.num_threads=1 -cp ... io.github.boneage.benchmarks.train.TrainLandmarkModel SHARED OUT [STEPS] [SYNTHETIC]
- *     [FULL_ROTATION_FRACTION] [LEARNING_RATE]
+ *     [FULL_ROTATION_FRACTION] [LEARNING_RATE] [--pseudo LANDMARKS.csv --pseudo-fraction F] [--init BUNDLE]
  * </pre>
+ * {@code --pseudo} names a landmarks CSV of rsna-299 images labelled by another detector ({@link PseudoLabelLandmarks}),
+ * mixed into batches at the given share (the synthetic share then drops to 0.14, the expert images keep the rest);
+ * {@code --init} starts from another landmark bundle's weights.
  * Rerunning with the same arguments resumes from the last checkpoint in OUT.
  */
 public final class TrainLandmarkModel {
@@ -40,14 +45,29 @@ public final class TrainLandmarkModel {
             System.err.println("usage: TrainLandmarkModel SHARED OUT [STEPS] [SYNTHETIC]");
             System.exit(2);
         }
-        Path shared = Path.of(args[0]);
-        Path out = Path.of(args[1]);
-        int steps = args.length > 2 ? Integer.parseInt(args[2]) : 2000;
-        int syntheticCount = args.length > 3 ? Integer.parseInt(args[3]) : 300;
-        double fullRotation = args.length > 4 ? Double.parseDouble(args[4]) : 0.15;
-        double learningRate = args.length > 5 ? Double.parseDouble(args[5]) : 2e-3;
+        List<String> positional = new ArrayList<>();
+        Path pseudoCsv = null;
+        double pseudoFraction = 0.5;
+        Path init = null;
+        for (int i = 0; i < args.length; i++) {
+            switch (args[i]) {
+                case "--pseudo" -> pseudoCsv = Path.of(args[++i]);
+                case "--pseudo-fraction" -> pseudoFraction = Double.parseDouble(args[++i]);
+                case "--init" -> init = Path.of(args[++i]);
+                default -> positional.add(args[i]);
+            }
+        }
+        Path shared = Path.of(positional.get(0));
+        Path out = Path.of(positional.get(1));
+        int steps = positional.size() > 2 ? Integer.parseInt(positional.get(2)) : 2000;
+        int syntheticCount = positional.size() > 3 ? Integer.parseInt(positional.get(3)) : 300;
+        double fullRotation = positional.size() > 4 ? Double.parseDouble(positional.get(4)) : 0.15;
+        double learningRate = positional.size() > 5 ? Double.parseDouble(positional.get(5)) : 2e-3;
         LandmarkTrainingSettings settings = LandmarkTrainingSettings.defaults().withSteps(steps)
                 .withFullRotationFraction(fullRotation).withLearningRate(learningRate);
+        if (pseudoCsv != null) {
+            settings = settings.withShares(0.14, settings.negativeFraction()).withPseudoFraction(pseudoFraction);
+        }
         KoitkaLandmarks koitka = KoitkaLandmarks.load(shared.resolve("data/landmarks/koitka-train-299.csv"),
                 shared.resolve("data/landmarks/koitka-train-299-boxes.csv"));
         ImageDecoder decoder = ImageDecoder.create();
@@ -65,21 +85,42 @@ public final class TrainLandmarkModel {
         for (SyntheticHand hand : generator.generate(syntheticCount)) {
             synthetic.add(LandmarkExample.of("synthetic-" + hand.index(), hand.image(), hand.landmarks(), settings.inputSize()));
         }
-        System.out.printf("%s: %d tune images (%d with fingertips), %d synthetic hands, %s%n", Instant.now(), examples.size(),
-                withTips, synthetic.size(), settings);
-        LandmarkBundle bundle = LandmarkTrainer.builder()
+        List<LandmarkExample> pseudo = new ArrayList<>();
+        if (pseudoCsv != null) {
+            for (LandmarksTable.Entry e : LandmarksCsv.read(pseudoCsv).entries()) {
+                if (koitka.tune().contains(e.id()) || koitka.heldOut().contains(e.id())) {
+                    throw new IllegalArgumentException(pseudoCsv + ", line " + e.line() + ": image " + e.id()
+                            + " is Koitka-annotated; pseudo-labels must come from other images");
+                }
+                GreyImage image = decoder.decode(shared.resolve("data/rsna-299/images/" + e.id() + ".jpg"));
+                pseudo.add(LandmarkExample.of(e.id(), image, e.landmarks(), settings.inputSize()));
+            }
+        }
+        System.out.printf("%s: %d tune images (%d with fingertips), %d synthetic hands, %d pseudo-labelled, %s%n",
+                Instant.now(), examples.size(), withTips, synthetic.size(), pseudo.size(), settings);
+        LandmarkTrainer.Builder trainer = LandmarkTrainer.builder()
                 .setExamples(examples)
                 .optSyntheticExamples(synthetic)
+                .optPseudoLabelledExamples(pseudo);
+        if (init != null) {
+            trainer.optInitialWeights(init);
+        }
+        LandmarkBundle bundle = trainer
                 .setOutputDirectory(out)
                 .optSettings(settings)
                 .optProgress(line -> System.out.println(Instant.now() + " " + line))
                 .addProvenance("data", "rsna-299 images with data/landmarks/koitka-train-299.csv (Koitka et al. 2018, MIT); "
                         + "fingertips extrapolated from the DIP/PIP boxes; synthetic hands: boneage-synthetic seed 72026, "
-                        + syntheticCount + " hands 256x320")
+                        + syntheticCount + " hands 256x320"
+                        + (pseudoCsv == null ? "" : "; pseudo-labels: " + pseudo.size() + " rsna-299 images from "
+                        + pseudoCsv.getFileName() + " (PseudoLabelLandmarks: classical detector, five fingertips, "
+                        + "no held-out or Koitka image)"))
                 .addProvenance("split", "Koitka split: ids sorted, shuffled with seed " + KoitkaLandmarks.SPLIT_SEED
                         + ", first " + KoitkaLandmarks.TUNE_COUNT + " trained on, the other 64 held out (never used)")
                 .addProvenance("command", "io.github.boneage.benchmarks.train.TrainLandmarkModel SHARED OUT " + String.join(" ",
-                        java.util.Arrays.copyOfRange(args, 2, args.length)))
+                        positional.subList(2, positional.size()))
+                        + (pseudoCsv == null ? "" : " --pseudo " + pseudoCsv.getFileName() + " --pseudo-fraction " + pseudoFraction)
+                        + (init == null ? "" : " --init " + init.getFileName()))
                 .build()
                 .train();
         System.out.println(Instant.now() + " wrote " + bundle.folder() + " sha256 " + bundle.sha256());

@@ -15,4 +15,15 @@ public interface LandmarkDetector {
      *         analysed at all (e.g. too small) is reported as a verdict, not thrown
      */
     LandmarkDetection detect(GreyImage image, String sourceId);
+
+    /**
+     * Whether one {@link #detect} call already reads the image at all four quarter turns and keeps the reading it
+     * trusts most, so that the points it returns say which way the hand points on an image given in any orientation.
+     * Callers that need the orientation (the safety pipeline) then ask once instead of asking at every quarter turn.
+     *
+     * @return {@code false} unless the implementation says otherwise
+     */
+    default boolean readsAnyOrientation() {
+        return false;
+    }
 }

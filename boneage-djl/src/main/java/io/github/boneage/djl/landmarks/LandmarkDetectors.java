@@ -1,6 +1,10 @@
 package io.github.boneage.djl.landmarks;
 
+import io.github.boneage.core.image.GreyImage;
+import io.github.boneage.core.landmarks.LandmarkDetection;
 import io.github.boneage.core.landmarks.LandmarkDetector;
+import io.github.boneage.djl.ClasspathModel;
+import io.github.boneage.djl.ClasspathModels;
 import io.github.boneage.djl.ModelBundleException;
 import io.github.boneage.preprocess.landmarks.ClassicalLandmarkDetector;
 import java.net.URISyntaxException;
@@ -8,14 +12,17 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The one place that decides which landmark detector the tools use by default, so that the CLI's commands and the
  * pipeline agree.
  *
- * <p>Today the default is the classical detector: on the 64 held-out annotated radiographs the learned detector does
- * not beat it yet (docs/landmarks.md, "Learned detector"). The learned one is available on request
- * ({@link #learned(boolean)}).
+ * <p>The default is the learned detector ({@link LearnedLandmarkDetector}) on the shipped bundle, one instance per JVM
+ * shared by every caller (it is thread-safe and holds a pool of predictors; loading it once keeps a batch fast). Where
+ * no bundle is found or the PyTorch engine is missing, the default is the classical detector, and a warning says why
+ * once. The measured comparison is in docs/landmarks.md, "Learned detector".
  */
 public final class LandmarkDetectors {
 
@@ -25,9 +32,72 @@ public final class LandmarkDetectors {
     private LandmarkDetectors() {
     }
 
-    /** @return the default detector for {@code --landmarks auto} and the quality gate (currently the classical one) */
+    /** The name the learned bundle has as a classpath model (packaged by {@code boneage-model-default}). */
+    public static final String CLASSPATH_NAME = "landmarks";
+
+    private static final Logger LOG = LoggerFactory.getLogger(LandmarkDetectors.class);
+    private static final Object LOCK = new Object();
+    private static LearnedLandmarkDetector shared;
+    private static boolean sharedTried;
+
+    /**
+     * @return the default detector for {@code --landmarks auto} and the quality gate: the JVM's shared learned detector
+     *         (not to be closed: it lives as long as the JVM), or the classical detector where the learned one cannot
+     *         be loaded
+     */
     public static LandmarkDetector defaultDetector() {
-        return ClassicalLandmarkDetector.builder().build();
+        LearnedLandmarkDetector learned = sharedLearned();
+        return learned == null ? ClassicalLandmarkDetector.builder().build() : new Shared(learned);
+    }
+
+    /** @return whether {@link #defaultDetector()} is the learned detector in this JVM */
+    public static boolean defaultIsLearned() {
+        return sharedLearned() != null;
+    }
+
+    private static LearnedLandmarkDetector sharedLearned() {
+        synchronized (LOCK) {
+            if (!sharedTried) {
+                sharedTried = true;
+                Optional<Path> bundle = shippedBundle();
+                String from = bundle.map(Path::toString).orElse("classpath model " + CLASSPATH_NAME);
+                try {
+                    if (bundle.isPresent()) {
+                        shared = LearnedLandmarkDetector.builder().setBundle(bundle.get()).build();
+                    } else if (ClasspathModels.isAvailable(CLASSPATH_NAME)) {
+                        // The weights are read into memory at load, so the temporary copy can go at once.
+                        try (ClasspathModel copy = ClasspathModels.open(CLASSPATH_NAME)) {
+                            shared = LearnedLandmarkDetector.builder().setBundle(copy.path()).build();
+                        }
+                    } else {
+                        LOG.warn("no learned landmark bundle found (set {} to its folder, or add {}); using the classical "
+                                + "landmark detector", BUNDLE_VARIABLE, "io.github.boneage:boneage-model-default");
+                    }
+                } catch (RuntimeException | LinkageError e) {
+                    LOG.warn("the learned landmark detector cannot be loaded from {} ({}); using the classical "
+                            + "landmark detector", from, e.getMessage());
+                }
+            }
+            return shared;
+        }
+    }
+
+    /** The shared learned detector behind a view that cannot close it. */
+    private record Shared(LearnedLandmarkDetector learned) implements LandmarkDetector {
+        @Override
+        public LandmarkDetection detect(GreyImage image, String sourceId) {
+            return learned.detect(image, sourceId);
+        }
+
+        @Override
+        public boolean readsAnyOrientation() {
+            return learned.readsAnyOrientation();
+        }
+
+        @Override
+        public String toString() {
+            return "learned landmark detector " + learned.bundle().sha256().substring(0, 12);
+        }
     }
 
     /**

@@ -125,6 +125,15 @@ public final class LearnedLandmarkDetector implements LandmarkDetector, AutoClos
     }
 
     /**
+     * @return {@code true} when the detector tries the four quarter turns of every image (the default): its points
+     *         then say which way the hand points
+     */
+    @Override
+    public boolean readsAnyOrientation() {
+        return quarterTurns;
+    }
+
+    /**
      * Runs the network without the fallback.
      *
      * @param image    the radiograph

@@ -59,7 +59,8 @@ class LearnedLandmarkDetectorDataTest {
 
     @BeforeAll
     static void load() {
-        Path bundle = Path.of("../models/landmarks");
+        // -Dboneage.landmarks.bundle=FOLDER measures a candidate bundle (e.g. a new training run) the same way.
+        Path bundle = Path.of(System.getProperty("boneage.landmarks.bundle", "../models/landmarks"));
         classical = ClassicalLandmarkDetector.builder().build();
         learned = LearnedLandmarkDetector.builder().setBundle(bundle).build();
         learnedWithFallback = LearnedLandmarkDetector.builder().setBundle(bundle).optClassicalFallback(classical).build();

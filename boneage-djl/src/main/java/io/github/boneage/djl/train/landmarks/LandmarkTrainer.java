@@ -63,9 +63,13 @@ public final class LandmarkTrainer {
 
     private static final String CHECKPOINT = "checkpoint";
     private static final String WEIGHTS = "weights.bin";
+    /** Non-finite losses in a row after which the run is declared diverged. */
+    private static final int MAX_SKIPPED_IN_A_ROW = 10;
 
     private final List<LandmarkExample> examples;
     private final List<LandmarkExample> synthetic;
+    private final List<LandmarkExample> pseudo;
+    private final Path initialWeights;
     private final Path output;
     private final LandmarkTrainingSettings settings;
     private final Consumer<String> progress;
@@ -74,6 +78,8 @@ public final class LandmarkTrainer {
     private LandmarkTrainer(Builder b) {
         this.examples = List.copyOf(b.examples);
         this.synthetic = List.copyOf(b.synthetic);
+        this.pseudo = List.copyOf(b.pseudo);
+        this.initialWeights = b.initialWeights;
         this.output = b.output;
         this.settings = b.settings;
         this.progress = b.progress;
@@ -109,6 +115,7 @@ public final class LandmarkTrainer {
         float[] target = new float[n * PointOrder.COUNT * h * h];
         float[] mask = new float[n * PointOrder.COUNT];
         long t0 = System.nanoTime();
+        String initialSha = initialWeights == null ? null : LandmarkBundle.load(initialWeights).sha256();
         try (Model model = Model.newInstance(LandmarkBundle.MODEL_NAME, Device.cpu(), "PyTorch")) {
             LandmarkNetBlock block = new LandmarkNetBlock(spec);
             model.setBlock(block);
@@ -127,6 +134,19 @@ public final class LandmarkTrainer {
                 } catch (ai.djl.MalformedModelException e) {
                     throw new TrainingException("checkpoint " + ckpt + " cannot be loaded: " + e.getMessage(), e);
                 }
+            } else if (initialWeights != null) {
+                block.initialize(model.getNDManager(), ai.djl.ndarray.types.DataType.FLOAT32, new Shape(n, 1, s, s));
+                LandmarkBundle from = LandmarkBundle.load(initialWeights);
+                if (!from.spec().equals(spec)) {
+                    throw new TrainingException("initial weights " + initialWeights + " are for network " + from.spec()
+                            + ", not " + spec);
+                }
+                try {
+                    model.load(from.folder(), LandmarkBundle.MODEL_NAME);
+                } catch (ai.djl.MalformedModelException e) {
+                    throw new TrainingException("initial weights " + initialWeights + " cannot be loaded: " + e.getMessage(), e);
+                }
+                progress.accept("initialized from " + initialWeights + " (sha256 " + from.sha256() + ")");
             }
             try (Trainer trainer = model.newTrainer(config)) {
                 trainer.initialize(new Shape(n, 1, s, s));
@@ -145,6 +165,8 @@ public final class LandmarkTrainer {
                 }
                 double lossSum = 0;
                 int lossCount = 0;
+                int skippedInARow = 0;
+                int skipped = 0;
                 for (int step = start; step < settings.steps(); step++) {
                     Random rnd = new Random(Seeds.derive(settings.seed(), 2, step));
                     fillBatch(rnd, augmentation, input, target, mask);
@@ -163,9 +185,18 @@ public final class LandmarkTrainer {
                         }
                     }
                     if (!Float.isFinite(value)) {
-                        throw new TrainingException("landmark training diverged at step " + step + " (loss " + value
-                                + "); lower the learning rate (now " + optimizer.currentLearningRate() + ")");
+                        // A non-finite loss leaves the weights untouched (the gradients are discarded with the
+                        // collector); only a run of them means divergence.
+                        skipped++;
+                        if (++skippedInARow >= MAX_SKIPPED_IN_A_ROW) {
+                            throw new TrainingException("landmark training diverged at step " + step + " (loss " + value
+                                    + " for " + skippedInARow + " steps in a row); lower the learning rate (now "
+                                    + optimizer.currentLearningRate() + ")");
+                        }
+                        progress.accept("step " + (step + 1) + ": loss " + value + ", step skipped");
+                        continue;
                     }
+                    skippedInARow = 0;
                     optimizer.setStep(step);
                     trainer.step();
                     lossSum += value;
@@ -192,6 +223,11 @@ public final class LandmarkTrainer {
                 prov.put("settings", settings.toString());
                 prov.put("examples", Integer.toString(examples.size()));
                 prov.put("syntheticHands", Integer.toString(synthetic.size()));
+                prov.put("pseudoLabelled", Integer.toString(pseudo.size()));
+                prov.put("skippedNonFiniteSteps", Integer.toString(skipped));
+                if (initialSha != null) {
+                    prov.put("initialWeights", "landmark bundle weights sha256 " + initialSha);
+                }
                 prov.put("trainingSecondsThisSession", String.format(Locale.ROOT, "%.0f", seconds));
                 prov.put("resumedFromStep", Integer.toString(start));
                 prov.put("finishedAt", Instant.now().toString());
@@ -210,6 +246,9 @@ public final class LandmarkTrainer {
                 augmentation.renderNegative(rnd, input, target, mask, i);
             } else if (!synthetic.isEmpty() && u < settings.negativeFraction() + settings.syntheticFraction()) {
                 augmentation.render(synthetic.get(rnd.nextInt(synthetic.size())), rnd, input, target, mask, i);
+            } else if (!pseudo.isEmpty()
+                    && u < settings.negativeFraction() + settings.syntheticFraction() + settings.pseudoFraction()) {
+                augmentation.render(pseudo.get(rnd.nextInt(pseudo.size())), rnd, input, target, mask, i);
             } else {
                 augmentation.render(examples.get(rnd.nextInt(examples.size())), rnd, input, target, mask, i);
             }
@@ -262,6 +301,8 @@ public final class LandmarkTrainer {
     public static final class Builder {
         private List<LandmarkExample> examples = List.of();
         private List<LandmarkExample> synthetic = List.of();
+        private List<LandmarkExample> pseudo = List.of();
+        private Path initialWeights;
         private Path output;
         private LandmarkTrainingSettings settings = LandmarkTrainingSettings.defaults();
         private Consumer<String> progress = s -> { };
@@ -294,6 +335,26 @@ public final class LandmarkTrainer {
          */
         public Builder optSyntheticExamples(List<LandmarkExample> value) {
             this.synthetic = List.copyOf(value);
+            return this;
+        }
+
+        /**
+         * @param value pseudo-labelled radiographs (points placed by another detector) mixed into batches at
+         *              {@link LandmarkTrainingSettings#pseudoFraction()}
+         * @return this builder
+         */
+        public Builder optPseudoLabelledExamples(List<LandmarkExample> value) {
+            this.pseudo = List.copyOf(value);
+            return this;
+        }
+
+        /**
+         * @param value a landmark bundle of the same network whose weights start the run (fine-tuning) instead of a
+         *              random initialization; ignored when a checkpoint is resumed
+         * @return this builder
+         */
+        public Builder optInitialWeights(Path value) {
+            this.initialWeights = Objects.requireNonNull(value, "initialWeights");
             return this;
         }
 
@@ -332,6 +393,10 @@ public final class LandmarkTrainer {
             }
             if (examples.isEmpty()) {
                 throw new IllegalStateException("setExamples needs at least one annotated example");
+            }
+            if (initialWeights != null && initialWeights.toAbsolutePath().normalize().equals(output.toAbsolutePath().normalize())) {
+                throw new IllegalStateException("optInitialWeights must name another folder than the output " + output
+                        + " (the run overwrites its output)");
             }
             return new LandmarkTrainer(this);
         }

@@ -16,10 +16,12 @@ package io.github.boneage.djl.train.landmarks;
  * @param seed               seed of initialization, batch order and augmentation
  * @param fullRotationFraction share of examples rotated by any angle; the others within +-30 degrees of upright (the
  *                           detector tries the four quarter turns, so that covers every angle)
+ * @param pseudoFraction     share of batch slots filled with pseudo-labelled radiographs (when some are given): images
+ *                           whose points another detector placed, used to widen the few expert-annotated images
  */
 public record LandmarkTrainingSettings(int inputSize, int width, double sigma, int batchSize, int steps,
         double learningRate, double weightDecay, double syntheticFraction, double negativeFraction,
-        int checkpointInterval, long seed, double fullRotationFraction) {
+        int checkpointInterval, long seed, double fullRotationFraction, double pseudoFraction) {
 
     /** Checks ranges. */
     public LandmarkTrainingSettings {
@@ -32,14 +34,15 @@ public record LandmarkTrainingSettings(int inputSize, int width, double sigma, i
         if (!(fullRotationFraction >= 0 && fullRotationFraction <= 1)) {
             throw new IllegalArgumentException("fullRotationFraction must lie in [0, 1], got " + fullRotationFraction);
         }
-        if (syntheticFraction < 0 || negativeFraction < 0 || syntheticFraction + negativeFraction >= 1) {
-            throw new IllegalArgumentException("syntheticFraction + negativeFraction must lie in [0, 1)");
+        if (syntheticFraction < 0 || negativeFraction < 0 || pseudoFraction < 0
+                || syntheticFraction + negativeFraction + pseudoFraction >= 1) {
+            throw new IllegalArgumentException("syntheticFraction + negativeFraction + pseudoFraction must lie in [0, 1)");
         }
     }
 
     /** @return the defaults used for the shipped model: 128 px, width 16, sigma 1.5, batch 16, 2,000 steps */
     public static LandmarkTrainingSettings defaults() {
-        return new LandmarkTrainingSettings(128, 16, 1.5, 16, 2000, 2e-3, 1e-4, 0.2, 0.06, 100, 20261122L, 0.15);
+        return new LandmarkTrainingSettings(128, 16, 1.5, 16, 2000, 2e-3, 1e-4, 0.2, 0.06, 100, 20261122L, 0.15, 0.0);
     }
 
     /**
@@ -48,7 +51,7 @@ public record LandmarkTrainingSettings(int inputSize, int width, double sigma, i
      */
     public LandmarkTrainingSettings withSteps(int value) {
         return new LandmarkTrainingSettings(inputSize, width, sigma, batchSize, value, learningRate, weightDecay,
-                syntheticFraction, negativeFraction, checkpointInterval, seed, fullRotationFraction);
+                syntheticFraction, negativeFraction, checkpointInterval, seed, fullRotationFraction, pseudoFraction);
     }
 
     /**
@@ -57,7 +60,7 @@ public record LandmarkTrainingSettings(int inputSize, int width, double sigma, i
      */
     public LandmarkTrainingSettings withBatchSize(int value) {
         return new LandmarkTrainingSettings(inputSize, width, sigma, value, steps, learningRate, weightDecay,
-                syntheticFraction, negativeFraction, checkpointInterval, seed, fullRotationFraction);
+                syntheticFraction, negativeFraction, checkpointInterval, seed, fullRotationFraction, pseudoFraction);
     }
 
     /**
@@ -67,7 +70,7 @@ public record LandmarkTrainingSettings(int inputSize, int width, double sigma, i
      */
     public LandmarkTrainingSettings withNetwork(int size, int chans) {
         return new LandmarkTrainingSettings(size, chans, sigma, batchSize, steps, learningRate, weightDecay,
-                syntheticFraction, negativeFraction, checkpointInterval, seed, fullRotationFraction);
+                syntheticFraction, negativeFraction, checkpointInterval, seed, fullRotationFraction, pseudoFraction);
     }
 
     /**
@@ -76,7 +79,7 @@ public record LandmarkTrainingSettings(int inputSize, int width, double sigma, i
      */
     public LandmarkTrainingSettings withFullRotationFraction(double value) {
         return new LandmarkTrainingSettings(inputSize, width, sigma, batchSize, steps, learningRate, weightDecay,
-                syntheticFraction, negativeFraction, checkpointInterval, seed, value);
+                syntheticFraction, negativeFraction, checkpointInterval, seed, value, pseudoFraction);
     }
 
     /**
@@ -85,7 +88,7 @@ public record LandmarkTrainingSettings(int inputSize, int width, double sigma, i
      */
     public LandmarkTrainingSettings withLearningRate(double value) {
         return new LandmarkTrainingSettings(inputSize, width, sigma, batchSize, steps, value, weightDecay,
-                syntheticFraction, negativeFraction, checkpointInterval, seed, fullRotationFraction);
+                syntheticFraction, negativeFraction, checkpointInterval, seed, fullRotationFraction, pseudoFraction);
     }
 
     /**
@@ -94,6 +97,25 @@ public record LandmarkTrainingSettings(int inputSize, int width, double sigma, i
      */
     public LandmarkTrainingSettings withCheckpointInterval(int value) {
         return new LandmarkTrainingSettings(inputSize, width, sigma, batchSize, steps, learningRate, weightDecay,
-                syntheticFraction, negativeFraction, value, seed, fullRotationFraction);
+                syntheticFraction, negativeFraction, value, seed, fullRotationFraction, pseudoFraction);
+    }
+
+    /**
+     * @param value share of batch slots filled with pseudo-labelled radiographs
+     * @return a copy with that share
+     */
+    public LandmarkTrainingSettings withPseudoFraction(double value) {
+        return new LandmarkTrainingSettings(inputSize, width, sigma, batchSize, steps, learningRate, weightDecay,
+                syntheticFraction, negativeFraction, checkpointInterval, seed, fullRotationFraction, value);
+    }
+
+    /**
+     * @param synthetic share of batch slots filled with synthetic hands
+     * @param negative  share of batch slots filled with hand-free negatives
+     * @return a copy with those shares
+     */
+    public LandmarkTrainingSettings withShares(double synthetic, double negative) {
+        return new LandmarkTrainingSettings(inputSize, width, sigma, batchSize, steps, learningRate, weightDecay,
+                synthetic, negative, checkpointInterval, seed, fullRotationFraction, pseudoFraction);
     }
 }

@@ -25,7 +25,7 @@ class LandmarkTrainerTest {
     Path dir;
 
     private static final LandmarkTrainingSettings TINY = new LandmarkTrainingSettings(128, 8, 1.5, 4, 4, 1e-3, 1e-4, 0.0,
-            0.0, 2, 11L, 0.5);
+            0.0, 2, 11L, 0.5, 0.0);
 
     private static List<LandmarkExample> hands() {
         List<LandmarkExample> out = new ArrayList<>();
