@@ -10,6 +10,7 @@ import io.github.boneage.core.image.GreyImage8;
 import io.github.boneage.core.landmarks.LandmarkDetection;
 import io.github.boneage.core.landmarks.LandmarkDetector;
 import io.github.boneage.core.landmarks.QualityVerdict;
+import io.github.boneage.core.testing.LandmarkDetectorContractTest;
 import io.github.boneage.synthetic.SyntheticHand;
 import io.github.boneage.synthetic.SyntheticHandGenerator;
 import java.nio.file.Path;
@@ -24,11 +25,10 @@ import org.junit.jupiter.api.Test;
  * The shipped learned detector ({@code models/landmarks}) on synthetic and blank images. Real-image accuracy is
  * measured by {@link LearnedLandmarkDetectorDataTest}.
  *
- * <p>It does not extend core's {@code LandmarkDetectorContractTest}: the shipped first model fails the contract's
- * "accepts an upright hand" clause (its finger identities are confused, so its own gate says LOW_CONFIDENCE, see
- * docs/landmarks.md). The contract's other clauses are checked here one by one.
+ * <p>Extends core's contract test, like every {@code LandmarkDetector}; the clauses below are the learned detector's
+ * own.
  */
-class LearnedLandmarkDetectorTest {
+class LearnedLandmarkDetectorTest extends LandmarkDetectorContractTest {
 
     static final Path BUNDLE = Path.of("../models/landmarks");
     private static LearnedLandmarkDetector shared;
@@ -48,7 +48,17 @@ class LearnedLandmarkDetectorTest {
         }
     }
 
-    private static GreyImage handImage() {
+    @Override
+    protected LandmarkDetector detector() {
+        return shared();
+    }
+
+    @Override
+    protected GreyImage handImage() {
+        return uprightHand();
+    }
+
+    private static GreyImage uprightHand() {
         return SyntheticHandGenerator.builder().setSeed(424242).optImageSize(300, 380).optRotationRange(-5, 5)
                 .optFlipProbability(0).optInversionProbability(0).optMarkerProbability(0).build().generate(0L).image();
     }

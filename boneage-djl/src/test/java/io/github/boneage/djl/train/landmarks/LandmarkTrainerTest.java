@@ -14,7 +14,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -41,7 +40,6 @@ class LandmarkTrainerTest {
     }
 
     @Test
-    @Disabled("intermittent NaN loss in the first steps of short CPU runs (cause not found yet; docs/landmarks.md, Limitations)")
     void writesALoadableBundleAndResumesExactly() throws IOException {
         LandmarkBundle first = train(dir.resolve("a"));
         assertThat(first.provenance()).containsEntry("data", "4 synthetic hands").containsKey("settings");
@@ -64,7 +62,6 @@ class LandmarkTrainerTest {
     }
 
     @Test
-    @Disabled("intermittent NaN loss in the first steps of short CPU runs (cause not found yet; docs/landmarks.md, Limitations)")
     void refusesACheckpointOfOtherSettings() throws IOException {
         train(dir.resolve("a"));
         Path ckpt = dir.resolve("a").resolve("checkpoint");
@@ -75,7 +72,6 @@ class LandmarkTrainerTest {
     }
 
     @Test
-    @Disabled("intermittent NaN loss in the first steps of short CPU runs (cause not found yet; docs/landmarks.md, Limitations)")
     void bundleWithWrongChecksumOrNoManifestIsRefused() throws IOException {
         train(dir.resolve("a"));
         Path manifest = dir.resolve("a").resolve(LandmarkBundle.MANIFEST);
