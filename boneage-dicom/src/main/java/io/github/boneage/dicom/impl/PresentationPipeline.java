@@ -139,7 +139,8 @@ public final class PresentationPipeline {
             int[] range = data.valueRange(Tag.PIXEL_DATA)
                     .orElseThrow(() -> new DicomFormatException(source, "PixelData", "the file has no pixel data"));
             long frameBytes = (long) rows * columns * bytesPerSample;
-            long needed = frameBytes * frames;
+            // frameBytes < 2^33 and frames < 2^31 could overflow; such a product is far beyond any file anyway.
+            long needed = frames > (Long.MAX_VALUE - 2) / frameBytes ? Long.MAX_VALUE - 1 : frameBytes * frames;
             // PS3.5 8.1.1: the value holds exactly Rows x Columns x SamplesPerPixel x NumberOfFrames samples, plus one
             // pad byte when that is odd. Less is a truncated file; more means Rows or Columns understate the image,
             // which would crop it.
