@@ -12,6 +12,7 @@ public class UnsupportedTransferSyntaxException extends DicomFormatException {
             + "RLE Lossless, JPEG Baseline and 8-bit JPEG Extended, JPEG Lossless (Process 14, any predictor), "
             + "JPEG-LS lossless and near-lossless";
 
+    /** The transfer syntax UID the file declares. */
     private final String transferSyntaxUid;
 
     /**
