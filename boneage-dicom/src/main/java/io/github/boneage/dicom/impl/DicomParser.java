@@ -173,7 +173,9 @@ public final class DicomParser {
         Inflater inflater = new Inflater(true);
         try {
             inflater.setInput(bytes, from, bytes.length - from);
-            ByteArrayOutputStream out = new ByteArrayOutputStream(Math.max(64, (bytes.length - from) * 4));
+            // A first guess of 4x the compressed size, at most 64 MiB: the buffer grows with what is really inflated.
+            long guess = Math.min(Math.min(4L * (bytes.length - from), 64L << 20), maxInflatedBytes);
+            ByteArrayOutputStream out = new ByteArrayOutputStream((int) Math.max(64, guess));
             byte[] chunk = new byte[64 * 1024];
             long total = 0;
             while (!inflater.finished()) {

@@ -7,9 +7,9 @@ import io.github.boneage.dicom.DicomFormatException;
  * modelling on the quantized local gradients, the median edge detector, bias correction, limited-length Golomb codes,
  * and run mode with run interruption samples. DICOM transfer syntaxes 1.2.840.10008.1.2.4.80 and .81.
  *
- * <p>Hand-written, following the standard's procedures (annex A), because no maintained pure-Java JPEG-LS decoder is
- * on Maven Central: the Java decoders that exist ship inside dcm4che's imageio module (not on Central, see
- * docs/dicom.md) or wrap the native CharLS library. Supported: 2 to 16 bits, one component, default or LSE
+ * <p>Hand-written, following the standard's procedures (annex A), because we found no maintained pure-Java JPEG-LS
+ * decoder on Maven Central (the decoders DICOM toolkits use are the native CharLS or live in dcm4che's own repository,
+ * see docs/dicom.md). Supported: 2 to 16 bits, one component, default or LSE
  * (preset) coding parameters. Refused with a typed error: several components, a mapping table (LSE id 2), restart
  * intervals, a point transform.
  */
