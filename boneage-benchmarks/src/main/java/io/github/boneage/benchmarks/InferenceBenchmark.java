@@ -131,7 +131,12 @@ public class InferenceBenchmark {
         float[] one;
         float[] many;
 
-        /** Loads the model the plain DJL way (Criteria) and makes the tensors. */
+        /**
+         * Loads the model the plain DJL way (Criteria) and makes the tensors.
+         *
+         * @param network which network (JMH parameter state)
+         * @throws Exception if the model cannot be loaded
+         */
         @Setup(Level.Trial)
         public void load(Network network) throws Exception {
             model = Criteria.builder().setTypes(NDList.class, NDList.class).optModelPath(network.file)
@@ -165,7 +170,12 @@ public class InferenceBenchmark {
         Path bundle;
         List<EstimationRequest> requests;
 
-        /** Writes a pass-through bundle of the model and opens an estimator on it. */
+        /**
+         * Writes a pass-through bundle of the model and opens an estimator on it.
+         *
+         * @param network which network (JMH parameter state)
+         * @throws IOException if the bundle cannot be written
+         */
         @Setup(Level.Trial)
         public void load(Network network) throws IOException {
             PreprocessSpec passThrough = new PreprocessSpec(RoiScheme.WHOLE, EqualizerSpec.none(), SIZE, 3,
@@ -184,7 +194,11 @@ public class InferenceBenchmark {
             }
         }
 
-        /** Closes the estimator and deletes the temporary bundle. */
+        /**
+         * Closes the estimator and deletes the temporary bundle.
+         *
+         * @throws IOException if the temporary bundle cannot be deleted
+         */
         @TearDown(Level.Trial)
         public void close() throws IOException {
             estimator.close();
@@ -202,7 +216,11 @@ public class InferenceBenchmark {
         Preprocessor preprocessor;
         float[] tensor;
 
-        /** Draws the radiograph and encodes it as JPEG. */
+        /**
+         * Draws the radiograph and encodes it as JPEG.
+         *
+         * @throws IOException if the JPEG cannot be encoded
+         */
         @Setup(Level.Trial)
         public void make() throws IOException {
             int width = 1600;
@@ -227,14 +245,24 @@ public class InferenceBenchmark {
         DjlBoneAgeEstimator estimator;
         Path bundle;
 
-        /** Writes a bundle of the model with the papers' preprocessing and opens an estimator on it. */
+        /**
+         * Writes a bundle of the model with the papers' preprocessing and opens an estimator on it.
+         *
+         * @param network which network (JMH parameter state)
+         * @param radiograph the JPEG radiograph state
+         * @throws IOException if the bundle cannot be written
+         */
         @Setup(Level.Trial)
         public void load(Network network, Radiograph radiograph) throws IOException {
             bundle = network.bundle(radiograph.spec);
             estimator = network.estimator(bundle).build();
         }
 
-        /** Closes the estimator and deletes the temporary bundle. */
+        /**
+         * Closes the estimator and deletes the temporary bundle.
+         *
+         * @throws IOException if the temporary bundle cannot be deleted
+         */
         @TearDown(Level.Trial)
         public void close() throws IOException {
             estimator.close();
@@ -251,31 +279,49 @@ public class InferenceBenchmark {
         return t;
     }
 
-    /** @return the raw engine's output for one ready tensor */
+    /**
+     * @param raw the loaded model and its input tensors
+     * @return the raw engine's output for one ready tensor
+     * @throws Exception if the engine fails
+     */
     @Benchmark
     public float[] raw1(Raw raw) throws Exception {
         return raw.run(raw.one, 1);
     }
 
-    /** @return the raw engine's output for 32 stacked ready tensors */
+    /**
+     * @param raw the loaded model and its input tensors
+     * @return the raw engine's output for 32 stacked ready tensors
+     * @throws Exception if the engine fails
+     */
     @Benchmark
     public float[] raw32(Raw raw) throws Exception {
         return raw.run(raw.many, BATCH);
     }
 
-    /** @return the estimator's months for one 224 x 224 image (pass-through preprocessing) */
+    /**
+     * @param library the estimator and its images
+     * @return the estimator's months for one 224 x 224 image (pass-through preprocessing)
+     */
     @Benchmark
     public double library1(Library library) {
         return library.estimator.estimate(library.requests.get(0)).months();
     }
 
-    /** @return the estimator's outcomes for 32 images in one batch */
+    /**
+     * @param library the estimator and its images
+     * @return the estimator's outcomes for 32 images in one batch
+     */
     @Benchmark
     public List<EstimationOutcome> library32(Library library) {
         return library.estimator.estimateBatch(library.requests);
     }
 
-    /** @return months for one JPEG radiograph: decode, papers' preprocessing, inference */
+    /**
+     * @param endToEnd the estimator with the papers' preprocessing
+     * @param radiograph the JPEG radiograph state
+     * @return months for one JPEG radiograph: decode, papers' preprocessing, inference
+     */
     @Benchmark
     public double endToEnd1(EndToEnd endToEnd, Radiograph radiograph) {
         GreyImage image = radiograph.decoder.decode(radiograph.jpeg, "radiograph.jpg");
@@ -283,7 +329,10 @@ public class InferenceBenchmark {
                 .optSourceId("radiograph.jpg").build()).months();
     }
 
-    /** @return the tensor of one JPEG radiograph: the non-inference part of {@link #endToEnd1} */
+    /**
+     * @param radiograph the JPEG radiograph state
+     * @return the tensor of one JPEG radiograph: the non-inference part of {@link #endToEnd1}
+     */
     @Benchmark
     public float[] decodeAndPreprocess(Radiograph radiograph) {
         GreyImage image = radiograph.decoder.decode(radiograph.jpeg, "radiograph.jpg");

@@ -61,13 +61,19 @@ public class LandmarkBenchmark {
         }
     }
 
-    /** @return the detection: reduction, segmentation, shape analysis and point placement */
+    /**
+     * @param in the benchmark's input image
+     * @return the detection: reduction, segmentation, shape analysis and point placement
+     */
     @Benchmark
     public LandmarkDetection detectLandmarks(Input in) {
         return in.detector.detect(in.image, "benchmark");
     }
 
-    /** @return the reference: whole-image histogram equalization and resize to 224 x 224 */
+    /**
+     * @param in the benchmark's input image
+     * @return the reference: whole-image histogram equalization and resize to 224 x 224
+     */
     @Benchmark
     public PreparedImage referenceHisteqResize(Input in) {
         return in.preprocessor.prepare(in.image, null);

@@ -145,7 +145,11 @@ public class PreprocessBenchmark {
         }
     }
 
-    /** @return the tensor from this library's preprocessor */
+    /**
+     * @param in the benchmark's input image
+     * @param ours this library's preprocessor
+     * @return the tensor from this library's preprocessor
+     */
     @Benchmark
     public float[] boneage(Input in, Ours ours) {
         PreparedImage prepared = ours.preprocessor.prepare(in.image, in.landmarks);
@@ -153,13 +157,19 @@ public class PreprocessBenchmark {
         return ours.tensor;
     }
 
-    /** @return the tensor from OpenCV with its default thread pool */
+    /**
+     * @param cv the OpenCV state (default thread pool)
+     * @return the tensor from OpenCV with its default thread pool
+     */
     @Benchmark
     public float[] opencv(OpenCv cv) {
         return runOpenCv(cv);
     }
 
-    /** @return the tensor from single-threaded OpenCV */
+    /**
+     * @param cv the OpenCV state (one thread)
+     * @return the tensor from single-threaded OpenCV
+     */
     @Benchmark
     public float[] opencvOneThread(OpenCvOneThread cv) {
         return runOpenCv(cv);

@@ -22,7 +22,20 @@ import java.util.Optional;
 public record BoneAgeEstimate(String sourceId, double months, Sex sexUsed, RoiScheme roiScheme, Roi roi, ModelInfo model,
         Optional<HandLandmarks> landmarks, Optional<LandmarkDetection> detection) {
 
-    /** Checks that the optional parts are present-or-empty, never {@code null}. */
+    /**
+     * Checks that the optional parts are present-or-empty, never {@code null}.
+     *
+     * @param sourceId the request's source name
+     * @param months estimated bone age in months
+     * @param sexUsed the sex the model was run with ({@link Sex#UNKNOWN} for a sex-agnostic model)
+     * @param roiScheme the ROI scheme applied
+     * @param roi the rectangle of the original image the model saw
+     * @param model the model that made the estimate
+     * @param landmarks the reference points the ROI was taken from: the caller's, or the detector's; empty when none
+     *                  were given or needed
+     * @param detection the automatic landmark detector's result (its quality-gate verdict, confidences), when a
+     *                  detector ran on this image
+     */
     public BoneAgeEstimate {
         Objects.requireNonNull(landmarks, "landmarks");
         Objects.requireNonNull(detection, "detection");

@@ -17,6 +17,8 @@ public interface Equalizer {
     /**
      * Equalizes {@code src} into {@code dst} (caller-supplied, same size; may be {@code src} itself).
      *
+     * @param src the image to equalize
+     * @param dst where the result goes (caller-supplied, same size; may be {@code src} itself)
      * @throws IllegalArgumentException if the sizes differ
      */
     void apply(GreyImage8 src, GreyImage8 dst);
@@ -24,11 +26,16 @@ public interface Equalizer {
     /**
      * Equalizes {@code src} into {@code dst} (same size and bit depth; may be {@code src} itself).
      *
+     * @param src the image to equalize
+     * @param dst where the result goes (same size and bit depth; may be {@code src} itself)
      * @throws IllegalArgumentException if the sizes or bit depths differ
      */
     void apply(GreyImage16 src, GreyImage16 dst);
 
-    /** @return a new equalized image of the same type and bit depth as {@code src} */
+    /**
+     * @param src the image to equalize (unchanged)
+     * @return a new equalized image of the same type and bit depth as {@code src}
+     */
     default GreyImage apply(GreyImage src) {
         if (src instanceof GreyImage8 g8) {
             GreyImage8 out = g8.createSameShape();

@@ -19,12 +19,19 @@ public final class EstimationOutcome {
         this.error = error;
     }
 
-    /** @return a successful outcome */
+    /**
+     * @param estimate the estimate
+     * @return a successful outcome
+     */
     public static EstimationOutcome success(BoneAgeEstimate estimate) {
         return new EstimationOutcome(estimate.sourceId(), estimate, null);
     }
 
-    /** @return a failed outcome for the named input */
+    /**
+     * @param sourceId the input that failed, as named in messages
+     * @param error why it failed
+     * @return a failed outcome for the named input
+     */
     public static EstimationOutcome failure(String sourceId, BoneAgeException error) {
         return new EstimationOutcome(sourceId, null, Objects.requireNonNull(error));
     }

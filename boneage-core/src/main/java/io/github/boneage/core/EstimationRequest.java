@@ -64,31 +64,44 @@ public final class EstimationRequest {
         private Builder() {
         }
 
-        /** @return this builder, with the radiograph set (required) */
+        /**
+         * @param image the radiograph, 8 or 16 bits
+         * @return this builder, with the radiograph set (required)
+         */
         public Builder setImage(GreyImage image) {
             this.image = image;
             return this;
         }
 
-        /** @return this builder, with the name used in messages set */
+        /**
+         * @param sourceId the name of the input (a file name, an id) used in messages and results
+         * @return this builder, with the name used in messages set
+         */
         public Builder optSourceId(String sourceId) {
             this.sourceId = Objects.requireNonNull(sourceId);
             return this;
         }
 
-        /** @return this builder, with the patient's sex set */
+        /**
+         * @param sex the patient's sex ({@link Sex#UNKNOWN} when not known)
+         * @return this builder, with the patient's sex set
+         */
         public Builder optSex(Sex sex) {
             this.sex = Objects.requireNonNull(sex);
             return this;
         }
 
-        /** @return this builder, with the hand's landmarks set */
+        /**
+         * @param landmarks the hand's reference points, in this image's pixel coordinates
+         * @return this builder, with the hand's landmarks set
+         */
         public Builder optLandmarks(HandLandmarks landmarks) {
             this.landmarks = landmarks;
             return this;
         }
 
         /**
+         * @param months the chronological age at the study, in months
          * @return this builder, with the chronological age set
          * @throws IllegalArgumentException if the age is negative or not finite
          */

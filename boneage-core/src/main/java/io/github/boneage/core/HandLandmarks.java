@@ -58,7 +58,10 @@ public final class HandLandmarks {
         return new HandLandmarks(p, tips);
     }
 
-    /** @return the given reference point */
+    /**
+     * @param which the reference point
+     * @return the given reference point
+     */
     public Point point(ReferencePoint which) {
         return points[which.ordinal()];
     }
@@ -77,7 +80,10 @@ public final class HandLandmarks {
         return fingertips != null;
     }
 
-    /** @return the tip of the given finger, if fingertips are known */
+    /**
+     * @param finger the finger
+     * @return the tip of the given finger, if fingertips are known
+     */
     public Optional<Point> fingertip(Finger finger) {
         return fingertips == null ? Optional.empty() : Optional.of(fingertips[finger.ordinal()]);
     }
@@ -93,7 +99,10 @@ public final class HandLandmarks {
         return m;
     }
 
-    /** @return these landmarks with the fingertips replaced (or added) */
+    /**
+     * @param tips the fingertips, one per finger given (fingers left out have none)
+     * @return these landmarks with the fingertips replaced (or added)
+     */
     public HandLandmarks withFingertips(Map<Finger, Point> tips) {
         return of(points(), tips);
     }
@@ -129,6 +138,8 @@ public final class HandLandmarks {
     /**
      * Checks every point lies inside an image of the given size (0 &lt;= x &lt;= width, 0 &lt;= y &lt;= height).
      *
+     * @param width the image's width in pixels
+     * @param height the image's height in pixels
      * @return the name of the first point outside, e.g. {@code ring_x}, or empty when all are inside
      */
     public Optional<String> firstPointOutside(int width, int height) {

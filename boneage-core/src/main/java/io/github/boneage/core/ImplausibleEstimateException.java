@@ -14,8 +14,11 @@ public class ImplausibleEstimateException extends BoneAgeException {
     /** The largest plausible estimate, in months (20 years). */
     public static final double MAX_MONTHS = 240;
 
+    /** The image the estimate was for. */
     private final String sourceId;
+    /** The value the model returned, in months. */
     private final double months;
+    /** The model's name (and where it was loaded from). */
     private final String model;
 
     /**

@@ -8,8 +8,11 @@ import java.util.Optional;
  */
 public class InputFormatException extends BoneAgeException {
 
+    /** The file or input name. */
     private final String source;
+    /** The 1-based line number, or 0 when not applicable. */
     private final long line;
+    /** The column or field name, or {@code null}. */
     private final String field;
 
     /**

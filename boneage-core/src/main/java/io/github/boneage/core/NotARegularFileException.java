@@ -7,6 +7,7 @@ package io.github.boneage.core;
  */
 public class NotARegularFileException extends InputFormatException {
 
+    /** What the path is instead of a regular file. */
     private final String kind;
 
     /**

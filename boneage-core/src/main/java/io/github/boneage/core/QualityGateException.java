@@ -9,7 +9,9 @@ import io.github.boneage.core.landmarks.QualityVerdict;
  */
 public class QualityGateException extends BoneAgeException {
 
+    /** Why the image was rejected. */
     private final QualityVerdict verdict;
+    /** The reason in words fit for a user. */
     private final String reason;
     private final transient LandmarkDetection detection;
 

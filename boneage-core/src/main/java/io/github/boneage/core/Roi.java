@@ -11,14 +11,24 @@ package io.github.boneage.core;
  */
 public record Roi(int x, int y, int width, int height) {
 
-    /** @throws IllegalArgumentException for a negative origin or an empty size */
+    /**
+     * @param x left column (inclusive)
+     * @param y top row (inclusive)
+     * @param width width in pixels, at least 1
+     * @param height height in pixels, at least 1
+     * @throws IllegalArgumentException for a negative origin or an empty size
+     */
     public Roi {
         if (x < 0 || y < 0 || width < 1 || height < 1) {
             throw new IllegalArgumentException("invalid ROI x=" + x + " y=" + y + " width=" + width + " height=" + height);
         }
     }
 
-    /** @return the ROI covering a whole image of the given size */
+    /**
+     * @param imageWidth the image's width in pixels
+     * @param imageHeight the image's height in pixels
+     * @return the ROI covering a whole image of the given size
+     */
     public static Roi whole(int imageWidth, int imageHeight) {
         return new Roi(0, 0, imageWidth, imageHeight);
     }
@@ -26,6 +36,12 @@ public record Roi(int x, int y, int width, int height) {
     /**
      * The smallest whole-pixel rectangle containing the real-valued box, clamped to the image.
      *
+     * @param minX left edge of the box, in pixels
+     * @param minY top edge of the box, in pixels
+     * @param maxX right edge of the box, in pixels
+     * @param maxY bottom edge of the box, in pixels
+     * @param imageWidth the image's width in pixels, which the rectangle is clamped to
+     * @param imageHeight the image's height in pixels, which the rectangle is clamped to
      * @return the clamped rectangle; never empty (at least one pixel)
      */
     public static Roi enclosing(double minX, double minY, double maxX, double maxY, int imageWidth, int imageHeight) {
@@ -50,17 +66,27 @@ public record Roi(int x, int y, int width, int height) {
         return y + height;
     }
 
-    /** @return whether this rectangle lies inside an image of the given size */
+    /**
+     * @param imageWidth the image's width in pixels
+     * @param imageHeight the image's height in pixels
+     * @return whether this rectangle lies inside an image of the given size
+     */
     public boolean fitsIn(int imageWidth, int imageHeight) {
         return maxX() <= imageWidth && maxY() <= imageHeight;
     }
 
-    /** @return whether every pixel of {@code other} is also a pixel of this rectangle */
+    /**
+     * @param other another rectangle
+     * @return whether every pixel of {@code other} is also a pixel of this rectangle
+     */
     public boolean contains(Roi other) {
         return other.x >= x && other.y >= y && other.maxX() <= maxX() && other.maxY() <= maxY();
     }
 
-    /** @return intersection over union with {@code other}, in [0, 1] */
+    /**
+     * @param other another rectangle
+     * @return intersection over union with {@code other}, in [0, 1]
+     */
     public double iou(Roi other) {
         long ix = Math.max(0, Math.min(maxX(), other.maxX()) - Math.max(x, other.x));
         long iy = Math.max(0, Math.min(maxY(), other.maxY()) - Math.max(y, other.y));

@@ -34,7 +34,14 @@ public enum RoiScheme {
 
     /** Side of an axis-aligned rectangle. */
     public enum Side {
-        LEFT, RIGHT, TOP, BOTTOM
+        /** The left edge. */
+        LEFT,
+        /** The right edge. */
+        RIGHT,
+        /** The top edge. */
+        TOP,
+        /** The bottom edge. */
+        BOTTOM
     }
 
     /** @return whether this scheme needs landmarks at all */

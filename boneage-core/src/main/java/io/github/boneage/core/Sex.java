@@ -4,7 +4,9 @@ import java.util.Locale;
 
 /** Biological sex of the patient as far as the bone-age model is concerned. */
 public enum Sex {
+    /** Male. */
     MALE,
+    /** Female. */
     FEMALE,
     /** Not known: sex-aware models then use their sex-agnostic fallback (or refuse, if they have none). */
     UNKNOWN;

@@ -25,7 +25,20 @@ import java.util.Optional;
 public record DicomRadiograph(String source, GreyImage image, VoiTransform voiTransform, Optional<PixelSpacing> pixelSpacing,
         Sex patientSex, Optional<AgeAtStudy> ageAtStudy, String modality, String transferSyntaxUid, List<String> warnings) {
 
-    /** Checks for nulls and copies the warnings. */
+    /**
+     * Checks for nulls and copies the warnings.
+     *
+     * @param source the file it was read from
+     * @param image the grey image after the modality rescale, the VOI transformation and MONOCHROME1 inversion
+     * @param voiTransform which VOI transformation was applied
+     * @param pixelSpacing the pixel size, when the file gives one
+     * @param patientSex PatientSex ({@link Sex#UNKNOWN} when absent, empty, {@code O} or unrecognised)
+     * @param ageAtStudy the patient's age at the study, when the file gives it
+     * @param modality Modality, e.g. {@code DX} or {@code CR} (empty string when absent)
+     * @param transferSyntaxUid the file's transfer syntax UID
+     * @param warnings problems with the metadata that did not stop the image from being read (e.g. a study date before
+     *                 the birth date), in words fit for a report
+     */
     public DicomRadiograph {
         Objects.requireNonNull(source, "source");
         Objects.requireNonNull(image, "image");

@@ -5,6 +5,7 @@ import io.github.boneage.core.NotARegularFileException;
 import io.github.boneage.core.Sex;
 import io.github.boneage.dicom.impl.DataSet;
 import io.github.boneage.dicom.impl.DicomParser;
+import io.github.boneage.dicom.impl.PixelDecoding;
 import io.github.boneage.dicom.impl.PresentationPipeline;
 import io.github.boneage.dicom.impl.Tag;
 import java.io.IOException;
@@ -25,8 +26,10 @@ import java.util.regex.Pattern;
 
 /**
  * Reads CR/DX hand radiographs from DICOM Part 10 files at full bit depth (see {@link DicomRadiograph} for what comes
- * out). Uncompressed Implicit and Explicit VR Little Endian files are read; any other transfer syntax raises
- * {@link UnsupportedTransferSyntaxException} naming its UID. Stateless and thread-safe.
+ * out). Uncompressed Implicit and Explicit VR Little Endian, Deflated Explicit VR Little Endian, RLE Lossless, JPEG
+ * Baseline and 8-bit Extended, JPEG Lossless (Process 14) and JPEG-LS files are read (of a multi-frame file, frame 1,
+ * with a warning); any other transfer syntax raises {@link UnsupportedTransferSyntaxException} naming its UID.
+ * Stateless and thread-safe.
  *
  * <pre>{@code
  * DicomRadiograph r = DicomReader.create().read(Path.of("hand.dcm"));
@@ -77,8 +80,12 @@ public final class DicomReader {
      * @throws DicomFormatException              naming the file when it is missing, not DICOM, truncated, larger than
      *                                           {@link #MAX_FILE_BYTES}, nested deeper than
      *                                           {@link DicomParser#MAX_SEQUENCE_DEPTH} sequences, its pixel data
-     *                                           disagree with Rows x Columns, or it is not a single-frame greyscale image
-     * @throws UnsupportedTransferSyntaxException naming the file and UID for compressed, deflated or big-endian files
+     *                                           disagree with Rows x Columns (compressed ones: decode to another size,
+     *                                           are corrupt or declare more than {@link PixelDecoding#MAX_PIXELS}
+     *                                           pixels), a deflated data set inflates beyond {@link #MAX_FILE_BYTES},
+     *                                           or it is not a greyscale image
+     * @throws UnsupportedTransferSyntaxException naming the file and UID for JPEG 2000, big-endian, unknown syntaxes
+     *                                           and undecoded variants (12-bit JPEG Extended)
      */
     public DicomRadiograph read(Path file) {
         String source = file.toString();
@@ -102,14 +109,16 @@ public final class DicomReader {
      * @param bytes  the whole file
      * @param source the name to use in messages and in {@link DicomRadiograph#source()}
      * @return the radiograph
-     * @throws DicomFormatException              when the bytes are not a readable single-frame greyscale DICOM image
-     * @throws UnsupportedTransferSyntaxException for compressed, deflated or big-endian files
+     * @throws DicomFormatException              when the bytes are not a readable greyscale DICOM image (see
+     *                                           {@link #read(Path)})
+     * @throws UnsupportedTransferSyntaxException for transfer syntaxes or variants this reader does not decode
      */
     public DicomRadiograph read(byte[] bytes, String source) {
-        DicomParser.Parsed parsed = DicomParser.parse(source, bytes);
+        // A deflated data set may inflate to at most what a file may hold: the same budget, whatever the packing.
+        DicomParser.Parsed parsed = DicomParser.parse(source, bytes, MAX_FILE_BYTES);
         DataSet data = parsed.dataSet();
-        PresentationPipeline.Result presentation = PresentationPipeline.apply(data);
-        List<String> warnings = new ArrayList<>();
+        PresentationPipeline.Result presentation = PresentationPipeline.apply(parsed);
+        List<String> warnings = new ArrayList<>(presentation.warnings());
         return new DicomRadiograph(source, presentation.image(), presentation.voi(), pixelSpacing(data, warnings),
                 sex(data, warnings), ageAtStudy(data, warnings), data.string(Tag.MODALITY).orElse(""),
                 parsed.transferSyntaxUid(), warnings);

@@ -44,6 +44,12 @@ public record BundleLimits(int maxEntries, long maxManifestBytes, long maxEntryB
     /**
      * Checks every limit is positive.
      *
+     * @param maxEntries the most entries a zip bundle may list (files and folders, named or not)
+     * @param maxManifestBytes the largest manifest, in bytes
+     * @param maxEntryBytes the largest weights file, in bytes (at most {@link Integer#MAX_VALUE} - 8: one Java array)
+     * @param maxTotalBytes the most bytes read for the manifest and all weights files together
+     * @param maxCompressionRatio the largest inflated / compressed ratio of a zip entry larger than {@link
+     *                            #RATIO_FLOOR_BYTES}
      * @throws IllegalArgumentException naming the limit that is not
      */
     public BundleLimits {

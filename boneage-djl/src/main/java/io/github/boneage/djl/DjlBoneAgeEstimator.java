@@ -349,21 +349,30 @@ public final class DjlBoneAgeEstimator implements BoneAgeEstimator {
         private Builder() {
         }
 
-        /** @return this builder, with the bundle to load set (folder, zip or manifest path); the estimator closes it */
+        /**
+         * @param path the bundle's folder, zip or manifest file
+         * @return this builder, with the bundle to load set (folder, zip or manifest path); the estimator closes it
+         */
         public Builder setBundle(Path path) {
             this.bundlePath = Objects.requireNonNull(path);
             this.bundle = null;
             return this;
         }
 
-        /** @return this builder, with an already loaded bundle set; the caller keeps it and closes it */
+        /**
+         * @param bundle a loaded bundle, which stays the caller's to close
+         * @return this builder, with an already loaded bundle set; the caller keeps it and closes it
+         */
         public Builder setBundle(ModelBundle bundle) {
             this.bundle = Objects.requireNonNull(bundle);
             this.bundlePath = null;
             return this;
         }
 
-        /** @return this builder, with the device set (default CPU); for a GPU use {@code Device.gpu(n)} */
+        /**
+         * @param device the device the networks run on
+         * @return this builder, with the device set (default CPU); for a GPU use {@code Device.gpu(n)}
+         */
         public Builder optDevice(Device device) {
             this.device = Objects.requireNonNull(device);
             return this;
@@ -408,6 +417,8 @@ public final class DjlBoneAgeEstimator implements BoneAgeEstimator {
          * Passes an option to the engine's model loader, e.g. ONNX Runtime's {@code intraOpNumThreads},
          * {@code interOpNumThreads} or {@code optLevel}.
          *
+         * @param key the option's name
+         * @param value the option's value
          * @return this builder
          */
         public Builder optEngineOption(String key, String value) {
@@ -425,7 +436,10 @@ public final class DjlBoneAgeEstimator implements BoneAgeEstimator {
             return this;
         }
 
-        /** @return this builder, with a block factory for {@code djl-params} bundles added (wins over ServiceLoader ones) */
+        /**
+         * @param factory a factory that builds the network blocks of {@code djl-params} bundles
+         * @return this builder, with a block factory for {@code djl-params} bundles added (wins over ServiceLoader ones)
+         */
         public Builder optBlockFactory(BlockFactory factory) {
             blockFactories.put(factory.name(), factory);
             return this;

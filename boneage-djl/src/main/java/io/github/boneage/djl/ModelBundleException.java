@@ -10,6 +10,7 @@ import io.github.boneage.core.BoneAgeException;
  */
 public class ModelBundleException extends BoneAgeException {
 
+    /** The bundle (folder, zip or manifest path) at fault. */
     private final String bundle;
 
     /**

@@ -146,25 +146,37 @@ public final class ModelBundleWriter {
         private Builder() {
         }
 
-        /** @return this builder, with the model's name set (required) */
+        /**
+         * @param name the model's name
+         * @return this builder, with the model's name set (required)
+         */
         public Builder setName(String name) {
             this.name = name;
             return this;
         }
 
-        /** @return this builder, with the architecture set (required), e.g. {@code resnet50} */
+        /**
+         * @param architecture the network architecture, e.g. {@code resnet50}
+         * @return this builder, with the architecture set (required), e.g. {@code resnet50}
+         */
         public Builder setArchitecture(String architecture) {
             this.architecture = architecture;
             return this;
         }
 
-        /** @return this builder, with the weights' format set (required); it also picks the engine */
+        /**
+         * @param format the weights' format
+         * @return this builder, with the weights' format set (required); it also picks the engine
+         */
         public Builder setFormat(ModelFormat format) {
             this.format = format;
             return this;
         }
 
-        /** @return this builder, with the preprocessing the network was trained with set (required) */
+        /**
+         * @param preprocessing the preprocessing the network was trained with
+         * @return this builder, with the preprocessing the network was trained with set (required)
+         */
         public Builder setPreprocessing(PreprocessSpec preprocessing) {
             this.preprocessing = preprocessing;
             return this;
@@ -183,43 +195,64 @@ public final class ModelBundleWriter {
             return this;
         }
 
-        /** @return this builder, with a description set */
+        /**
+         * @param description a description of the model
+         * @return this builder, with a description set
+         */
         public Builder optDescription(String description) {
             this.description = description;
             return this;
         }
 
-        /** @return this builder, with the engine set; only {@code djl-params} may use another than the format's default */
+        /**
+         * @param engine the DJL engine name, e.g. {@code PyTorch}
+         * @return this builder, with the engine set; only {@code djl-params} may use another than the format's default
+         */
         public Builder optEngine(String engine) {
             this.engine = engine;
             return this;
         }
 
-        /** @return this builder, with the image input's name set (default {@code image}) */
+        /**
+         * @param inputName the name of the network's image input
+         * @return this builder, with the image input's name set (default {@code image})
+         */
         public Builder optInputName(String inputName) {
             this.inputName = Objects.requireNonNull(inputName);
             return this;
         }
 
-        /** @return this builder, with the sex handling set (default {@code agnostic}) */
+        /**
+         * @param sexHandling how the model uses the patient's sex
+         * @return this builder, with the sex handling set (default {@code agnostic})
+         */
         public Builder optSexHandling(SexHandling sexHandling) {
             this.sexHandling = Objects.requireNonNull(sexHandling);
             return this;
         }
 
-        /** @return this builder, with the output head set (default: regression in months, scale 1, offset 0) */
+        /**
+         * @param output the output head and how its values become months
+         * @return this builder, with the output head set (default: regression in months, scale 1, offset 0)
+         */
         public Builder optOutput(OutputSpec output) {
             this.output = Objects.requireNonNull(output);
             return this;
         }
 
-        /** @return this builder, with the block factory of a {@code djl-params} bundle set */
+        /**
+         * @param block the block factory and its arguments
+         * @return this builder, with the block factory of a {@code djl-params} bundle set
+         */
         public Builder optBlock(BlockSpec block) {
             this.block = block;
             return this;
         }
 
-        /** @return this builder, with the model's provenance set */
+        /**
+         * @param provenance where the model came from: data, split, settings, metrics
+         * @return this builder, with the model's provenance set
+         */
         public Builder optProvenance(ModelProvenance provenance) {
             this.provenance = provenance;
             return this;

@@ -33,6 +33,9 @@ public final class BoneAgeCli {
     /**
      * Runs the CLI without exiting, for tests and embedding.
      *
+     * @param args the command line, as given to {@code main}
+     * @param out where results and help go
+     * @param err where errors and warnings go
      * @return the exit code ({@link ExitCode})
      */
     public static int run(String[] args, PrintWriter out, PrintWriter err) {

@@ -39,7 +39,12 @@ public record GateCheck(Check check, Outcome outcome, String detail) {
         SKIPPED
     }
 
-    /** @throws NullPointerException if a field is null */
+    /**
+     * @param check which check
+     * @param outcome what it concluded
+     * @param detail why, in words fit for a user
+     * @throws NullPointerException if a field is null
+     */
     public GateCheck {
         Objects.requireNonNull(check, "check");
         Objects.requireNonNull(outcome, "outcome");

@@ -30,7 +30,12 @@ public record Orientation(int quarterTurnsClockwise, boolean mirrored, boolean i
     /** The identity: the image as it came. */
     public static final Orientation IDENTITY = new Orientation(0, false, false);
 
-    /** @throws IllegalArgumentException if the quarter turns are outside 0..3 */
+    /**
+     * @param quarterTurnsClockwise clockwise quarter turns applied first, 0..3
+     * @param mirrored whether the image is then mirrored left to right
+     * @param inverted whether grey values are inverted ({@code max - v}), which moves no pixel
+     * @throws IllegalArgumentException if the quarter turns are outside 0..3
+     */
     public Orientation {
         if (quarterTurnsClockwise < 0 || quarterTurnsClockwise > 3) {
             throw new IllegalArgumentException("quarter turns must lie in 0..3, got " + quarterTurnsClockwise);

@@ -15,7 +15,15 @@ import java.util.Locale;
 @JsonInclude(JsonInclude.Include.NON_DEFAULT)
 public record EqualizerSpec(String method, int bins, double clipLimit, int tileGridWidth, int tileGridHeight) {
 
-    /** Canonicalizes the method name. */
+    /**
+     * Canonicalizes the method name.
+     *
+     * @param method {@code none}, {@code histeq}, {@code histeq-matlab} or {@code clahe}
+     * @param bins {@code histeq-matlab}: number of output levels (MATLAB's default is 64); 0 for other methods
+     * @param clipLimit {@code clahe}: OpenCV clip limit (OpenCV's default is 40); 0 for other methods
+     * @param tileGridWidth {@code clahe}: tiles across (OpenCV's default is 8); 0 for other methods
+     * @param tileGridHeight {@code clahe}: tiles down (OpenCV's default is 8); 0 for other methods
+     */
     public EqualizerSpec {
         method = method == null ? "none" : method.trim().toLowerCase(Locale.ROOT);
     }

@@ -25,7 +25,16 @@ public record PreprocessSpec(RoiScheme roi, EqualizerSpec equalizer, int size, i
     /** ImageNet channel standard deviations. */
     public static final double[] IMAGENET_STD = {0.229, 0.224, 0.225};
 
-    /** Validates the fields. */
+    /**
+     * Validates the fields.
+     *
+     * @param roi the ROI scheme
+     * @param equalizer the equalizer
+     * @param size output side length in pixels, or 0 to keep the crop's size
+     * @param channels 1 or 3
+     * @param mean per-channel mean subtracted after scaling to [0, 1] ({@code channels} entries)
+     * @param std per-channel standard deviation divided by after that ({@code channels} entries)
+     */
     public PreprocessSpec {
         Objects.requireNonNull(roi, "roi");
         Objects.requireNonNull(equalizer, "equalizer");
@@ -58,27 +67,38 @@ public record PreprocessSpec(RoiScheme roi, EqualizerSpec equalizer, int size, i
         return new PreprocessSpec(roi, EqualizerSpec.histeqMatlab(), size, 3, IMAGENET_MEAN, IMAGENET_STD);
     }
 
+    /** @return the per-channel means (a copy) */
     @Override
     public double[] mean() {
         return mean.clone();
     }
 
+    /** @return the per-channel standard deviations (a copy) */
     @Override
     public double[] std() {
         return std.clone();
     }
 
-    /** @return a copy with another ROI scheme */
+    /**
+     * @param newRoi the ROI scheme of the copy
+     * @return a copy with another ROI scheme
+     */
     public PreprocessSpec withRoi(RoiScheme newRoi) {
         return new PreprocessSpec(newRoi, equalizer, size, channels, mean, std);
     }
 
-    /** @return a copy with another equalizer */
+    /**
+     * @param newEqualizer the equalizer of the copy
+     * @return a copy with another equalizer
+     */
     public PreprocessSpec withEqualizer(EqualizerSpec newEqualizer) {
         return new PreprocessSpec(roi, newEqualizer, size, channels, mean, std);
     }
 
-    /** @return a copy with another output size */
+    /**
+     * @param newSize the output side length of the copy, in pixels (0 keeps the crop's size)
+     * @return a copy with another output size
+     */
     public PreprocessSpec withSize(int newSize) {
         return new PreprocessSpec(roi, equalizer, newSize, channels, mean, std);
     }

@@ -61,7 +61,10 @@ public final class PreprocessSpecJson {
     private PreprocessSpecJson() {
     }
 
-    /** @return the spec as a JSON tree, for embedding in a larger document */
+    /**
+     * @param spec the specification to write
+     * @return the spec as a JSON tree, for embedding in a larger document
+     */
     public static ObjectNode toTree(PreprocessSpec spec) {
         ObjectNode root = MAPPER.createObjectNode();
         root.put("formatVersion", FORMAT_VERSION);
@@ -93,7 +96,10 @@ public final class PreprocessSpecJson {
         return root;
     }
 
-    /** @return the spec as indented JSON text */
+    /**
+     * @param spec the specification to write
+     * @return the spec as indented JSON text
+     */
     public static String write(PreprocessSpec spec) {
         try {
             return MAPPER.writeValueAsString(toTree(spec)) + System.lineSeparator();

@@ -155,12 +155,18 @@ public final class Preprocessor {
         return spec.channels() * spec.size() * spec.size();
     }
 
-    /** @return the number of floats of this prepared image's tensor: {@code channels * height * width} */
+    /**
+     * @param prepared an image prepared by this preprocessor
+     * @return the number of floats of this prepared image's tensor: {@code channels * height * width}
+     */
     public int tensorLength(PreparedImage prepared) {
         return spec.channels() * prepared.image().width() * prepared.image().height();
     }
 
-    /** @return the tensor shape {@code {channels, height, width}} of this prepared image */
+    /**
+     * @param prepared an image prepared by this preprocessor
+     * @return the tensor shape {@code {channels, height, width}} of this prepared image
+     */
     public long[] tensorShape(PreparedImage prepared) {
         return new long[] {spec.channels(), prepared.image().height(), prepared.image().width()};
     }

@@ -23,7 +23,10 @@ public final class SyntheticDatasetCsv {
     private SyntheticDatasetCsv() {
     }
 
-    /** @return the id used in both CSVs, the hand's index in decimal */
+    /**
+     * @param hand a generated hand
+     * @return the id used in both CSVs, the hand's index in decimal
+     */
     public static String id(SyntheticHand hand) {
         return Long.toString(hand.index());
     }

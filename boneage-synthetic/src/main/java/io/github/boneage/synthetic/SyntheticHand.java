@@ -92,7 +92,10 @@ public final class SyntheticHand {
         return ossifiedCarpals;
     }
 
-    /** @return the maturation stage of the given group of epiphyses */
+    /**
+     * @param group the group of epiphyses
+     * @return the maturation stage of the given group of epiphyses
+     */
     public EpiphysisState epiphysis(EpiphysisGroup group) {
         return epiphyses.get(group);
     }

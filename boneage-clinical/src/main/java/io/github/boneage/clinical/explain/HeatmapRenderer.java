@@ -200,7 +200,10 @@ public final class HeatmapRenderer {
         private Builder() {
         }
 
-        /** @return this builder, with the overlay's opacity at the hottest cell, in (0, 1] (default 0.6) */
+        /**
+         * @param opacity the overlay's opacity at the hottest cell, in (0, 1]
+         * @return this builder, with the overlay's opacity at the hottest cell, in (0, 1] (default 0.6)
+         */
         public Builder optMaxOpacity(double opacity) {
             if (!(opacity > 0 && opacity <= 1)) {
                 throw new IllegalArgumentException("overlay opacity must be in (0, 1], got " + opacity);
@@ -209,7 +212,10 @@ public final class HeatmapRenderer {
             return this;
         }
 
-        /** @return this builder, with the longest side of the output in pixels (default 1024; larger images shrink) */
+        /**
+         * @param pixels the longest side of the output, in pixels
+         * @return this builder, with the longest side of the output in pixels (default 1024; larger images shrink)
+         */
         public Builder optMaxSide(int pixels) {
             if (pixels < 16) {
                 throw new IllegalArgumentException("output size must be >= 16 pixels, got " + pixels);

@@ -109,7 +109,11 @@ public final class OcclusionHeatmap {
         return forwardPasses;
     }
 
-    /** @return the mean absolute change, in months, of the occlusions covering the cell */
+    /**
+     * @param column the cell's column in the grid, 0-based
+     * @param row the cell's row in the grid, 0-based
+     * @return the mean absolute change, in months, of the occlusions covering the cell
+     */
     public double changeMonths(int column, int row) {
         return changeMonths[Objects.checkIndex(row, rows) * columns + Objects.checkIndex(column, columns)];
     }
@@ -123,12 +127,20 @@ public final class OcclusionHeatmap {
         return grid;
     }
 
-    /** @return the cell's change divided by the largest one, in [0, 1] (all 0 when nothing changed the estimate) */
+    /**
+     * @param column the cell's column in the grid, 0-based
+     * @param row the cell's row in the grid, 0-based
+     * @return the cell's change divided by the largest one, in [0, 1] (all 0 when nothing changed the estimate)
+     */
     public double normalized(int column, int row) {
         return maxChangeMonths == 0 ? 0 : changeMonths(column, row) / maxChangeMonths;
     }
 
-    /** @return the cell's rectangle in image pixels */
+    /**
+     * @param column the cell's column in the grid, 0-based
+     * @param row the cell's row in the grid, 0-based
+     * @return the cell's rectangle in image pixels
+     */
     public Roi cell(int column, int row) {
         int x = roi.x() + Objects.checkIndex(column, columns) * cellSize;
         int y = roi.y() + Objects.checkIndex(row, rows) * cellSize;

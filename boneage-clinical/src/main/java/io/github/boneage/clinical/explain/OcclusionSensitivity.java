@@ -267,13 +267,19 @@ public final class OcclusionSensitivity {
             return this;
         }
 
-        /** @return this builder, with the estimator to explain (required; not closed by this class) */
+        /**
+         * @param estimator the estimator to explain
+         * @return this builder, with the estimator to explain (required; not closed by this class)
+         */
         public Builder setEstimator(BoneAgeEstimator estimator) {
             this.estimator = estimator;
             return this;
         }
 
-        /** @return this builder, with the patch side as a fraction of the ROI's shorter side, in (0, 1] (default 0.2) */
+        /**
+         * @param fraction the patch side as a fraction of the ROI's shorter side, in (0, 1]
+         * @return this builder, with the patch side as a fraction of the ROI's shorter side, in (0, 1] (default 0.2)
+         */
         public Builder optPatchFraction(double fraction) {
             if (!(fraction > 0 && fraction <= 1)) {
                 throw new IllegalArgumentException("occlusion patch fraction must be in (0, 1], got " + fraction);
@@ -295,7 +301,10 @@ public final class OcclusionSensitivity {
             return this;
         }
 
-        /** @return this builder, with the patch fill (default {@link OcclusionFill#MEAN_GREY}) */
+        /**
+         * @param fill what an occluding patch is filled with
+         * @return this builder, with the patch fill (default {@link OcclusionFill#MEAN_GREY})
+         */
         public Builder optFill(OcclusionFill fill) {
             this.fill = Objects.requireNonNull(fill);
             return this;

@@ -27,7 +27,10 @@ public final class FhirObservation {
     private FhirObservation() {
     }
 
-    /** @return the Observation as an indented JSON document */
+    /**
+     * @param report the report to express as an Observation
+     * @return the Observation as an indented JSON document
+     */
     public static String toJson(BoneAgeReport report) {
         try {
             return MAPPER.writeValueAsString(toTree(report)) + "\n";
@@ -36,7 +39,10 @@ public final class FhirObservation {
         }
     }
 
-    /** @return the Observation as a JSON tree */
+    /**
+     * @param report the report to express as an Observation
+     * @return the Observation as a JSON tree
+     */
     public static ObjectNode toTree(BoneAgeReport report) {
         BoneAgeEstimate e = report.estimate();
         ObjectNode o = MAPPER.createObjectNode();

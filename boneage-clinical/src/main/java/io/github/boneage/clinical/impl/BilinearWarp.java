@@ -42,7 +42,11 @@ public final class BilinearWarp {
         this.mirror = mirror;
     }
 
-    /** @return the x coordinate a source point (x, y) moves to */
+    /**
+     * @param x source x, in pixels
+     * @param y source y, in pixels
+     * @return the x coordinate a source point (x, y) moves to
+     */
     public double forwardX(double x, double y) {
         double fx = mirror ? width - x : x;
         double dx = fx - width / 2.0;
@@ -50,7 +54,11 @@ public final class BilinearWarp {
         return cos * dx - sin * dy + width / 2.0 + shiftX;
     }
 
-    /** @return the y coordinate a source point (x, y) moves to */
+    /**
+     * @param x source x, in pixels
+     * @param y source y, in pixels
+     * @return the y coordinate a source point (x, y) moves to
+     */
     public double forwardY(double x, double y) {
         double fx = mirror ? width - x : x;
         double dx = fx - width / 2.0;

@@ -116,7 +116,10 @@ public final class SafeFiles {
         }
     }
 
-    /** @return the text with control characters shown as {@code \\uXXXX} */
+    /**
+     * @param s any text, e.g. a file name from the command line
+     * @return the text with control characters shown as {@code \\uXXXX}
+     */
     public static String printable(String s) {
         StringBuilder sb = new StringBuilder();
         for (int i = 0; i < s.length() && i < 300; i++) {

@@ -80,12 +80,18 @@ public final class GreulichPyleReference {
         return table(sex);
     }
 
-    /** @return the first table age for the sex, in months */
+    /**
+     * @param sex {@link Sex#MALE} or {@link Sex#FEMALE}
+     * @return the first table age for the sex, in months
+     */
     public double minAgeMonths(Sex sex) {
         return table(sex).get(0).ageMonths();
     }
 
-    /** @return the last table age for the sex, in months */
+    /**
+     * @param sex {@link Sex#MALE} or {@link Sex#FEMALE}
+     * @return the last table age for the sex, in months
+     */
     public double maxAgeMonths(Sex sex) {
         List<Point> t = table(sex);
         return t.get(t.size() - 1).ageMonths();

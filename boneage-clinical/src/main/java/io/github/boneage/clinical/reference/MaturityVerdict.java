@@ -12,7 +12,10 @@ public enum MaturityVerdict {
     /** SDS limit beyond which bone age counts as delayed or advanced. */
     public static final double LIMIT = 2.0;
 
-    /** @return the verdict for a standard deviation score */
+    /**
+     * @param sds a standard deviation score (bone age minus chronological age, over the reference SD)
+     * @return the verdict for a standard deviation score
+     */
     public static MaturityVerdict of(double sds) {
         if (Double.isNaN(sds)) {
             throw new IllegalArgumentException("SDS is NaN");

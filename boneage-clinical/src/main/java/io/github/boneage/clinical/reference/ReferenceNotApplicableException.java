@@ -18,6 +18,7 @@ public class ReferenceNotApplicableException extends BoneAgeException {
         AGE_ABOVE_TABLE
     }
 
+    /** Why the reference does not apply. */
     private final Reason reason;
 
     /**

@@ -181,19 +181,28 @@ public final class BoneAgeReport {
         private Builder() {
         }
 
-        /** @param estimate the estimate (required) */
+        /**
+         * @param estimate the estimate (required)
+         * @return this builder
+         */
         public Builder setEstimate(BoneAgeEstimate estimate) {
             this.estimate = estimate;
             return this;
         }
 
-        /** @param sourceId the input's name (default: the estimate's source id) */
+        /**
+         * @param sourceId the input's name (default: the estimate's source id)
+         * @return this builder
+         */
         public Builder optSourceId(String sourceId) {
             this.sourceId = sourceId;
             return this;
         }
 
-        /** @param image the radiograph the estimate was made on, for the HTML report */
+        /**
+         * @param image the radiograph the estimate was made on, for the HTML report
+         * @return this builder
+         */
         public Builder optImage(GreyImage image) {
             this.image = image;
             return this;
@@ -202,6 +211,7 @@ public final class BoneAgeReport {
         /**
          * @param sex    the patient's sex
          * @param source where it came from, e.g. {@code --sex} or {@code DICOM PatientSex}
+         * @return this builder
          */
         public Builder optPatientSex(Sex sex, String source) {
             this.patientSex = Objects.requireNonNull(sex, "sex");
@@ -212,6 +222,7 @@ public final class BoneAgeReport {
         /**
          * @param months the chronological age
          * @param source where it came from, e.g. {@code --age-months} or {@code DICOM PatientBirthDate+StudyDate}
+         * @return this builder
          * @throws IllegalArgumentException for a negative or non-finite age
          */
         public Builder optChronologicalAgeMonths(double months, String source) {
@@ -223,13 +234,19 @@ public final class BoneAgeReport {
             return this;
         }
 
-        /** @param interval the uncertainty interval */
+        /**
+         * @param interval the uncertainty interval
+         * @return this builder
+         */
         public Builder optInterval(PredictionInterval interval) {
             this.interval = interval;
             return this;
         }
 
-        /** @param landmarks the landmarks used */
+        /**
+         * @param landmarks the landmarks used
+         * @return this builder
+         */
         public Builder optLandmarks(HandLandmarks landmarks) {
             this.landmarks = landmarks;
             return this;
@@ -238,6 +255,7 @@ public final class BoneAgeReport {
         /**
          * @param verdict the quality gate's verdict
          * @param reason  its reason
+         * @return this builder
          */
         public Builder optQuality(QualityVerdict verdict, String reason) {
             this.quality = verdict;
@@ -245,7 +263,10 @@ public final class BoneAgeReport {
             return this;
         }
 
-        /** @param heatmap the explanation heatmap */
+        /**
+         * @param heatmap the explanation heatmap
+         * @return this builder
+         */
         public Builder optHeatmap(Heatmap heatmap) {
             this.heatmap = heatmap;
             return this;
@@ -255,6 +276,7 @@ public final class BoneAgeReport {
          * @param rowMm    distance between row centres, in mm
          * @param columnMm distance between column centres, in mm
          * @param source   where it came from, e.g. {@code DICOM PixelSpacing} or {@code DICOM ImagerPixelSpacing}
+         * @return this builder
          * @throws IllegalArgumentException for a non-positive or non-finite spacing
          */
         public Builder optPixelSpacing(double rowMm, double columnMm, String source) {
@@ -266,13 +288,19 @@ public final class BoneAgeReport {
             return this;
         }
 
-        /** @param warning a warning to print in the report */
+        /**
+         * @param warning a warning to print in the report
+         * @return this builder
+         */
         public Builder addWarning(String warning) {
             this.warnings.add(Objects.requireNonNull(warning));
             return this;
         }
 
-        /** @param when the report's timestamp (default: now; fixed in tests) */
+        /**
+         * @param when the report's timestamp (default: now; fixed in tests)
+         * @return this builder
+         */
         public Builder optGeneratedAt(Instant when) {
             this.generatedAt = when;
             return this;

@@ -15,7 +15,14 @@ import java.util.Objects;
  */
 public record Heatmap(int width, int height, float[] values, Roi roi, String method) {
 
-    /** @throws IllegalArgumentException when the grid size and the values disagree or a value is not finite */
+    /**
+     * @param width grid columns
+     * @param height grid rows
+     * @param values row-major values, {@code width * height} of them, all finite
+     * @param roi the rectangle of the radiograph the grid covers
+     * @param method how it was made, e.g. {@code occlusion sensitivity, 16 px patches}
+     * @throws IllegalArgumentException when the grid size and the values disagree or a value is not finite
+     */
     public Heatmap {
         Objects.requireNonNull(values, "values");
         Objects.requireNonNull(roi, "roi");

@@ -20,7 +20,10 @@ public final class HtmlReport {
     private HtmlReport() {
     }
 
-    /** @return the report as an HTML5 document */
+    /**
+     * @param report the report to render
+     * @return the report as an HTML5 document
+     */
     public static String toHtml(BoneAgeReport report) {
         BoneAgeEstimate e = report.estimate();
         StringBuilder h = new StringBuilder(64 * 1024);

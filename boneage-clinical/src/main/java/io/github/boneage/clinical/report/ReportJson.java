@@ -32,7 +32,10 @@ public final class ReportJson {
     private ReportJson() {
     }
 
-    /** @return the report as an indented JSON document */
+    /**
+     * @param report the report to write
+     * @return the report as an indented JSON document
+     */
     public static String toJson(BoneAgeReport report) {
         try {
             return MAPPER.writeValueAsString(toTree(report)) + "\n";
@@ -41,7 +44,10 @@ public final class ReportJson {
         }
     }
 
-    /** @return the report as a JSON tree */
+    /**
+     * @param report the report to write
+     * @return the report as a JSON tree
+     */
     public static ObjectNode toTree(BoneAgeReport report) {
         ObjectNode root = MAPPER.createObjectNode();
         root.put("format", FORMAT);

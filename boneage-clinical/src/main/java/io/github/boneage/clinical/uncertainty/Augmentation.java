@@ -33,7 +33,13 @@ public record Augmentation(@JsonProperty("rotationDegrees") double rotationDegre
     /** The unchanged image. */
     public static final Augmentation IDENTITY = new Augmentation(0, 0, 0, false);
 
-    /** @throws IllegalArgumentException for a non-finite angle, or a shift outside (-0.5, 0.5) of the image */
+    /**
+     * @param rotationDegrees rotation about the image centre; positive turns the picture clockwise as displayed
+     * @param shiftXFraction shift to the right, as a fraction of the image width
+     * @param shiftYFraction shift down, as a fraction of the image height
+     * @param flipHorizontal whether the image is mirrored left-right first
+     * @throws IllegalArgumentException for a non-finite angle, or a shift outside (-0.5, 0.5) of the image
+     */
     public Augmentation {
         if (!Double.isFinite(rotationDegrees) || Math.abs(rotationDegrees) > 180) {
             throw new IllegalArgumentException("augmentation rotation must be within +-180 degrees, got " + rotationDegrees);

@@ -11,7 +11,10 @@ import io.github.boneage.core.ModelInfo;
  */
 public record CalibratedModel(@JsonProperty("name") String name, @JsonProperty("digest") String digest) {
 
-    /** @return the identity of the given model */
+    /**
+     * @param model the loaded model whose name and weights digest are recorded
+     * @return the identity of the given model
+     */
     public static CalibratedModel of(ModelInfo model) {
         return new CalibratedModel(model.name(), model.digest());
     }

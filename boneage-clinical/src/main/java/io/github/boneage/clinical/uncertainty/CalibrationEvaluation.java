@@ -13,7 +13,13 @@ import java.util.List;
 public record CalibrationEvaluation(@JsonProperty("data") String data, @JsonProperty("n") int n,
                                     @JsonProperty("measurements") List<CoverageMeasurement> measurements) {
 
-    /** Copies the list. */
+    /**
+     * Copies the list.
+     *
+     * @param data which images, e.g. the evaluation half of a model's held-out ids
+     * @param n how many
+     * @param measurements one per calibrated coverage level
+     */
     public CalibrationEvaluation {
         measurements = List.copyOf(measurements);
     }

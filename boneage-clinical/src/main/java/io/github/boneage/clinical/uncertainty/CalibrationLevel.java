@@ -11,7 +11,12 @@ import com.fasterxml.jackson.annotation.JsonProperty;
  */
 public record CalibrationLevel(@JsonProperty("coverage") double coverage, @JsonProperty("q") double q) {
 
-    /** @throws IllegalArgumentException for a coverage outside (0, 1) or a negative or non-finite q */
+    /**
+     * @param coverage the target coverage, in (0, 1)
+     * @param q the calibrated quantile of the scores: months for {@link IntervalMethod#ABSOLUTE}, a multiple of the
+     *          floored TTA spread for {@link IntervalMethod#SCALED}
+     * @throws IllegalArgumentException for a coverage outside (0, 1) or a negative or non-finite q
+     */
     public CalibrationLevel {
         if (!(coverage > 0 && coverage < 1)) {
             throw new IllegalArgumentException("coverage must be in (0, 1), got " + coverage);

@@ -10,7 +10,13 @@ package io.github.boneage.clinical.uncertainty;
  */
 public record CalibrationSample(String id, double truthMonths, double pointMonths, double spreadMonths) {
 
-    /** @throws IllegalArgumentException for a non-finite number or a negative spread */
+    /**
+     * @param id the image's id
+     * @param truthMonths its reference bone age
+     * @param pointMonths the TTA point estimate
+     * @param spreadMonths the TTA spread
+     * @throws IllegalArgumentException for a non-finite number or a negative spread
+     */
     public CalibrationSample {
         if (!Double.isFinite(truthMonths) || !Double.isFinite(pointMonths) || !(spreadMonths >= 0)
                 || Double.isInfinite(spreadMonths)) {

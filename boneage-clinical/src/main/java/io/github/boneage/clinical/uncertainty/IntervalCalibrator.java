@@ -106,25 +106,37 @@ public final class IntervalCalibrator {
         private Builder() {
         }
 
-        /** @return this builder, with the model the samples were predicted by (required) */
+        /**
+         * @param model the model the calibration samples were predicted by
+         * @return this builder, with the model the samples were predicted by (required)
+         */
         public Builder setModel(ModelInfo model) {
             this.model = CalibratedModel.of(model);
             return this;
         }
 
-        /** @return this builder, with the TTA policy the samples were predicted with (required) */
+        /**
+         * @param policy the test-time augmentation policy the samples were predicted with
+         * @return this builder, with the TTA policy the samples were predicted with (required)
+         */
         public Builder setPolicy(TestTimeAugmentation policy) {
             this.policy = policy;
             return this;
         }
 
-        /** @return this builder, with the interval rule (default {@link IntervalMethod#ABSOLUTE}) */
+        /**
+         * @param method the interval rule
+         * @return this builder, with the interval rule (default {@link IntervalMethod#ABSOLUTE})
+         */
         public Builder optMethod(IntervalMethod method) {
             this.method = Objects.requireNonNull(method);
             return this;
         }
 
-        /** @return this builder, with the spread floor of {@link IntervalMethod#SCALED} in months (default 1) */
+        /**
+         * @param months the smallest spread {@link IntervalMethod#SCALED} divides by, in months
+         * @return this builder, with the spread floor of {@link IntervalMethod#SCALED} in months (default 1)
+         */
         public Builder optMinSpreadMonths(double months) {
             if (!(months > 0) || Double.isInfinite(months)) {
                 throw new IllegalArgumentException("minimum spread must be finite and > 0 months, got " + months);
@@ -133,7 +145,10 @@ public final class IntervalCalibrator {
             return this;
         }
 
-        /** @return this builder, with the target coverages (default 0.8, 0.9, 0.95), each in (0, 1) */
+        /**
+         * @param coverages the target coverages, each in (0, 1)
+         * @return this builder, with the target coverages (default 0.8, 0.9, 0.95), each in (0, 1)
+         */
         public Builder optCoverages(double... coverages) {
             if (coverages.length == 0) {
                 throw new IllegalArgumentException("at least one target coverage is needed");
@@ -149,13 +164,19 @@ public final class IntervalCalibrator {
             return this;
         }
 
-        /** @return this builder, with a description of the calibration images for the JSON */
+        /**
+         * @param data a description of the calibration images (e.g. which split of which dataset)
+         * @return this builder, with a description of the calibration images for the JSON
+         */
         public Builder optData(String data) {
             this.data = Objects.requireNonNull(data);
             return this;
         }
 
-        /** @return this builder, with the recorded creation time (default now) */
+        /**
+         * @param createdAt the creation time to record
+         * @return this builder, with the recorded creation time (default now)
+         */
         public Builder optCreatedAt(Instant createdAt) {
             this.createdAt = Objects.requireNonNull(createdAt);
             return this;

@@ -16,7 +16,16 @@ import java.util.Objects;
 public record IntervalEstimate(BoneAgeEstimate estimate, double lowerMonths, double upperMonths, double coverage,
                                TtaPrediction tta) {
 
-    /** Checks the fields. */
+    /**
+     * Checks the fields.
+     *
+     * @param estimate the point estimate: the TTA aggregate as months, with the unchanged image's ROI, scheme, sex and
+     *                 model
+     * @param lowerMonths the interval's lower end
+     * @param upperMonths the interval's upper end
+     * @param coverage the interval's target coverage (e.g. 0.9), as calibrated on held-out images
+     * @param tta the predictions behind it
+     */
     public IntervalEstimate {
         Objects.requireNonNull(estimate, "estimate");
         Objects.requireNonNull(tta, "tta");

@@ -22,12 +22,22 @@ public final class ItemOutcome<T> {
         this.error = error;
     }
 
-    /** @return a successful outcome for the named input */
+    /**
+     * @param <T> the type of the value
+     * @param sourceId the input, as named in messages
+     * @param value the result for it
+     * @return a successful outcome for the named input
+     */
     public static <T> ItemOutcome<T> success(String sourceId, T value) {
         return new ItemOutcome<>(sourceId, Objects.requireNonNull(value), null);
     }
 
-    /** @return a failed outcome for the named input */
+    /**
+     * @param <T> the type the value would have had
+     * @param sourceId the input, as named in messages
+     * @param error why it failed
+     * @return a failed outcome for the named input
+     */
     public static <T> ItemOutcome<T> failure(String sourceId, BoneAgeException error) {
         return new ItemOutcome<>(sourceId, null, Objects.requireNonNull(error));
     }

@@ -23,6 +23,8 @@ public record TestTimeAugmentation(@JsonProperty("augmentations") List<Augmentat
     public static final double DEFAULT_SHIFT_FRACTION = 0.04;
 
     /**
+     * @param augmentations the copies, {@link Augmentation#IDENTITY} first; each costs one forward pass
+     * @param aggregation how the predictions become the point estimate
      * @throws IllegalArgumentException if the list is empty or does not start with the identity
      */
     @JsonCreator
@@ -66,7 +68,10 @@ public record TestTimeAugmentation(@JsonProperty("augmentations") List<Augmentat
         private Builder() {
         }
 
-        /** @return this builder, with the rotations (degrees, non-zero) each giving one copy; none for no rotations */
+        /**
+         * @param degrees the rotation angles in degrees, non-zero, one copy each
+         * @return this builder, with the rotations (degrees, non-zero) each giving one copy; none for no rotations
+         */
         public Builder optRotations(double... degrees) {
             for (double d : degrees) {
                 if (d == 0 || !Double.isFinite(d)) {
@@ -78,7 +83,10 @@ public record TestTimeAugmentation(@JsonProperty("augmentations") List<Augmentat
             return this;
         }
 
-        /** @return this builder, with the shift (fraction of the image size, 0 for none) of the four shifted copies */
+        /**
+         * @param fraction the shift as a fraction of the image size (0 for no shifted copies)
+         * @return this builder, with the shift (fraction of the image size, 0 for none) of the four shifted copies
+         */
         public Builder optShiftFraction(double fraction) {
             if (!(fraction >= 0 && fraction < 0.5)) {
                 throw new IllegalArgumentException("TTA shift must be in [0, 0.5) of the image size, got " + fraction);
@@ -87,13 +95,19 @@ public record TestTimeAugmentation(@JsonProperty("augmentations") List<Augmentat
             return this;
         }
 
-        /** @return this builder, with a mirrored copy of every augmentation added (doubles the cost) when true */
+        /**
+         * @param mirror whether to add a mirrored copy of every augmentation
+         * @return this builder, with a mirrored copy of every augmentation added (doubles the cost) when true
+         */
         public Builder optMirror(boolean mirror) {
             this.mirror = mirror;
             return this;
         }
 
-        /** @return this builder, with how predictions are combined */
+        /**
+         * @param aggregation how the copies' predictions are combined into the point estimate
+         * @return this builder, with how predictions are combined
+         */
         public Builder optAggregation(Aggregation aggregation) {
             this.aggregation = Objects.requireNonNull(aggregation);
             return this;

@@ -16,7 +16,14 @@ import java.util.Objects;
 public record TtaPrediction(BoneAgeEstimate identity, List<Double> augmentedMonths, double pointMonths,
                             double spreadMonths) {
 
-    /** Copies the list. */
+    /**
+     * Copies the list.
+     *
+     * @param identity the estimate of the unchanged image (its ROI, scheme, model and sex are the ones to report)
+     * @param augmentedMonths one prediction per augmentation of the policy, in policy order (the identity's first)
+     * @param pointMonths the policy's aggregate of the predictions
+     * @param spreadMonths the sample standard deviation of the predictions (0 for a single one)
+     */
     public TtaPrediction {
         Objects.requireNonNull(identity, "identity");
         augmentedMonths = List.copyOf(augmentedMonths);

@@ -153,13 +153,19 @@ public final class TtaPredictor {
         private Builder() {
         }
 
-        /** @return this builder, with the estimator to run (required; not closed by the predictor) */
+        /**
+         * @param estimator the estimator to run on the augmented copies
+         * @return this builder, with the estimator to run (required; not closed by the predictor)
+         */
         public Builder setEstimator(BoneAgeEstimator estimator) {
             this.estimator = estimator;
             return this;
         }
 
-        /** @return this builder, with the policy (default {@link TestTimeAugmentation#defaults()}) */
+        /**
+         * @param policy which augmented copies to predict
+         * @return this builder, with the policy (default {@link TestTimeAugmentation#defaults()})
+         */
         public Builder optPolicy(TestTimeAugmentation policy) {
             this.policy = Objects.requireNonNull(policy);
             return this;

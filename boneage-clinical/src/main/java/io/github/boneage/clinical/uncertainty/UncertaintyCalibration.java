@@ -57,6 +57,16 @@ public record UncertaintyCalibration(@JsonProperty("formatVersion") int formatVe
             .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
 
     /**
+     * @param formatVersion the file format version ({@value #FORMAT_VERSION})
+     * @param model the model it was fitted for
+     * @param method the interval rule
+     * @param minSpreadMonths the spread floor of {@link IntervalMethod#SCALED} (stored, unused, for {@code absolute})
+     * @param augmentation the TTA policy the scores were computed with
+     * @param n the number of calibration images
+     * @param createdAt when it was fitted (ISO-8601)
+     * @param data which images, for people
+     * @param evaluation the check on held-out images, when one was made
+     * @param levels the fitted half-width per target coverage, ascending
      * @throws IllegalArgumentException for a wrong format version or no levels
      * @throws NullPointerException     naming a missing field
      */
@@ -104,7 +114,10 @@ public record UncertaintyCalibration(@JsonProperty("formatVersion") int formatVe
         return new double[] {pointMonths - half, pointMonths + half};
     }
 
-    /** @return a copy with the given held-out check attached */
+    /**
+     * @param evaluation the held-out check of this calibration
+     * @return a copy with the given held-out check attached
+     */
     public UncertaintyCalibration withEvaluation(CalibrationEvaluation evaluation) {
         return new UncertaintyCalibration(formatVersion, model, method, minSpreadMonths, augmentation, n, data,
                 createdAt, levels, evaluation);
@@ -150,7 +163,11 @@ public record UncertaintyCalibration(@JsonProperty("formatVersion") int formatVe
         }
     }
 
-    /** Writes this calibration as JSON, replacing the file. */
+    /**
+     * Writes this calibration as JSON, replacing the file.
+     *
+     * @param file where to write it
+     */
     public void write(Path file) {
         try {
             Files.writeString(file, toJson(), StandardCharsets.UTF_8);

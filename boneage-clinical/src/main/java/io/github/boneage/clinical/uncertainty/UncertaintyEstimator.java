@@ -114,25 +114,37 @@ public final class UncertaintyEstimator {
         private Builder() {
         }
 
-        /** @return this builder, with the estimator to wrap (required; not closed by this class) */
+        /**
+         * @param estimator the estimator to wrap
+         * @return this builder, with the estimator to wrap (required; not closed by this class)
+         */
         public Builder setEstimator(BoneAgeEstimator estimator) {
             this.estimator = estimator;
             return this;
         }
 
-        /** @return this builder, with the estimator's calibration (required) */
+        /**
+         * @param calibration the estimator's calibration, from {@link IntervalCalibrator}
+         * @return this builder, with the estimator's calibration (required)
+         */
         public Builder setCalibration(UncertaintyCalibration calibration) {
             this.calibration = calibration;
             return this;
         }
 
-        /** @return this builder, with the target coverage, one of the calibration's levels (default 0.9) */
+        /**
+         * @param coverage the target coverage, one of the calibration's levels
+         * @return this builder, with the target coverage, one of the calibration's levels (default 0.9)
+         */
         public Builder optCoverage(double coverage) {
             this.coverage = coverage;
             return this;
         }
 
-        /** @return this builder, with how many images' augmented copies go into one estimator call (default 8) */
+        /**
+         * @param images how many images' augmented copies go into one estimator call
+         * @return this builder, with how many images' augmented copies go into one estimator call (default 8)
+         */
         public Builder optImagesPerCall(int images) {
             if (images < 1) {
                 throw new IllegalArgumentException("images per call must be >= 1, got " + images);

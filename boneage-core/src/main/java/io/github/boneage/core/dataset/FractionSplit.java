@@ -152,13 +152,19 @@ public final class FractionSplit implements SplitStrategy {
             return this;
         }
 
-        /** @return this builder, with the random seed set (required, so that every split is reproducible) */
+        /**
+         * @param seed the random seed
+         * @return this builder, with the random seed set (required, so that every split is reproducible)
+         */
         public Builder setSeed(long seed) {
             this.seed = seed;
             return this;
         }
 
-        /** @return this builder, holding out the same fraction of each sex */
+        /**
+         * @param stratify whether to split each sex separately (default: false)
+         * @return this builder, holding out the same fraction of each sex
+         */
         public Builder optStratifyBySex(boolean stratify) {
             this.stratifyBySex = stratify;
             return this;

@@ -99,7 +99,10 @@ public final class RsnaDataset {
         return samples;
     }
 
-    /** @return the samples of one sex, sorted by id */
+    /**
+     * @param sex the sex
+     * @return the samples of one sex, sorted by id
+     */
     public List<Sample> samples(Sex sex) {
         return samples.stream().filter(s -> s.sex() == sex).toList();
     }
@@ -114,7 +117,10 @@ public final class RsnaDataset {
         return byId.keySet();
     }
 
-    /** @return the sample with the given id, if it is in the dataset */
+    /**
+     * @param id the image id, as in the labels CSV
+     * @return the sample with the given id, if it is in the dataset
+     */
     public Optional<Sample> sample(String id) {
         return Optional.ofNullable(byId.get(id));
     }
@@ -153,13 +159,19 @@ public final class RsnaDataset {
         private Builder() {
         }
 
-        /** @return this builder, with the labels CSV set (required) */
+        /**
+         * @param labelsFile the labels CSV ({@code id,boneage,male})
+         * @return this builder, with the labels CSV set (required)
+         */
         public Builder setLabels(Path labelsFile) {
             this.labelsFile = Objects.requireNonNull(labelsFile);
             return this;
         }
 
-        /** @return this builder, with the folder holding {@code <id>.png} / {@code <id>.jpg} set (required) */
+        /**
+         * @param imageDir the folder holding the images
+         * @return this builder, with the folder holding {@code <id>.png} / {@code <id>.jpg} set (required)
+         */
         public Builder setImageDir(Path imageDir) {
             this.imageDir = Objects.requireNonNull(imageDir);
             return this;
@@ -170,6 +182,7 @@ public final class RsnaDataset {
          * {@code folder/images} if that exists, else in {@code folder/boneage-training-dataset} (the challenge's
          * archive layout).
          *
+         * @param folder the dataset's folder
          * @return this builder
          */
         public Builder setFolder(Path folder) {
@@ -179,7 +192,10 @@ public final class RsnaDataset {
             return this;
         }
 
-        /** @return this builder, with the name used in descriptions set (default: the labels file's folder name) */
+        /**
+         * @param name the dataset's name in descriptions
+         * @return this builder, with the name used in descriptions set (default: the labels file's folder name)
+         */
         public Builder optName(String name) {
             this.name = Objects.requireNonNull(name);
             return this;
@@ -195,7 +211,10 @@ public final class RsnaDataset {
             return this;
         }
 
-        /** @return this builder, with a landmarks table the samples look their landmarks up in */
+        /**
+         * @param landmarks the landmarks table
+         * @return this builder, with a landmarks table the samples look their landmarks up in
+         */
         public Builder optLandmarks(LandmarksTable landmarks) {
             this.landmarks = landmarks;
             return this;

@@ -79,7 +79,10 @@ public final class Sample {
         return labelLine;
     }
 
-    /** @return a copy of this sample that looks its landmarks up in {@code table} ({@code null}: none) */
+    /**
+     * @param table the landmarks table, or {@code null} for none
+     * @return a copy of this sample that looks its landmarks up in {@code table} ({@code null}: none)
+     */
     public Sample withLandmarks(LandmarksTable table) {
         return new Sample(id, boneAgeMonths, sex, image, labelSource, labelLine, table);
     }

@@ -24,12 +24,17 @@ public sealed interface GreyImage permits GreyImage8, GreyImage16 {
     }
 
     /**
+     * @param x column, 0-based
+     * @param y row, 0-based
      * @return the sample at column x, row y, as an unsigned value
      * @throws IndexOutOfBoundsException if (x, y) is outside the image
      */
     int get(int x, int y);
 
-    /** @return a copy of the given rectangle, of the same type and bit depth */
+    /**
+     * @param roi the rectangle, inside the image
+     * @return a copy of the given rectangle, of the same type and bit depth
+     */
     GreyImage crop(Roi roi);
 
     /** @return a new image of the same type, bit depth and size, all zero */

@@ -15,7 +15,13 @@ public final class GreyImage16 implements GreyImage {
     private final int bitDepth;
     private final short[] data;
 
-    /** Creates a black image with the given number of significant bits (1..16). */
+    /**
+     * Creates a black image with the given number of significant bits (1..16).
+     *
+     * @param width width in pixels
+     * @param height height in pixels
+     * @param bitDepth number of significant bits, 1..16
+     */
     public GreyImage16(int width, int height, int bitDepth) {
         this(width, height, bitDepth, new short[GreyImage8.checkedArea(width, height)]);
     }
@@ -23,6 +29,10 @@ public final class GreyImage16 implements GreyImage {
     /**
      * Wraps an existing array without copying.
      *
+     * @param width width in pixels
+     * @param height height in pixels
+     * @param bitDepth number of significant bits, 1..16
+     * @param data the samples, row-major, {@code width * height} of them (kept, not copied)
      * @throws IllegalArgumentException if the array length is not {@code width * height} or the bit depth is not 1..16
      */
     public GreyImage16(int width, int height, int bitDepth, short[] data) {
@@ -63,7 +73,13 @@ public final class GreyImage16 implements GreyImage {
         return data[index(x, y)] & 0xFFFF;
     }
 
-    /** Sets the sample at (x, y) to {@code value & 0xFFFF}. */
+    /**
+     * Sets the sample at (x, y) to {@code value & 0xFFFF}.
+     *
+     * @param x column, 0-based
+     * @param y row, 0-based
+     * @param value the new sample value
+     */
     public void set(int x, int y, int value) {
         data[index(x, y)] = (short) value;
     }

@@ -10,7 +10,12 @@ public final class GreyImage8 implements GreyImage {
     private final int height;
     private final byte[] data;
 
-    /** Creates a black image. */
+    /**
+     * Creates a black image.
+     *
+     * @param width width in pixels
+     * @param height height in pixels
+     */
     public GreyImage8(int width, int height) {
         this(width, height, new byte[checkedArea(width, height)]);
     }
@@ -18,6 +23,9 @@ public final class GreyImage8 implements GreyImage {
     /**
      * Wraps an existing array without copying.
      *
+     * @param width width in pixels
+     * @param height height in pixels
+     * @param data the samples, row-major, {@code width * height} of them (kept, not copied)
      * @throws IllegalArgumentException if the array length is not {@code width * height}
      */
     public GreyImage8(int width, int height, byte[] data) {
@@ -65,7 +73,13 @@ public final class GreyImage8 implements GreyImage {
         return data[index(x, y)] & 0xFF;
     }
 
-    /** Sets the sample at (x, y) to {@code value & 0xFF}. */
+    /**
+     * Sets the sample at (x, y) to {@code value & 0xFF}.
+     *
+     * @param x column, 0-based
+     * @param y row, 0-based
+     * @param value the new sample value
+     */
     public void set(int x, int y, int value) {
         data[index(x, y)] = (byte) value;
     }

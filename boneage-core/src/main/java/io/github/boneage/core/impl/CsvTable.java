@@ -39,12 +39,20 @@ public final class CsvTable {
      */
     public record Row(long line, List<String> cells) {
 
-        /** Copies the cells so the row stays immutable. */
+        /**
+         * Copies the cells so the row stays immutable.
+         *
+         * @param line the 1-based line the row starts on
+         * @param cells the row's cells, as many as the header has columns
+         */
         public Row {
             cells = List.copyOf(cells);
         }
 
-        /** @return the cell in the given column (0-based) */
+        /**
+         * @param column the column, 0-based
+         * @return the cell in the given column (0-based)
+         */
         public String cell(int column) {
             return cells.get(column);
         }

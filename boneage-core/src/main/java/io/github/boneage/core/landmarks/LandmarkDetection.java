@@ -24,7 +24,18 @@ import java.util.Optional;
 public record LandmarkDetection(QualityVerdict verdict, String reason, Optional<HandLandmarks> landmarks,
         Map<ReferencePoint, Double> pointConfidence, double confidence, boolean invertedCorrected) {
 
-    /** Checks the fields' consistency: OK always carries landmarks; confidences lie in [0, 1]. */
+    /**
+     * Checks the fields' consistency: OK always carries landmarks; confidences lie in [0, 1].
+     *
+     * @param verdict the quality gate's verdict
+     * @param reason why the verdict was given, in words fit for a user (for {@link QualityVerdict#OK}, a short summary)
+     * @param landmarks the located points (the seven reference points plus fingertips), in the input image's pixel
+     *                  coordinates; present whenever points were located, including for {@link
+     *                  QualityVerdict#LOW_CONFIDENCE}, absent otherwise
+     * @param pointConfidence confidence per reference point, in [0, 1]; empty when no points were located
+     * @param confidence overall confidence in [0, 1] that the points are usable
+     * @param invertedCorrected {@code true} when the image was found to be inverted (bone dark) and was read inverted
+     */
     public LandmarkDetection {
         Objects.requireNonNull(verdict, "verdict");
         Objects.requireNonNull(reason, "reason");

@@ -30,7 +30,12 @@ public final class LandmarksTable {
      */
     public record Entry(String id, long line, HandLandmarks landmarks) {
 
-        /** @throws IllegalArgumentException if the id is blank or the landmarks are missing */
+        /**
+         * @param id the image id
+         * @param line the 1-based line of the landmarks file it was read from, or 0 when not read from a file
+         * @param landmarks the landmarks, in the pixel coordinates of that image
+         * @throws IllegalArgumentException if the id is blank or the landmarks are missing
+         */
         public Entry {
             if (id == null || id.isBlank()) {
                 throw new IllegalArgumentException("landmarks entry needs a non-blank image id, got '" + id + "'");
@@ -99,12 +104,18 @@ public final class LandmarksTable {
         return List.copyOf(entries.values());
     }
 
-    /** @return whether the table has landmarks for the image */
+    /**
+     * @param id the image id
+     * @return whether the table has landmarks for the image
+     */
     public boolean contains(String id) {
         return entries.containsKey(id);
     }
 
-    /** @return the image's entry (with its line), if present */
+    /**
+     * @param id the image id
+     * @return the image's entry (with its line), if present
+     */
     public Optional<Entry> entry(String id) {
         return Optional.ofNullable(entries.get(id));
     }
@@ -113,6 +124,7 @@ public final class LandmarksTable {
      * The image's landmarks without checking them against an image size; prefer {@link #forImage(String, int, int)}
      * once the image is loaded.
      *
+     * @param id the image id
      * @return the landmarks, if present
      */
     public Optional<HandLandmarks> get(String id) {

@@ -16,14 +16,22 @@ import java.util.Optional;
  */
 public record MetricsReport(AgeMetrics overall, Map<Sex, AgeMetrics> bySex) {
 
-    /** Copies the map so the report stays immutable. */
+    /**
+     * Copies the map so the report stays immutable.
+     *
+     * @param overall the metrics over every pair
+     * @param bySex the metrics of each sex that has at least one pair (sexes without pairs are absent)
+     */
     public MetricsReport {
         EnumMap<Sex, AgeMetrics> copy = new EnumMap<>(Sex.class);
         copy.putAll(bySex);
         bySex = Collections.unmodifiableMap(copy);
     }
 
-    /** @return the metrics of one sex, if it had pairs */
+    /**
+     * @param sex the sex
+     * @return the metrics of one sex, if it had pairs
+     */
     public Optional<AgeMetrics> forSex(Sex sex) {
         return Optional.ofNullable(bySex.get(sex));
     }

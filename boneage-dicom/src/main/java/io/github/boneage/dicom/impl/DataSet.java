@@ -31,12 +31,18 @@ public final class DataSet {
         elements.put(e.tag(), e);
     }
 
-    /** @return whether the element is present (possibly empty) */
+    /**
+     * @param tag the attribute
+     * @return whether the element is present (possibly empty)
+     */
     public boolean has(Tag tag) {
         return elements.containsKey(tag.value());
     }
 
-    /** @return the element's text with trailing spaces and NULs removed, or empty when absent */
+    /**
+     * @param tag the attribute, a text VR (CS, DA, DS, IS, AS, UI, LO ...)
+     * @return the element's text with trailing spaces and NULs removed, or empty when absent
+     */
     public Optional<String> string(Tag tag) {
         Element e = elements.get(tag.value());
         if (e == null) {
@@ -50,7 +56,10 @@ public final class DataSet {
         return Optional.of(s.substring(0, end).strip());
     }
 
-    /** @return the backslash-separated values of a decimal/integer string, empty when absent or empty */
+    /**
+     * @param tag the attribute, a DS or IS element
+     * @return the backslash-separated values of a decimal/integer string, empty when absent or empty
+     */
     public double[] decimals(Tag tag) {
         String s = string(tag).orElse("");
         if (s.isEmpty()) {
@@ -71,7 +80,10 @@ public final class DataSet {
         return out;
     }
 
-    /** @return the unsigned 16-bit values of a US element (little endian), empty when absent */
+    /**
+     * @param tag the attribute, a US element
+     * @return the unsigned 16-bit values of a US element (little endian), empty when absent
+     */
     public int[] unsignedShorts(Tag tag) {
         Element e = elements.get(tag.value());
         if (e == null) {
@@ -85,6 +97,7 @@ public final class DataSet {
     }
 
     /**
+     * @param tag the attribute, a US element
      * @return the single unsigned 16-bit value of a required US element
      * @throws DicomFormatException naming the attribute when it is missing
      */
@@ -96,13 +109,19 @@ public final class DataSet {
         return v[0];
     }
 
-    /** @return the items of a sequence, empty when absent */
+    /**
+     * @param tag the attribute, an SQ element
+     * @return the items of a sequence, empty when absent
+     */
     public List<DataSet> items(Tag tag) {
         Element e = elements.get(tag.value());
         return e == null || e.items() == null ? List.of() : e.items();
     }
 
-    /** @return offset and length of an element's value in the file, or empty when absent */
+    /**
+     * @param tag the attribute
+     * @return offset and length of an element's value in the file, or empty when absent
+     */
     public Optional<int[]> valueRange(Tag tag) {
         Element e = elements.get(tag.value());
         return e == null ? Optional.empty() : Optional.of(new int[] {e.offset(), e.length()});

@@ -5,6 +5,7 @@ import io.github.boneage.core.image.GreyImage16;
 import io.github.boneage.core.image.GreyImage8;
 import io.github.boneage.dicom.DicomFormatException;
 import io.github.boneage.dicom.VoiTransform;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 
@@ -17,24 +18,35 @@ import java.util.Locale;
  * <p>Without a VOI the stored values keep their bit depth: the output is {@code stored - smallest storable value}
  * (reversed when the slope is negative), an exact affine image of the modality values, so nothing is clamped. A window
  * maps into {@code max(8, BitsStored)} bits; a VOI LUT into the bits its descriptor declares.
+ *
+ * <p>Compressed pixel data are decoded first ({@link PixelDecoding}) into the layout uncompressed files store, so every
+ * step above treats them alike. Of a multi-frame image only frame 1 is read, with a warning.
  */
 public final class PresentationPipeline {
 
-    /** The grey image and which VOI made it. */
-    public record Result(GreyImage image, VoiTransform voi) {
+    /**
+     * The grey image and which VOI made it.
+     *
+     * @param image    the presentation image
+     * @param voi      the VOI transformation applied
+     * @param warnings what the reader did that a caller should know (e.g. only frame 1 of several read)
+     */
+    public record Result(GreyImage image, VoiTransform voi, List<String> warnings) {
     }
 
     private PresentationPipeline() {
     }
 
     /**
-     * @param data the parsed data set
+     * @param parsed the parsed file
      * @return the presentation image
      * @throws DicomFormatException naming the attribute when the pixel description is missing, inconsistent or
-     *                              unsupported (colour, multi-frame, more than 16 bits)
+     *                              unsupported (colour, more than 16 bits), or the pixel data do not decode to it
      */
-    public static Result apply(DataSet data) {
+    public static Result apply(DicomParser.Parsed parsed) {
+        DataSet data = parsed.dataSet();
         String source = data.source();
+        List<String> warnings = new ArrayList<>();
         int samples = data.unsignedShorts(Tag.SAMPLES_PER_PIXEL).length == 0 ? 1 : data.requiredUnsignedShort(Tag.SAMPLES_PER_PIXEL);
         String photometric = data.string(Tag.PHOTOMETRIC_INTERPRETATION)
                 .orElseThrow(() -> new DicomFormatException(source, "PhotometricInterpretation", "required attribute is missing"));
@@ -42,10 +54,16 @@ public final class PresentationPipeline {
             throw new DicomFormatException(source, "PhotometricInterpretation", "only greyscale MONOCHROME1/MONOCHROME2 "
                     + "radiographs are read, this file is " + photometric + " with " + samples + " sample(s) per pixel");
         }
-        double[] frames = data.decimals(Tag.NUMBER_OF_FRAMES);
-        if (frames.length > 0 && frames[0] != 1) {
-            throw new DicomFormatException(source, "NumberOfFrames", "only single-frame images are read, this file has "
-                    + (long) frames[0] + " frames");
+        double[] frameValues = data.decimals(Tag.NUMBER_OF_FRAMES);
+        long frames = 1;
+        if (frameValues.length > 0) {
+            if (frameValues[0] < 1 || frameValues[0] != Math.rint(frameValues[0]) || frameValues[0] > Integer.MAX_VALUE) {
+                throw new DicomFormatException(source, "NumberOfFrames", "'" + frameValues[0] + "' is not a frame count");
+            }
+            frames = (long) frameValues[0];
+        }
+        if (frames > 1) {
+            warnings.add("NumberOfFrames is " + frames + ": only frame 1 was read");
         }
         int rows = data.requiredUnsignedShort(Tag.ROWS);
         int columns = data.requiredUnsignedShort(Tag.COLUMNS);
@@ -64,7 +82,7 @@ public final class PresentationPipeline {
             throw new DicomFormatException(source, "BitsStored", "inconsistent bits: allocated " + allocated + ", stored "
                     + stored + ", high bit " + highBit);
         }
-        int[] values = storedValues(data, rows, columns, allocated, stored, highBit, signed);
+        int[] values = storedValues(parsed, frames, rows, columns, allocated, stored, highBit, signed);
 
         double[] slopes = data.decimals(Tag.RESCALE_SLOPE);
         double[] intercepts = data.decimals(Tag.RESCALE_INTERCEPT);
@@ -103,32 +121,46 @@ public final class PresentationPipeline {
                 values[i] = max - values[i];
             }
         }
-        return new Result(pack(values, columns, rows, outBits), voi);
+        return new Result(pack(values, columns, rows, outBits), voi, warnings);
     }
 
-    private static int[] storedValues(DataSet data, int rows, int columns, int allocated, int stored, int highBit, boolean signed) {
+    private static int[] storedValues(DicomParser.Parsed parsed, long frames, int rows, int columns, int allocated,
+            int stored, int highBit, boolean signed) {
+        DataSet data = parsed.dataSet();
         String source = data.source();
-        int[] range = data.valueRange(Tag.PIXEL_DATA)
-                .orElseThrow(() -> new DicomFormatException(source, "PixelData", "the file has no pixel data"));
         int bytesPerSample = allocated / 8;
-        long needed = (long) rows * columns * bytesPerSample;
-        // PS3.5 8.1.1: the value holds exactly Rows x Columns x SamplesPerPixel samples, plus one pad byte when that
-        // is odd. Less is a truncated file; more means Rows or Columns understate the image, which would crop it.
-        long padded = needed + (needed % 2);
-        if (range[1] < needed || range[1] > padded) {
-            throw new DicomFormatException(source, "PixelData", "pixel data hold " + range[1] + " bytes, but Rows " + rows
-                    + " x Columns " + columns + " x SamplesPerPixel 1 x BitsAllocated " + allocated + "/8 = " + needed
-                    + " bytes" + (needed != padded ? " (" + padded + " with the pad byte)" : "") + (range[1] < needed
-                            ? ": the file is truncated or Rows/Columns overstate the image"
-                            : ": Rows/Columns understate the image, which would crop it"));
+        byte[] b;
+        int at;
+        if (parsed.encapsulated() != null) {
+            b = PixelDecoding.decodeFrame(source, parsed.transferSyntaxUid(), parsed.encapsulated().firstFrame(frames),
+                    rows, columns, allocated);
+            at = 0;
+        } else {
+            int[] range = data.valueRange(Tag.PIXEL_DATA)
+                    .orElseThrow(() -> new DicomFormatException(source, "PixelData", "the file has no pixel data"));
+            long frameBytes = (long) rows * columns * bytesPerSample;
+            // frameBytes < 2^33 and frames < 2^31 could overflow; such a product is far beyond any file anyway.
+            long needed = frames > (Long.MAX_VALUE - 2) / frameBytes ? Long.MAX_VALUE - 1 : frameBytes * frames;
+            // PS3.5 8.1.1: the value holds exactly Rows x Columns x SamplesPerPixel x NumberOfFrames samples, plus one
+            // pad byte when that is odd. Less is a truncated file; more means Rows or Columns understate the image,
+            // which would crop it.
+            long padded = needed + (needed % 2);
+            if (range[1] < needed || range[1] > padded) {
+                throw new DicomFormatException(source, "PixelData", "pixel data hold " + range[1] + " bytes, but Rows "
+                        + rows + " x Columns " + columns + " x SamplesPerPixel 1 x BitsAllocated " + allocated + "/8"
+                        + (frames > 1 ? " x NumberOfFrames " + frames : "") + " = " + needed + " bytes"
+                        + (needed != padded ? " (" + padded + " with the pad byte)" : "") + (range[1] < needed
+                                ? ": the file is truncated or Rows/Columns overstate the image"
+                                : ": Rows/Columns understate the image, which would crop it"));
+            }
+            b = data.bytes();
+            at = range[0];
         }
-        byte[] b = data.bytes();
         int n = rows * columns;
         int[] out = new int[n];
         int shift = highBit - stored + 1;
         int mask = (1 << stored) - 1;
         int signBit = 1 << (stored - 1);
-        int at = range[0];
         for (int i = 0; i < n; i++) {
             int raw = bytesPerSample == 1 ? b[at + i] & 0xFF : (b[at + 2 * i] & 0xFF) | (b[at + 2 * i + 1] & 0xFF) << 8;
             int v = (raw >>> shift) & mask;

@@ -22,7 +22,11 @@ public final class BundleFiles {
     private BundleFiles() {
     }
 
-    /** @return the SHA-256 of the file's bytes, lower-case hex */
+    /**
+     * @param file the file to hash
+     * @return the SHA-256 of the file's bytes, lower-case hex
+     * @throws IOException if the file cannot be read
+     */
     public static String sha256(Path file) throws IOException {
         MessageDigest md = newSha256();
         try (InputStream in = new DigestInputStream(Files.newInputStream(file), md)) {
@@ -31,7 +35,10 @@ public final class BundleFiles {
         return HexFormat.of().formatHex(md.digest());
     }
 
-    /** @return the SHA-256 of the bytes, lower-case hex */
+    /**
+     * @param bytes the bytes to hash
+     * @return the SHA-256 of the bytes, lower-case hex
+     */
     public static String sha256(byte[] bytes) {
         return HexFormat.of().formatHex(newSha256().digest(bytes));
     }
@@ -51,6 +58,7 @@ public final class BundleFiles {
      * @param root  the folder the paths are relative to
      * @param files the files, relative to {@code root}
      * @param zip   the zip to write (replaced if present)
+     * @throws IOException if a file cannot be read or the zip cannot be written
      */
     public static void zip(Path root, List<String> files, Path zip) throws IOException {
         try (ZipOutputStream out = new ZipOutputStream(Files.newOutputStream(zip))) {
@@ -65,7 +73,12 @@ public final class BundleFiles {
         }
     }
 
-    /** Deletes a folder and everything in it; a missing folder is not an error. */
+    /**
+     * Deletes a folder and everything in it; a missing folder is not an error.
+     *
+     * @param dir the folder to delete
+     * @throws IOException if something in it cannot be deleted
+     */
     public static void deleteRecursively(Path dir) throws IOException {
         if (!Files.exists(dir)) {
             return;

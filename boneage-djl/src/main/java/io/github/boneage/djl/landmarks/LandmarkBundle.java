@@ -40,7 +40,16 @@ public record LandmarkBundle(Path folder, LandmarkNetSpec spec, double sigma, St
 
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
-    /** Copies the provenance. */
+    /**
+     * Copies the provenance.
+     *
+     * @param folder the bundle folder
+     * @param spec the network's sizes
+     * @param sigma the heatmap Gaussian it was trained with, in cells
+     * @param weights the DJL parameter file's name inside the folder (e.g. {@code landmarks-0000.params})
+     * @param sha256 SHA-256 of the weights, lower-case hex
+     * @param provenance free-form provenance (data, split, settings, versions, time), in manifest order
+     */
     public LandmarkBundle {
         provenance = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(provenance));
     }

@@ -16,7 +16,13 @@ public record LandmarkNetSpec(int inputSize, int width, int points) {
     /** Output stride: one heatmap cell covers this many input pixels. */
     public static final int STRIDE = 4;
 
-    /** Checks the sizes. */
+    /**
+     * Checks the sizes.
+     *
+     * @param inputSize network input side in pixels (a multiple of 16)
+     * @param width channels of the first stage; the later stages use 2x, 4x and 6x this many
+     * @param points number of heatmaps (points) the network outputs
+     */
     public LandmarkNetSpec {
         if (inputSize < 32 || inputSize % 16 != 0) {
             throw new IllegalArgumentException("inputSize must be a multiple of 16 and at least 32, got " + inputSize);

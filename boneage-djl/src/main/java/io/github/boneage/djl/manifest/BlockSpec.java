@@ -15,7 +15,12 @@ import java.util.TreeMap;
  */
 public record BlockSpec(@JsonProperty(required = true) String factory, Map<String, String> arguments) {
 
-    /** Requires a factory name; copies the arguments in key order. */
+    /**
+     * Requires a factory name; copies the arguments in key order.
+     *
+     * @param factory the factory's name (e.g. the architecture, {@code resnet50})
+     * @param arguments the factory's settings (widths, depths...), as strings; sorted by key
+     */
     public BlockSpec {
         Objects.requireNonNull(factory, "factory");
         arguments = arguments == null ? Map.of() : Collections.unmodifiableMap(new TreeMap<>(arguments));

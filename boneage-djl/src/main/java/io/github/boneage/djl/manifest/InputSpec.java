@@ -20,13 +20,27 @@ public record InputSpec(@JsonProperty(required = true) String name, @JsonPropert
     /** The only tensor layout of format version 1. */
     public static final String NCHW = "NCHW";
 
-    /** Requires a name and a layout. */
+    /**
+     * Requires a name and a layout.
+     *
+     * @param name the input's name in the graph (ONNX input name; informative for TorchScript, whose inputs are
+     *             positional)
+     * @param layout {@code NCHW} (the only layout of format version 1)
+     * @param channels 1 or 3
+     * @param height rows
+     * @param width columns
+     */
     public InputSpec {
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(layout, "layout");
     }
 
-    /** @return an {@code NCHW} input named {@code image} */
+    /**
+     * @param channels the number of channels, 1 or 3
+     * @param height the input height in pixels
+     * @param width the input width in pixels
+     * @return an {@code NCHW} input named {@code image}
+     */
     public static InputSpec image(int channels, int height, int width) {
         return new InputSpec("image", NCHW, channels, height, width);
     }

@@ -103,7 +103,10 @@ public final class ManifestJson {
         }
     }
 
-    /** @return {@link #write(ModelManifest)} as UTF-8 bytes */
+    /**
+     * @param manifest the manifest to write
+     * @return {@link #write(ModelManifest)} as UTF-8 bytes
+     */
     public static byte[] writeBytes(ModelManifest manifest) {
         return write(manifest).getBytes(StandardCharsets.UTF_8);
     }

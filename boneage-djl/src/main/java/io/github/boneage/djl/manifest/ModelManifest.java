@@ -73,12 +73,31 @@ public record ModelManifest(
     /** What {@code Model.save(dir, prefix)} writes: {@code <prefix>-<4-digit epoch>.params}. */
     public static final Pattern DJL_PARAMS_FILE = Pattern.compile("(.+)-(\\d{4})\\.params");
 
-    /** Copies the weight list. */
+    /**
+     * Copies the weight list.
+     *
+     * @param formatVersion {@link #FORMAT_VERSION}
+     * @param name the model's name, shown in estimates
+     * @param description free text, may be {@code null}
+     * @param architecture the network architecture, e.g. {@code googlenet}, {@code resnet50}, {@code caffenet}
+     * @param engine the DJL engine that runs the weights: {@code OnnxRuntime} or {@code PyTorch}
+     * @param block for {@code djl-params}: the block factory and its settings; otherwise {@code null}
+     * @param format how the weights are stored
+     * @param input the image input tensor
+     * @param output how the output becomes months
+     * @param preprocessing how a radiograph becomes the input tensor
+     * @param provenance how the model was made; {@code null} when not recorded
+     * @param sexHandling how sex is taken into account
+     * @param weights the weight files, one per network role
+     */
     public ModelManifest {
         weights = weights == null ? null : List.copyOf(weights);
     }
 
-    /** @return the weight file of the given role, or {@code null} if the bundle has none */
+    /**
+     * @param role the network role
+     * @return the weight file of the given role, or {@code null} if the bundle has none
+     */
     public WeightsFile weightsFor(NetworkRole role) {
         for (WeightsFile w : weights) {
             if (w.role() == role) {

@@ -35,7 +35,10 @@ public enum NetworkRole {
         throw new IllegalArgumentException("unknown network role '" + label + "' (expected agnostic, male or female)");
     }
 
-    /** @return the role of the sex-specific network for {@code sex}, or {@link #AGNOSTIC} for {@link Sex#UNKNOWN} */
+    /**
+     * @param sex the patient's sex
+     * @return the role of the sex-specific network for {@code sex}, or {@link #AGNOSTIC} for {@link Sex#UNKNOWN}
+     */
     public static NetworkRole of(Sex sex) {
         switch (sex) {
             case MALE:

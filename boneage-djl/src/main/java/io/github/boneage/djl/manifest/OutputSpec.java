@@ -101,23 +101,40 @@ public record OutputSpec(@JsonProperty(required = true) Kind kind, Double scale,
         }
     }
 
-    /** Requires a kind; copies the bin centres. */
+    /**
+     * Requires a kind; copies the bin centres.
+     *
+     * @param kind {@code regression} or {@code age-bins}
+     * @param scale regression: multiplier
+     * @param offset regression: months added
+     * @param binCentresMonths age-bins: the centre of each bin in months, in output order
+     * @param activation age-bins: {@code softmax} or {@code none}
+     */
     public OutputSpec {
         Objects.requireNonNull(kind, "kind");
         binCentresMonths = binCentresMonths == null ? null : binCentresMonths.clone();
     }
 
-    /** @return a regression head: {@code months = scale * y + offset} */
+    /**
+     * @param scale the factor applied to the network's output
+     * @param offset the months added after scaling
+     * @return a regression head: {@code months = scale * y + offset}
+     */
     public static OutputSpec regression(double scale, double offset) {
         return new OutputSpec(Kind.REGRESSION, scale, offset, null, null);
     }
 
-    /** @return an age-bin head decoded as the expectation over the bin centres */
+    /**
+     * @param binCentresMonths the centre of each age bin, in months
+     * @param activation how the bin logits become probabilities
+     * @return an age-bin head decoded as the expectation over the bin centres
+     */
     public static OutputSpec ageBins(double[] binCentresMonths, Activation activation) {
         return new OutputSpec(Kind.AGE_BINS, null, null, Objects.requireNonNull(binCentresMonths, "binCentresMonths"),
                 Objects.requireNonNull(activation, "activation"));
     }
 
+    /** @return the bin centres in months (a copy), or {@code null} for a regression head */
     @Override
     public double[] binCentresMonths() {
         return binCentresMonths == null ? null : binCentresMonths.clone();

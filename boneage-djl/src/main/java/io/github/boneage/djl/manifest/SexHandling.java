@@ -69,7 +69,15 @@ public record SexHandling(@JsonProperty(required = true) Mode mode, SexInput sex
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record SexInput(@JsonProperty(required = true) String name, @JsonProperty(required = true) float male, @JsonProperty(required = true) float female, Float unknown) {
 
-        /** Requires a name. */
+        /**
+         * Requires a name.
+         *
+         * @param name the input's name in the graph
+         * @param male the value for boys (conventionally 1)
+         * @param female the value for girls (conventionally 0)
+         * @param unknown the value for patients of unknown sex (conventionally 0.5), or {@code null} when the network
+         *                was not trained for it and unknown sex is an error
+         */
         public SexInput {
             Objects.requireNonNull(name, "name");
         }
@@ -80,6 +88,7 @@ public record SexHandling(@JsonProperty(required = true) Mode mode, SexInput sex
         }
 
         /**
+         * @param sex the patient's sex
          * @return the value for {@code sex}, or {@code null} for {@link Sex#UNKNOWN} when the encoding has none
          */
         public Float encode(Sex sex) {
@@ -94,7 +103,12 @@ public record SexHandling(@JsonProperty(required = true) Mode mode, SexInput sex
         }
     }
 
-    /** Requires a mode. */
+    /**
+     * Requires a mode.
+     *
+     * @param mode {@code agnostic}, {@code per-sex} or {@code sex-input}
+     * @param sexInput for {@code sex-input} only: the second input tensor and its encoding
+     */
     public SexHandling {
         Objects.requireNonNull(mode, "mode");
     }
@@ -109,7 +123,10 @@ public record SexHandling(@JsonProperty(required = true) Mode mode, SexInput sex
         return new SexHandling(Mode.PER_SEX, null);
     }
 
-    /** @return a sex input with the given encoding */
+    /**
+     * @param encoding the values fed to the network for each sex
+     * @return a sex input with the given encoding
+     */
     public static SexHandling sexInput(SexInput encoding) {
         return new SexHandling(Mode.SEX_INPUT, Objects.requireNonNull(encoding, "encoding"));
     }

@@ -19,7 +19,16 @@ package io.github.boneage.djl.train;
 public record Augmentation(double maxRotationDegrees, double maxShiftFraction, double maxScaleDelta, double maxBrightness,
         double maxContrastDelta, double flipProbability) {
 
-    /** Validates the ranges. */
+    /**
+     * Validates the ranges.
+     *
+     * @param maxRotationDegrees largest rotation
+     * @param maxShiftFraction largest shift as a fraction of the image side
+     * @param maxScaleDelta largest relative zoom in or out
+     * @param maxBrightness largest brightness offset
+     * @param maxContrastDelta largest relative contrast change
+     * @param flipProbability probability of a left-right mirror (0 keeps the hand's side, which ROIs depend on)
+     */
     public Augmentation {
         if (!(maxRotationDegrees >= 0 && maxRotationDegrees <= 180) || !(maxShiftFraction >= 0 && maxShiftFraction < 0.5)
                 || !(maxScaleDelta >= 0 && maxScaleDelta < 1) || !(maxBrightness >= 0 && maxBrightness <= 1)

@@ -616,25 +616,37 @@ public final class BoneAgeTrainer {
             return new TrainingExample(s.id(), s.image(), null, s.boneAgeMonths(), s.sex(), null, s.landmarks().orElse(null));
         }
 
-        /** @return this builder with the preprocessing every image goes through set (required; its size must be > 0) */
+        /**
+         * @param spec the preprocessing every image goes through (its size must be &gt; 0)
+         * @return this builder with the preprocessing every image goes through set (required; its size must be > 0)
+         */
         public Builder setPreprocessSpec(PreprocessSpec spec) {
             this.preprocess = spec;
             return this;
         }
 
-        /** @return this builder with the backbone set (required) */
+        /**
+         * @param spec the backbone to fine-tune or train from scratch
+         * @return this builder with the backbone set (required)
+         */
         public Builder setBackbone(BackboneSpec spec) {
             this.backbone = spec;
             return this;
         }
 
-        /** @return this builder with the bundle's folder set (required; must be absent or empty) */
+        /**
+         * @param folder where the bundle is written (absent or empty)
+         * @return this builder with the bundle's folder set (required; must be absent or empty)
+         */
         public Builder setOutputDirectory(Path folder) {
             this.outputDirectory = folder;
             return this;
         }
 
-        /** @return this builder with held-out validation examples set (default none) */
+        /**
+         * @param examples the held-out validation examples
+         * @return this builder with held-out validation examples set (default none)
+         */
         public Builder optValidationData(List<TrainingExample> examples) {
             this.validation = List.copyOf(examples);
             return this;
@@ -653,55 +665,82 @@ public final class BoneAgeTrainer {
             return this;
         }
 
-        /** @return this builder with the training data's name for the provenance set (e.g. {@code RSNA 2017 (rsna-299)}) */
+        /**
+         * @param name the training data's name, recorded in the provenance
+         * @return this builder with the training data's name for the provenance set (e.g. {@code RSNA 2017 (rsna-299)})
+         */
         public Builder optDataName(String name) {
             this.dataName = Objects.requireNonNull(name);
             return this;
         }
 
-        /** @return this builder with the sex handling set (default {@link SexHandling#SEX_INPUT}) */
+        /**
+         * @param handling how the model uses the patient's sex
+         * @return this builder with the sex handling set (default {@link SexHandling#SEX_INPUT})
+         */
         public Builder optSexHandling(SexHandling handling) {
             this.sexHandling = Objects.requireNonNull(handling);
             return this;
         }
 
-        /** @return this builder with the head set (default {@link HeadSpec#regression()}) */
+        /**
+         * @param spec the head on top of the backbone
+         * @return this builder with the head set (default {@link HeadSpec#regression()})
+         */
         public Builder optHead(HeadSpec spec) {
             this.head = Objects.requireNonNull(spec);
             return this;
         }
 
-        /** @return this builder with the chronological age fed to the head (every example then needs one) */
+        /**
+         * @param enabled whether the chronological age is fed to the head
+         * @return this builder with the chronological age fed to the head (every example then needs one)
+         */
         public Builder optChronologicalAgeInput(boolean enabled) {
             this.chronologicalAgeInput = enabled;
             return this;
         }
 
-        /** @return this builder with the solver and schedule set (default {@code TrainingSettings.builder().build()}) */
+        /**
+         * @param value the solver and schedule
+         * @return this builder with the solver and schedule set (default {@code TrainingSettings.builder().build()})
+         */
         public Builder optSettings(TrainingSettings value) {
             this.settings = Objects.requireNonNull(value);
             return this;
         }
 
-        /** @return this builder with the checkpoint folder set (default: the output folder's name + {@code .checkpoints}) */
+        /**
+         * @param folder where checkpoints are written
+         * @return this builder with the checkpoint folder set (default: the output folder's name + {@code .checkpoints})
+         */
         public Builder optCheckpointDirectory(Path folder) {
             this.checkpointDirectory = folder;
             return this;
         }
 
-        /** @return this builder with resuming from a checkpoint found in the checkpoint folder on (default) or off */
+        /**
+         * @param enabled whether to resume from a checkpoint in the checkpoint folder
+         * @return this builder with resuming from a checkpoint found in the checkpoint folder on (default) or off
+         */
         public Builder optResume(boolean enabled) {
             this.resume = enabled;
             return this;
         }
 
-        /** @return this builder with the image cache persisted in this file (default: memory only) */
+        /**
+         * @param file the file the image cache is kept in
+         * @return this builder with the image cache persisted in this file (default: memory only)
+         */
         public Builder optCacheFile(Path file) {
             this.cacheFile = file;
             return this;
         }
 
-        /** @return this builder with the number of threads that decode and preprocess images set (default: all cores) */
+        /**
+         * @param threads the number of threads that decode and preprocess images
+         * @return this builder with the number of threads that decode and preprocess images set (default: all cores)
+         */
         public Builder optCacheThreads(int threads) {
             if (threads < 1) {
                 throw new IllegalArgumentException("cache threads must be >= 1, got " + threads);
@@ -710,19 +749,28 @@ public final class BoneAgeTrainer {
             return this;
         }
 
-        /** @return this builder with the model's name set (default {@code boneage-<backbone>}) */
+        /**
+         * @param name the model's name
+         * @return this builder with the model's name set (default {@code boneage-<backbone>})
+         */
         public Builder optModelName(String name) {
             this.modelName = name;
             return this;
         }
 
-        /** @return this builder with the bundle's description set */
+        /**
+         * @param text the bundle's description
+         * @return this builder with the bundle's description set
+         */
         public Builder optDescription(String text) {
             this.description = text;
             return this;
         }
 
-        /** @return this builder with a progress listener added */
+        /**
+         * @param listener a listener told about progress
+         * @return this builder with a progress listener added
+         */
         public Builder addListener(TrainingProgressListener listener) {
             listeners.add(Objects.requireNonNull(listener));
             return this;

@@ -21,7 +21,17 @@ import java.util.Objects;
 public record TrainingExample(String id, Path imageFile, GreyImage image, double boneAgeMonths, Sex sex,
         Double chronologicalAgeMonths, HandLandmarks landmarks) {
 
-    /** Validates the fields. */
+    /**
+     * Validates the fields.
+     *
+     * @param id a name for reports and error messages (the RSNA id, a file name...)
+     * @param imageFile the image file, or {@code null} when {@code image} is given
+     * @param image the image, or {@code null} when {@code imageFile} is given
+     * @param boneAgeMonths the reference bone age in months (the label)
+     * @param sex the patient's sex
+     * @param chronologicalAgeMonths the chronological age in months, or {@code null} when unknown
+     * @param landmarks the hand's reference points, or {@code null} when unknown (needed for ROI1-3 only)
+     */
     public TrainingExample {
         Objects.requireNonNull(id, "id");
         Objects.requireNonNull(sex, "sex");
@@ -60,12 +70,18 @@ public record TrainingExample(String id, Path imageFile, GreyImage image, double
         return new TrainingExample(id, null, image, boneAgeMonths, sex, null, null);
     }
 
-    /** @return a copy with the chronological age set */
+    /**
+     * @param months the chronological age, in months
+     * @return a copy with the chronological age set
+     */
     public TrainingExample withChronologicalAge(double months) {
         return new TrainingExample(id, imageFile, image, boneAgeMonths, sex, months, landmarks);
     }
 
-    /** @return a copy with the hand's landmarks set */
+    /**
+     * @param handLandmarks the hand's landmarks
+     * @return a copy with the hand's landmarks set
+     */
     public TrainingExample withLandmarks(HandLandmarks handLandmarks) {
         return new TrainingExample(id, imageFile, image, boneAgeMonths, sex, chronologicalAgeMonths, handLandmarks);
     }

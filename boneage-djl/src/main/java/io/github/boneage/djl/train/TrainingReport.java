@@ -46,7 +46,27 @@ public record TrainingReport(
     /** The report's file name inside the bundle. */
     public static final String FILE_NAME = "training-report.json";
 
-    /** Copies the lists. */
+    /**
+     * Copies the lists.
+     *
+     * @param modelName the model's name
+     * @param createdAt ISO-8601 time the run finished
+     * @param bundle the model bundle's folder
+     * @param sexHandling {@link SexHandling#label()}
+     * @param backbone the backbone's name
+     * @param cacheBytes bytes the cached images take
+     * @param cacheSeconds seconds spent decoding and preprocessing images into the cache
+     * @param networks one entry per trained network
+     * @param preprocess the preprocessing every image went through
+     * @param settings the solver and schedule
+     * @param skippedImages images that could not be used, with the reason
+     * @param trainingImages usable training images (all networks)
+     * @param validationCcc Lin's CCC over the same predictions
+     * @param validationImages usable validation images (all networks)
+     * @param validationMad MAD in months over all validation images, each predicted by its network's kept weights
+     * @param wallSeconds seconds this call to {@code train()} took (a resumed run's earlier sessions are in each
+     *                    network's history)
+     */
     public TrainingReport {
         networks = List.copyOf(networks);
         skippedImages = List.copyOf(skippedImages);
@@ -84,7 +104,23 @@ public record TrainingReport(
             double loaderWaitSeconds,
             List<EpochRecord> history) {
 
-        /** Copies the history. */
+        /**
+         * Copies the history.
+         *
+         * @param name {@code all}, {@code male} or {@code female}
+         * @param spec how to rebuild and decode it
+         * @param trainingImages its training images
+         * @param validationImages its validation images
+         * @param steps iterations run
+         * @param history one record per validation point
+         * @param imagesPerSecond training images per second of training time (excluding validation and checkpoints)
+         * @param keptStep iteration count of the kept weights (the best validation, or the last)
+         * @param keptValidationCcc validation CCC of the kept weights
+         * @param keptValidationMad validation MAD of the kept weights ({@code NaN} without validation)
+         * @param loaderWaitSeconds seconds the training step waited for the data pipeline (near 0 when it keeps up)
+         * @param stoppedEarly whether early stopping ended it
+         * @param totalSteps iterations planned
+         */
         public NetworkReport {
             history = List.copyOf(history);
         }

@@ -48,7 +48,29 @@ public record TrainingSettings(
         int loaderThreads,
         int prefetchBatches) {
 
-    /** Validates the fields. */
+    /**
+     * Validates the fields.
+     *
+     * @param batchSize images per iteration
+     * @param iterations run length in iterations; 0 means {@code epochs} decides
+     * @param epochs run length in passes over the training images (when {@code iterations} is 0)
+     * @param baseLearningRate the head's learning rate (and the schedule's base)
+     * @param backboneLearningRateFactor the backbone's learning rate relative to the head's; {@code NaN} means 0.1 for
+     *                                   pretrained backbones and 1 for backbones trained from scratch
+     * @param augmentation random changes to training images
+     * @param checkpointInterval iterations between checkpoints; 0 means at every validation
+     * @param earlyStoppingPatience stop after this many validations without a better validation MAD; 0 disables
+     * @param huberDelta {@link LossFunction#HUBER}'s threshold, in scaled-target units
+     * @param loaderThreads background threads that assemble batches (0: on the training thread, between iterations)
+     * @param loss the regression loss
+     * @param optimizer the update rule
+     * @param prefetchBatches batches assembled ahead of the training step
+     * @param schedule the learning-rate schedule
+     * @param seed the seed for data order, augmentation, initialization and dropout
+     * @param targetScaling whether the network predicts {@code (age - mean) / std} (true) or raw months, as the papers'
+     *                      Caffe models did (false)
+     * @param validationInterval iterations between validations; 0 means once per epoch
+     */
     public TrainingSettings {
         Objects.requireNonNull(optimizer, "optimizer");
         Objects.requireNonNull(schedule, "schedule");
@@ -159,104 +181,155 @@ public record TrainingSettings(
         private Builder() {
         }
 
-        /** @return this builder with the batch size set (default 32) */
+        /**
+         * @param value images per batch
+         * @return this builder with the batch size set (default 32)
+         */
         public Builder optBatchSize(int value) {
             batchSize = value;
             return this;
         }
 
-        /** @return this builder with the run length set in iterations (overrides epochs) */
+        /**
+         * @param value the number of iterations
+         * @return this builder with the run length set in iterations (overrides epochs)
+         */
         public Builder optIterations(int value) {
             iterations = value;
             return this;
         }
 
-        /** @return this builder with the run length set in epochs (default 10; clears iterations) */
+        /**
+         * @param value the number of epochs (may be fractional)
+         * @return this builder with the run length set in epochs (default 10; clears iterations)
+         */
         public Builder optEpochs(double value) {
             epochs = value;
             iterations = 0;
             return this;
         }
 
-        /** @return this builder with the head's learning rate set (default 1e-3) */
+        /**
+         * @param value the head's learning rate
+         * @return this builder with the head's learning rate set (default 1e-3)
+         */
         public Builder optBaseLearningRate(double value) {
             baseLearningRate = value;
             return this;
         }
 
-        /** @return this builder with the backbone's learning-rate factor set (default: 0.1 pretrained, 1 from scratch) */
+        /**
+         * @param value the backbone's learning rate as a fraction of the head's
+         * @return this builder with the backbone's learning-rate factor set (default: 0.1 pretrained, 1 from scratch)
+         */
         public Builder optBackboneLearningRateFactor(double value) {
             backboneLearningRateFactor = value;
             return this;
         }
 
-        /** @return this builder with the update rule set (default AdamW, weight decay 1e-4) */
+        /**
+         * @param value the update rule
+         * @return this builder with the update rule set (default AdamW, weight decay 1e-4)
+         */
         public Builder optOptimizer(OptimizerSpec value) {
             optimizer = value;
             return this;
         }
 
-        /** @return this builder with the learning-rate schedule set (default cosine down to 1%) */
+        /**
+         * @param value the learning-rate schedule
+         * @return this builder with the learning-rate schedule set (default cosine down to 1%)
+         */
         public Builder optSchedule(LearningRateSchedule value) {
             schedule = value;
             return this;
         }
 
-        /** @return this builder with the regression loss set (default L1) */
+        /**
+         * @param value the regression loss
+         * @return this builder with the regression loss set (default L1)
+         */
         public Builder optLoss(LossFunction value) {
             loss = value;
             return this;
         }
 
-        /** @return this builder with the Huber threshold set, in scaled-target units (default 0.25) */
+        /**
+         * @param value the Huber threshold, in scaled-target units
+         * @return this builder with the Huber threshold set, in scaled-target units (default 0.25)
+         */
         public Builder optHuberDelta(double value) {
             huberDelta = value;
             return this;
         }
 
-        /** @return this builder with output scaling on (default) or off (raw months, as in the papers) */
+        /**
+         * @param value whether targets are scaled (standardised) for training
+         * @return this builder with output scaling on (default) or off (raw months, as in the papers)
+         */
         public Builder optTargetScaling(boolean value) {
             targetScaling = value;
             return this;
         }
 
-        /** @return this builder with the augmentation set (default {@link Augmentation#standard()}) */
+        /**
+         * @param value the augmentation
+         * @return this builder with the augmentation set (default {@link Augmentation#standard()})
+         */
         public Builder optAugmentation(Augmentation value) {
             augmentation = value;
             return this;
         }
 
-        /** @return this builder with the seed set (default 42) */
+        /**
+         * @param value the random seed
+         * @return this builder with the seed set (default 42)
+         */
         public Builder optSeed(long value) {
             seed = value;
             return this;
         }
 
-        /** @return this builder with the validation interval set in iterations (default 0: once per epoch) */
+        /**
+         * @param value iterations between validations (0: once per epoch)
+         * @return this builder with the validation interval set in iterations (default 0: once per epoch)
+         */
         public Builder optValidationInterval(int value) {
             validationInterval = value;
             return this;
         }
 
-        /** @return this builder with the checkpoint interval set in iterations (default 0: at every validation) */
+        /**
+         * @param value iterations between checkpoints (0: at every validation)
+         * @return this builder with the checkpoint interval set in iterations (default 0: at every validation)
+         */
         public Builder optCheckpointInterval(int value) {
             checkpointInterval = value;
             return this;
         }
 
-        /** @return this builder with early stopping after this many validations without improvement (default 0: off) */
+        /**
+         * @param value validations without improvement before stopping (0: never stop early)
+         * @return this builder with early stopping after this many validations without improvement (default 0: off)
+         */
         public Builder optEarlyStoppingPatience(int value) {
             earlyStoppingPatience = value;
             return this;
         }
 
-        /** @return this builder with the number of batch-assembling threads set (default 1; 0 = on the training thread) */
+        /**
+         * @param value the number of batch-assembling threads (0: on the training thread)
+         * @return this builder with the number of batch-assembling threads set (default 1; 0 = on the training thread)
+         */
         public Builder optLoaderThreads(int value) {
             loaderThreads = value;
             return this;
         }
 
-        /** @return this builder with the number of batches prepared ahead set (default 3) */
+        /**
+         * @param value the number of batches prepared ahead
+         * @return this builder with the number of batches prepared ahead set (default 3)
+         */
         public Builder optPrefetchBatches(int value) {
             prefetchBatches = value;
             return this;

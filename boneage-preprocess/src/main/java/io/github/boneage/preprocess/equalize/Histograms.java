@@ -29,7 +29,10 @@ public final class Histograms {
         return of16(g16.data(), g16.width(), g16.bitDepth(), region);
     }
 
-    /** @return the histogram of the whole image (see {@link #of(GreyImage, Roi)}) */
+    /**
+     * @param image the image, 8 or 16 bits
+     * @return the histogram of the whole image (see {@link #of(GreyImage, Roi)})
+     */
     public static int[] of(GreyImage image) {
         return of(image, Roi.whole(image.width(), image.height()));
     }

@@ -34,6 +34,10 @@ public final class Resampler {
     }
 
     /**
+     * @param srcWidth width of the images this will resize, in pixels
+     * @param srcHeight height of the images this will resize, in pixels
+     * @param dstWidth width of the output, in pixels
+     * @param dstHeight height of the output, in pixels
      * @return the weights for this size pair
      * @throws IllegalArgumentException if a size is not positive
      */
@@ -81,7 +85,10 @@ public final class Resampler {
         return table;
     }
 
-    /** @return the grey-level mapping as a value table */
+    /**
+     * @param lookupTable a grey-level mapping, output level per input level
+     * @return the grey-level mapping as a value table
+     */
     public static float[] valueTable(int[] lookupTable) {
         float[] table = new float[lookupTable.length];
         for (int v = 0; v < table.length; v++) {
@@ -281,6 +288,9 @@ public final class Resampler {
     /**
      * Resizes a whole image (allocating the weights and workspace; for repeated calls keep a {@link Resampler}).
      *
+     * @param image the image to resize
+     * @param width the new width in pixels
+     * @param height the new height in pixels
      * @return a new image of the same type and bit depth
      */
     public static GreyImage resize(GreyImage image, int width, int height) {

@@ -9,10 +9,15 @@ import io.github.boneage.core.InputFormatException;
  */
 public class ImageTooLargeException extends InputFormatException {
 
+    /** The image's width in pixels, from its header (0 when only the file size was over the budget). */
     private final int width;
+    /** The image's height in pixels, from its header (0 when only the file size was over the budget). */
     private final int height;
+    /** The pixel limit it exceeded (0 when it exceeded the memory budget instead). */
     private final long maxPixels;
+    /** The bytes its decoding would need (or the file's size), when it exceeded the memory budget; else 0. */
     private final long bytes;
+    /** The memory budget it exceeded (0 when it exceeded the pixel limit instead). */
     private final long maxBytes;
 
     /**

@@ -52,7 +52,10 @@ public final class PngWriter {
         }
     }
 
-    /** @return the PNG encoding of the image */
+    /**
+     * @param image the image to encode, 8 or 16 bits
+     * @return the PNG encoding of the image
+     */
     public static byte[] encode(GreyImage image) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         write(image, out);

@@ -214,7 +214,10 @@ public final class HandModel {
         return Collections.unmodifiableList(keepIn);
     }
 
-    /** @return points outlining the region (its bones at full size), for its box in the image */
+    /**
+     * @param region the age-signal region
+     * @return points outlining the region (its bones at full size), for its box in the image
+     */
     public List<double[]> footprint(AgeSignalRegion region) {
         return Collections.unmodifiableList(footprints.get(region));
     }

@@ -32,22 +32,38 @@ public final class Placement {
         this.mirror = mirrored ? -1 : 1;
     }
 
-    /** @return image x of model point (x, y) */
+    /**
+     * @param x model x, in model millimetres
+     * @param y model y, in model millimetres
+     * @return image x of model point (x, y)
+     */
     public double x(double x, double y) {
         return originX + scale * (cos * mirror * x + sin * y);
     }
 
-    /** @return image y of model point (x, y) */
+    /**
+     * @param x model x, in model millimetres
+     * @param y model y, in model millimetres
+     * @return image y of model point (x, y)
+     */
     public double y(double x, double y) {
         return originY + scale * (sin * mirror * x - cos * y);
     }
 
-    /** @return image x component of model direction (dx, dy), scale not applied */
+    /**
+     * @param dx model direction, x component
+     * @param dy model direction, y component
+     * @return image x component of model direction (dx, dy), scale not applied
+     */
     public double directionX(double dx, double dy) {
         return cos * mirror * dx + sin * dy;
     }
 
-    /** @return image y component of model direction (dx, dy), scale not applied */
+    /**
+     * @param dx model direction, x component
+     * @param dy model direction, y component
+     * @return image y component of model direction (dx, dy), scale not applied
+     */
     public double directionY(double dx, double dy) {
         return sin * mirror * dx - cos * dy;
     }

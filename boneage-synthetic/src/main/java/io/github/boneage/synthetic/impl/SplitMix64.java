@@ -29,7 +29,10 @@ public final class SplitMix64 {
         return new SplitMix64(mix(mix(mix(seed) + index) + streamId * 0xD1B54A32D192ED03L));
     }
 
-    /** @return the SplitMix64 finalizer of {@code z}: a bijective 64-bit mix */
+    /**
+     * @param z the value to mix
+     * @return the SplitMix64 finalizer of {@code z}: a bijective 64-bit mix
+     */
     public static long mix(long z) {
         z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
         z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
@@ -47,22 +50,36 @@ public final class SplitMix64 {
         return (nextLong() >>> 11) * 0x1.0p-53;
     }
 
-    /** @return uniform in [lo, hi); exactly {@code lo} when the range is empty */
+    /**
+     * @param lo lower bound, inclusive
+     * @param hi upper bound, exclusive
+     * @return uniform in [lo, hi); exactly {@code lo} when the range is empty
+     */
     public double uniform(double lo, double hi) {
         return lo + (hi - lo) * nextDouble();
     }
 
-    /** @return uniform in [-halfWidth, halfWidth) */
+    /**
+     * @param halfWidth half the width of the interval, centred on 0
+     * @return uniform in [-halfWidth, halfWidth)
+     */
     public double symmetric(double halfWidth) {
         return halfWidth * (2 * nextDouble() - 1);
     }
 
-    /** @return true with probability {@code p} (never for 0, always for 1) */
+    /**
+     * @param p the probability, in [0, 1]
+     * @return true with probability {@code p} (never for 0, always for 1)
+     */
     public boolean bernoulli(double p) {
         return nextDouble() < p;
     }
 
-    /** @return a uniformly chosen integer in [lo, hi], both inclusive */
+    /**
+     * @param lo lower bound, inclusive
+     * @param hi upper bound, inclusive
+     * @return a uniformly chosen integer in [lo, hi], both inclusive
+     */
     public int uniformInt(int lo, int hi) {
         return lo + (int) Math.floor(nextDouble() * ((long) hi - lo + 1));
     }

@@ -63,14 +63,36 @@ public final class Tube extends Shape {
         this.mmPerUnit = mmPerUnit;
     }
 
-    /** @return a soft-tissue tube without cortex, tapering smoothly from A to B */
+    /**
+     * @param a end A, {@code {x, y}} in model millimetres
+     * @param b end B, {@code {x, y}} in model millimetres
+     * @param radiusA radius at end A
+     * @param radiusB radius at end B
+     * @param flatnessA cap length over radius at end A, in (0, 1]
+     * @param flatnessB cap length over radius at end B, in (0, 1]
+     * @param depthFactor depth over width of the cross-section (1: round)
+     * @return a soft-tissue tube without cortex, tapering smoothly from A to B
+     */
     public static Tube soft(double[] a, double[] b, double radiusA, double radiusB, double flatnessA, double flatnessB,
             double depthFactor) {
         return new Tube(a[0], a[1], b[0], b[1], radiusA, 0.5 * (radiusA + radiusB), radiusB, 0, 0, 0, flatnessA,
                 flatnessB, depthFactor, 1);
     }
 
-    /** @return a bone shaft from a to b, in model millimetres, of the given depth over width */
+    /**
+     * @param a end A, {@code {x, y}} in model millimetres
+     * @param b end B, {@code {x, y}} in model millimetres
+     * @param radiusA outer radius at end A
+     * @param radiusWaist outer radius in the middle
+     * @param radiusB outer radius at end B
+     * @param cortexA cortical thickness at end A
+     * @param cortexWaist cortical thickness in the middle
+     * @param cortexB cortical thickness at end B
+     * @param flatnessA cap length over radius at end A, in (0, 1]
+     * @param flatnessB cap length over radius at end B, in (0, 1]
+     * @param depthFactor depth over width of the cross-section (1: round)
+     * @return a bone shaft from a to b, in model millimetres, of the given depth over width
+     */
     public static Tube bone(double[] a, double[] b, double radiusA, double radiusWaist, double radiusB, double cortexA,
             double cortexWaist, double cortexB, double flatnessA, double flatnessB, double depthFactor) {
         return new Tube(a[0], a[1], b[0], b[1], radiusA, radiusWaist, radiusB, cortexA, cortexWaist, cortexB,

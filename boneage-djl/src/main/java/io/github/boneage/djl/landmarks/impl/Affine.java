@@ -16,17 +16,27 @@ public record Affine(double a, double b, double c, double d, double e, double f)
     /** The identity map. */
     public static final Affine IDENTITY = new Affine(1, 0, 0, 0, 1, 0);
 
-    /** @return a translation by (dx, dy) */
+    /**
+     * @param dx shift along x, in pixels
+     * @param dy shift along y, in pixels
+     * @return a translation by (dx, dy)
+     */
     public static Affine translation(double dx, double dy) {
         return new Affine(1, 0, dx, 0, 1, dy);
     }
 
-    /** @return a scaling by s about the origin */
+    /**
+     * @param s the scale factor
+     * @return a scaling by s about the origin
+     */
     public static Affine scale(double s) {
         return new Affine(s, 0, 0, 0, s, 0);
     }
 
-    /** @return a rotation by {@code radians} about the origin (clockwise on screen, since y grows down) */
+    /**
+     * @param radians the angle, in radians
+     * @return a rotation by {@code radians} about the origin (clockwise on screen, since y grows down)
+     */
     public static Affine rotation(double radians) {
         double cos = Math.cos(radians);
         double sin = Math.sin(radians);
@@ -38,7 +48,10 @@ public record Affine(double a, double b, double c, double d, double e, double f)
         return new Affine(-1, 0, 0, 0, 1, 0);
     }
 
-    /** @return the map that applies {@code this} first, then {@code next} */
+    /**
+     * @param next the map applied second
+     * @return the map that applies {@code this} first, then {@code next}
+     */
     public Affine then(Affine next) {
         return new Affine(
                 next.a * a + next.b * d, next.a * b + next.b * e, next.a * c + next.b * f + next.c,
@@ -58,12 +71,20 @@ public record Affine(double a, double b, double c, double d, double e, double f)
         return new Affine(ia, ib, -(ia * c + ib * f), id, ie, -(id * c + ie * f));
     }
 
-    /** @return x' of (x, y) */
+    /**
+     * @param x input x
+     * @param y input y
+     * @return x' of (x, y)
+     */
     public double x(double x, double y) {
         return a * x + b * y + c;
     }
 
-    /** @return y' of (x, y) */
+    /**
+     * @param x input x
+     * @param y input y
+     * @return y' of (x, y)
+     */
     public double y(double x, double y) {
         return d * x + e * y + f;
     }

@@ -109,17 +109,26 @@ public final class ImageCache {
         return images.length;
     }
 
-    /** @return whether entry {@code i} loaded */
+    /**
+     * @param i the entry's index
+     * @return whether entry {@code i} loaded
+     */
     public boolean usable(int i) {
         return images[i] != null;
     }
 
-    /** @return entry {@code i}'s image, or {@code null} when it failed */
+    /**
+     * @param i the entry's index
+     * @return entry {@code i}'s image, or {@code null} when it failed
+     */
     public GreyImage image(int i) {
         return images[i];
     }
 
-    /** @return why entry {@code i} failed, or {@code null} when it loaded */
+    /**
+     * @param i the entry's index
+     * @return why entry {@code i} failed, or {@code null} when it loaded
+     */
     public String failure(int i) {
         return failures[i];
     }

@@ -17,7 +17,15 @@ import java.util.Objects;
  */
 public record LandmarkExample(String id, NetInput input, double[] xs, double[] ys) {
 
-    /** Checks the arrays. */
+    /**
+     * Checks the arrays.
+     *
+     * @param id names the image in logs
+     * @param input the reduced image
+     * @param xs x of each heatmap's point in reduced-image coordinates ({@link PointOrder}); {@code NaN} when the point
+     *           is not annotated (its loss is masked out)
+     * @param ys y likewise
+     */
     public LandmarkExample {
         Objects.requireNonNull(id, "id");
         Objects.requireNonNull(input, "input");

@@ -23,7 +23,23 @@ public record LandmarkTrainingSettings(int inputSize, int width, double sigma, i
         double learningRate, double weightDecay, double syntheticFraction, double negativeFraction,
         int checkpointInterval, long seed, double fullRotationFraction, double pseudoFraction) {
 
-    /** Checks ranges. */
+    /**
+     * Checks ranges.
+     *
+     * @param inputSize network input side in pixels
+     * @param width channels of the network's first stage
+     * @param sigma heatmap Gaussian standard deviation in cells
+     * @param batchSize images per step
+     * @param steps optimizer steps
+     * @param learningRate AdamW peak learning rate (cosine decay to 1%, linear warm-up)
+     * @param weightDecay AdamW decoupled weight decay
+     * @param syntheticFraction share of batch slots filled with synthetic hands (when some are given)
+     * @param negativeFraction share of batch slots filled with hand-free negatives
+     * @param checkpointInterval steps between checkpoints (resume points)
+     * @param seed seed of initialization, batch order and augmentation
+     * @param fullRotationFraction share of examples rotated by any angle; the others within +-30 degrees of upright
+     *                             (the detector tries the four quarter turns, so that covers every angle)
+     */
     public LandmarkTrainingSettings {
         if (batchSize < 1 || steps < 1 || checkpointInterval < 1) {
             throw new IllegalArgumentException("batchSize, steps and checkpointInterval must be positive");

@@ -26,7 +26,15 @@ public record BackboneSpec(Architecture architecture, Source source, String loca
         MODEL_ZOO_URL
     }
 
-    /** Validates the fields. */
+    /**
+     * Validates the fields.
+     *
+     * @param architecture what the network is; {@link Architecture#TORCHSCRIPT} for loaded files whose layout we do not
+     *                     build
+     * @param source how the weights are obtained
+     * @param location the TorchScript file or URL; empty for {@link Source#SCRATCH}
+     * @param name a short name recorded in the manifest, e.g. {@code mobilenetv2-imagenet-int8}
+     */
     public BackboneSpec {
         Objects.requireNonNull(architecture, "architecture");
         Objects.requireNonNull(source, "source");

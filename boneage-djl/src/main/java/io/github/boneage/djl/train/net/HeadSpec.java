@@ -27,7 +27,15 @@ public record HeadSpec(String type, int bins, double minMonths, double maxMonths
     /** Age-bin classification head type name. */
     public static final String AGE_BINS = "age-bins";
 
-    /** Validates the fields. */
+    /**
+     * Validates the fields.
+     *
+     * @param type {@code regression} or {@code age-bins}
+     * @param bins number of bins ({@code age-bins} only; 0 otherwise)
+     * @param minMonths lower edge of the first bin ({@code age-bins} only)
+     * @param maxMonths upper edge of the last bin ({@code age-bins} only)
+     * @param dropout dropout rate before the head's linear layer (0 = none)
+     */
     public HeadSpec {
         type = type == null ? REGRESSION : type.trim().toLowerCase(Locale.ROOT);
         if (!type.equals(REGRESSION) && !type.equals(AGE_BINS)) {
@@ -57,7 +65,10 @@ public record HeadSpec(String type, int bins, double minMonths, double maxMonths
         return new HeadSpec(AGE_BINS, bins, minMonths, maxMonths, 0);
     }
 
-    /** @return a copy with the given dropout before the linear layer */
+    /**
+     * @param rate the dropout rate, in [0, 1)
+     * @return a copy with the given dropout before the linear layer
+     */
     public HeadSpec withDropout(double rate) {
         return new HeadSpec(type, bins, minMonths, maxMonths, rate);
     }
@@ -74,7 +85,10 @@ public record HeadSpec(String type, int bins, double minMonths, double maxMonths
         return isAgeBins() ? bins : 1;
     }
 
-    /** @return the centre of bin {@code k} in months */
+    /**
+     * @param k the bin index, 0-based
+     * @return the centre of bin {@code k} in months
+     */
     public double binCentre(int k) {
         double width = (maxMonths - minMonths) / bins;
         return minMonths + (k + 0.5) * width;

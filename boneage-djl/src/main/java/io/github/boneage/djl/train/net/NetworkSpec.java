@@ -48,7 +48,20 @@ public record NetworkSpec(
     /** DJL whole-network parameter file name. */
     public static final String NETWORK_FILE = "network.params";
 
-    /** Validates the fields. */
+    /**
+     * Validates the fields.
+     *
+     * @param architecture the backbone architecture's label ({@link Architecture#label()})
+     * @param backbone the backbone's name (e.g. {@code mobilenetv2-imagenet-int8})
+     * @param format {@link #FORMAT_TORCHSCRIPT_BACKBONE} or {@link #FORMAT_DJL}
+     * @param inputSize image side length in pixels
+     * @param channels image channels (1 or 3)
+     * @param chronologicalAgeInput whether the encoded chronological age is concatenated to the pooled features
+     * @param head the output head
+     * @param sexInput whether the encoded sex is concatenated to the pooled features
+     * @param targetMean the training targets' mean in months (regression output scaling)
+     * @param targetStd the training targets' standard deviation in months (regression output scaling)
+     */
     public NetworkSpec {
         Objects.requireNonNull(architecture, "architecture");
         Objects.requireNonNull(head, "head");

@@ -26,7 +26,16 @@ public record LearningRateSchedule(String policy, int stepSize, double gamma, do
     private static final double ONE_CYCLE_DIV = 25;
     private static final double ONE_CYCLE_FINAL_DIV = 1e4;
 
-    /** Validates the fields. */
+    /**
+     * Validates the fields.
+     *
+     * @param policy {@code constant}, {@code step}, {@code cosine} or {@code one-cycle}
+     * @param stepSize {@code step}: iterations between decays
+     * @param gamma {@code step}: the decay factor
+     * @param minFactor {@code cosine}: the final factor
+     * @param peakFraction {@code one-cycle}: fraction of the run spent warming up
+     * @param warmupSteps linear warm-up from 0 over this many iterations (0 = none; not used with {@code one-cycle})
+     */
     public LearningRateSchedule {
         policy = policy == null ? "constant" : policy.trim().toLowerCase(Locale.ROOT);
         switch (policy) {
@@ -78,7 +87,10 @@ public record LearningRateSchedule(String policy, int stepSize, double gamma, do
         return new LearningRateSchedule("one-cycle", 0, 0, 0, peakFraction, 0);
     }
 
-    /** @return a copy with a linear warm-up over the first {@code steps} iterations */
+    /**
+     * @param steps the number of warm-up iterations
+     * @return a copy with a linear warm-up over the first {@code steps} iterations
+     */
     public LearningRateSchedule withWarmup(int steps) {
         return new LearningRateSchedule(policy, stepSize, gamma, minFactor, peakFraction, steps);
     }

@@ -25,7 +25,17 @@ import java.util.Locale;
 public record OptimizerSpec(String method, double momentum, double weightDecay, double beta1, double beta2, double epsilon,
         double biasLearningRateFactor) {
 
-    /** Validates the fields. */
+    /**
+     * Validates the fields.
+     *
+     * @param method {@code sgd}, {@code caffe-sgd}, {@code adam} or {@code adamw}
+     * @param momentum SGD momentum
+     * @param weightDecay weight decay (L2 factor, or decoupled for {@code adamw})
+     * @param beta1 Adam's first-moment decay
+     * @param beta2 Adam's second-moment decay
+     * @param epsilon Adam's epsilon
+     * @param biasLearningRateFactor learning-rate multiplier for bias parameters (Caffe's {@code lr_mult: 2} on biases)
+     */
     public OptimizerSpec {
         method = method == null ? "sgd" : method.trim().toLowerCase(Locale.ROOT);
         if (!method.equals("sgd") && !method.equals("caffe-sgd") && !method.equals("adam") && !method.equals("adamw")) {
@@ -53,12 +63,18 @@ public record OptimizerSpec(String method, double momentum, double weightDecay, 
         return new OptimizerSpec("caffe-sgd", 0.9, 5e-4, 0.9, 0.999, 1e-8, 2);
     }
 
-    /** @param weightDecay L2 weight decay added to the gradient; @return Adam */
+    /**
+     * @param weightDecay L2 weight decay added to the gradient
+     * @return Adam
+     */
     public static OptimizerSpec adam(double weightDecay) {
         return new OptimizerSpec("adam", 0, weightDecay, 0.9, 0.999, 1e-8, 1);
     }
 
-    /** @param weightDecay decoupled weight decay (1e-2 is AdamW's default); @return AdamW */
+    /**
+     * @param weightDecay decoupled weight decay (1e-2 is AdamW's default)
+     * @return AdamW
+     */
     public static OptimizerSpec adamW(double weightDecay) {
         return new OptimizerSpec("adamw", 0, weightDecay, 0.9, 0.999, 1e-8, 1);
     }

@@ -30,7 +30,10 @@ public final class Features {
     private Features() {
     }
 
-    /** @return the features of the tip model: tips, valleys and the wrist's extent */
+    /**
+     * @param shape the hand's shape, measured on the working image
+     * @return the features of the tip model: tips, valleys and the wrist's extent
+     */
     public static double[] full(HandShape shape) {
         double[] f = new double[1 + 10 + 8 + 2 * TIP_MODEL_LEVELS.length];
         int i = 0;
@@ -53,7 +56,10 @@ public final class Features {
         return f;
     }
 
-    /** @return the features of the outline model: the mask's extent at several levels and its reach along the axis */
+    /**
+     * @param shape the hand's shape, measured on the working image
+     * @return the features of the outline model: the mask's extent at several levels and its reach along the axis
+     */
     public static double[] outline(HandShape shape) {
         double[] f = new double[2 + 2 * OUTLINE_MODEL_LEVELS.length];
         int i = 0;

@@ -360,7 +360,11 @@ public final class HandShape {
         return ((p[0] - palmX) * alongX + (p[1] - palmY) * alongY) / palmRadius;
     }
 
-    /** @return the working-image point at hand-frame coordinates (u across, v along), in palm radii */
+    /**
+     * @param u coordinate across the hand, in palm radii
+     * @param v coordinate along the hand's axis, in palm radii
+     * @return the working-image point at hand-frame coordinates (u across, v along), in palm radii
+     */
     public double[] toImage(double u, double v) {
         return new double[] {palmX + palmRadius * (u * acrossX + v * alongX), palmY + palmRadius * (u * acrossY + v * alongY)};
     }

@@ -153,6 +153,7 @@ public final class PointModel {
     }
 
     /**
+     * @param header comment lines written first (each prefixed with {@code #}), e.g. how the model was fitted
      * @return the model as the text of {@value #RESOURCE}: one line per output, {@code kind,output,coefficients...}
      */
     public String toText(String header) {
