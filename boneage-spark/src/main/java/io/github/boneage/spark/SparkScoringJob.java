@@ -31,6 +31,8 @@ import org.apache.spark.sql.functions;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 import org.apache.spark.storage.StorageLevel;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Scores an archive of hand radiographs on Apache Spark through the library's one pipeline
@@ -59,6 +61,8 @@ public final class SparkScoringJob {
     public static final int DEFAULT_BATCH_SIZE = 16;
     /** Default rows per committed chunk. */
     public static final int DEFAULT_CHUNK_ROWS = 10_000;
+
+    private static final Logger LOG = LoggerFactory.getLogger(SparkScoringJob.class);
 
     private static final DateTimeFormatter RUN_ID = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss.SSS'Z'", Locale.ROOT);
 
@@ -154,6 +158,7 @@ public final class SparkScoringJob {
                         .mapPartitions(scorer, Encoders.row(ScoreSchema.SCORES))
                         .withColumn(ScoreSchema.RUN_ID, functions.lit(runId))
                         .write().mode(SaveMode.Append).partitionBy(ScoreSchema.RUN_ID).parquet(parquet);
+                LOG.info("boneage: run {}: {} of {} rows scored and committed", runId, from + chunk.size(), todo.size());
             }
             long failed = 0;
             if (!todo.isEmpty()) {

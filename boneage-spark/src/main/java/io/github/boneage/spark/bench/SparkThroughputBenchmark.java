@@ -26,7 +26,7 @@ import org.apache.spark.sql.SparkSession;
  * pipeline loop first after a warm-up of both. Not a unit test: run it by hand (docs/spark.md gives the command).
  *
  * <p>Arguments: {@code [images-folder [count [master [predictors,...]]]]}; defaults
- * {@code ../shared/data/rsna-299/images 1000 local[2] 1,2}. The folder's first {@code count} PNG files in name order
+ * {@code ../shared/data/rsna-299/images 1000 local[2] 1,2}. The folder's first {@code count} PNG or JPEG files in name order
  * are scored. Exits 0 without measuring when the folder is absent.
  */
 public final class SparkThroughputBenchmark {
@@ -51,8 +51,12 @@ public final class SparkThroughputBenchmark {
         }
         List<Path> files;
         try (Stream<Path> s = Files.list(folder)) {
-            files = s.filter(p -> p.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".png")).sorted()
+            files = s.filter(p -> p.getFileName().toString().toLowerCase(Locale.ROOT).matches(".*\\.(png|jpe?g)")).sorted()
                     .limit(count).collect(Collectors.toList());
+        }
+        if (files.isEmpty()) {
+            System.out.println("skipped: no PNG or JPEG files in " + folder);
+            return;
         }
         System.out.printf(Locale.ROOT, "images: %d from %s; cores visible: %d; master %s%n", files.size(), folder,
                 Runtime.getRuntime().availableProcessors(), master);
