@@ -22,8 +22,9 @@ import org.apache.spark.sql.SparkSession;
 
 /**
  * Images per second of the Spark job on {@code local[N]} against the single-JVM pipeline loop of
- * {@code boneage estimate} (batches of 16, one after the other) on the same images, in the same JVM and run, the
- * pipeline loop first after a warm-up of both. Not a unit test: run it by hand (docs/spark.md gives the command).
+ * {@code boneage estimate} (batches of 16, one after the other) on the same images, in the same JVM and run: the
+ * pipeline loop, then Spark with each predictor count, then the pipeline loop again (on a shared machine the load
+ * changes during a run; the two loops bracket it). Each after a warm-up of 32 images. Not a unit test: run it by hand (docs/spark.md gives the command).
  *
  * <p>Arguments: {@code [images-folder [count [master [predictors,...]]]]}; defaults
  * {@code ../shared/data/rsna-299/images 1000 local[2] 1,2}. The folder's first {@code count} PNG or JPEG files in name order
@@ -62,20 +63,7 @@ public final class SparkThroughputBenchmark {
                 Runtime.getRuntime().availableProcessors(), master);
         Path scratch = Files.createTempDirectory("boneage-spark-bench");
 
-        // The CLI's loop: one estimator, one pipeline, chunks of 16 through runBatch, one after the other.
-        double pipelineRate;
-        try (ClasspathModel model = ClasspathModels.open(ClasspathModels.DEFAULT);
-             DjlBoneAgeEstimator estimator = DjlBoneAgeEstimator.builder().setBundle(model.path()).build()) {
-            BoneAgePipeline pipeline = BoneAgePipeline.builder().setEstimator(estimator).build();
-            score(pipeline, files.subList(0, Math.min(32, files.size())));
-            long t0 = System.nanoTime();
-            int ok = score(pipeline, files);
-            double s = (System.nanoTime() - t0) / 1e9;
-            pipelineRate = files.size() / s;
-            System.out.printf(Locale.ROOT, "pipeline (CLI loop, 1 JVM, batches of 16): %.1f s, %.2f images/s, %d estimated%n",
-                    s, pipelineRate, ok);
-        }
-
+        double before = pipelineRate(files, "first");
         SparkSession spark = SparkSession.builder().master(master).appName("boneage-spark-bench")
                 .config("spark.ui.enabled", "false").getOrCreate();
         try {
@@ -91,12 +79,30 @@ public final class SparkThroughputBenchmark {
                         .build().run(spark);
                 double rate = files.size() / summary.seconds();
                 System.out.printf(Locale.ROOT, "spark %s, predictors %d: %.1f s (model load, listing, digests and "
-                        + "Parquet/CSV writing included), %.2f images/s, %d failed rows; ratio to the pipeline loop %.2fx%n",
-                        master, predictors, summary.seconds(), rate, summary.failed(), rate / pipelineRate);
+                        + "Parquet/CSV writing included), %.2f images/s, %d failed rows; ratio to the first pipeline loop %.2fx%n",
+                        master, predictors, summary.seconds(), rate, summary.failed(), rate / before);
                 ExecutorPipelines.closeAll();
             }
         } finally {
             spark.stop();
+        }
+        double after = pipelineRate(files, "again");
+        System.out.printf(Locale.ROOT, "pipeline loop mean %.2f images/s; divide the Spark rates by it for the ratio%n",
+                (before + after) / 2);
+    }
+
+    /** The CLI's loop: one estimator, one pipeline, chunks of 16 through runBatch one after the other; images/s. */
+    private static double pipelineRate(List<Path> files, String label) {
+        try (ClasspathModel model = ClasspathModels.open(ClasspathModels.DEFAULT);
+             DjlBoneAgeEstimator estimator = DjlBoneAgeEstimator.builder().setBundle(model.path()).build()) {
+            BoneAgePipeline pipeline = BoneAgePipeline.builder().setEstimator(estimator).build();
+            score(pipeline, files.subList(0, Math.min(32, files.size())));
+            long t0 = System.nanoTime();
+            int ok = score(pipeline, files);
+            double s = (System.nanoTime() - t0) / 1e9;
+            System.out.printf(Locale.ROOT, "pipeline (CLI loop, 1 JVM, batches of 16), %s: %.1f s, %.2f images/s, %d estimated%n",
+                    label, s, files.size() / s, ok);
+            return files.size() / s;
         }
     }
 

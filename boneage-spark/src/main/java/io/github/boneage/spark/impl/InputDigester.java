@@ -77,7 +77,8 @@ public final class InputDigester implements MapFunction<Row, Row> {
         } catch (IOException e) {
             return failed(id, resolved, sex, age, "cannot read its attributes: " + e.getMessage());
         } catch (RuntimeException e) {
-            return failed(id, resolved, sex, age, e.getMessage());
+            // The library's typed error (a folder, FIFO or device named as an image) already names the file.
+            return RowFactory.create(id, resolved, sex, age, null, e.getMessage());
         }
         try {
             String digest = digest(file, sexLabel, ageText);
