@@ -52,7 +52,7 @@ public final class SparkEstimateCommand implements Callable<Integer> {
     int batchSize;
 
     @Option(names = "--predictors", paramLabel = "N",
-            description = "Concurrent forward passes per executor JVM (default: its processors, at most 4).")
+            description = "Concurrent forward passes per executor JVM (default: spark.executor.cores, else the processors; at most 4).")
     Integer predictors;
 
     @Option(names = "--partitions", paramLabel = "N", description = "Partitions per chunk (default: Spark's parallelism).")

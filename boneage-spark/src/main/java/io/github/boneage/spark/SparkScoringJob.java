@@ -123,8 +123,7 @@ public final class SparkScoringJob {
         String runId = RUN_ID.format(ZonedDateTime.now(ZoneOffset.UTC));
         ModelInfo info = model.identify();
         int parts = partitions > 0 ? partitions : spark.sparkContext().defaultParallelism();
-        PipelineSettings settings = new PipelineSettings(model, info.digest(),
-                predictors > 0 ? predictors : Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors())),
+        PipelineSettings settings = new PipelineSettings(model, info.digest(), predictors > 0 ? predictors : defaultPredictors(spark),
                 batchSize, uncertainty, coverage, qualityGate);
         boolean fromTable = table != null;
         PartitionScorer scorer = new PartitionScorer(settings, info.name(),
@@ -173,6 +172,23 @@ public final class SparkScoringJob {
         } finally {
             checked.unpersist();
         }
+    }
+
+    /**
+     * One predictor per task thread of an executor, at most 4: {@code spark.executor.cores} where the cluster sets it,
+     * else this JVM's processors (local mode, where the driver is the executor).
+     */
+    private static int defaultPredictors(SparkSession spark) {
+        int cores = Runtime.getRuntime().availableProcessors();
+        scala.Option<String> configured = spark.conf().getOption("spark.executor.cores");
+        if (configured.isDefined()) {
+            try {
+                cores = Integer.parseInt(configured.get().trim());
+            } catch (NumberFormatException e) {
+                throw new BoneAgeException("spark.executor.cores is not a number: '" + configured.get() + "'");
+            }
+        }
+        return Math.max(1, Math.min(4, cores));
     }
 
     /** @return the scores read back from an output folder: every run's rows, with {@link ScoreSchema#RUN_ID} */
@@ -335,7 +351,8 @@ public final class SparkScoringJob {
 
         /**
          * @param predictors forward passes an executor JVM runs at once (its estimator's predictor pool); default:
-         *                   the processors of the JVM, at most 4. 1 makes the task threads take turns on one predictor
+         *                   {@code spark.executor.cores} (local mode: the JVM's processors), at most 4. 1 makes the task
+         *                   threads take turns on one predictor
          * @return this builder
          */
         public Builder optPredictors(int predictors) {
