@@ -59,7 +59,9 @@ import java.util.TreeMap;
  *   <li><b>gate</b>: size; grey-scale inversion (corrected, or refused when undecidable); one hand; orientation
  *       (fingers up; a hand turned by a quarter turn or more, or whose axis cannot be established, is refused);
  *       landmarks reliable enough for the model's region of interest (only for ROI models); bone structure in the
- *       carpal and metacarpal region;</li>
+ *       carpal and metacarpal region. The landmark detector is by default the learned one (one shared instance per
+ *       JVM, {@code LandmarkDetectors.defaultDetector()}); what it does not pass goes to the classical detector's
+ *       four-turn vote, so an image is refused only when both refuse it;</li>
  *   <li><b>estimate</b> with the model on the image and on its mirror image, averaged, so a left hand and its mirror
  *       image get the same number; optionally with a calibrated interval (test-time augmentation);</li>
  *   <li>check the estimate is a possible bone age (0–240 months, else {@link ImplausibleEstimateException});</li>
