@@ -182,12 +182,18 @@ final class EstimateCommand implements Callable<Integer> {
                 builder.optExplainer(OcclusionSensitivity.builder().setEstimator(estimator).build());
             }
             BoneAgePipeline pipeline = builder.build();
-            for (int start = 0; start < pending.size(); start += CHUNK) {
-                List<Pending> chunk = pending.subList(start, Math.min(pending.size(), start + CHUNK));
-                List<PipelineResult> results = pipeline.runBatch(chunk.stream().map(Pending::input).toList());
-                for (int i = 0; i < chunk.size(); i++) {
-                    Pending p = chunk.get(i);
-                    rows.set(p.slot(), estimated(p, results.get(i)));
+            // --uncertainty and --explain cost tens of estimates per image: one image at a time keeps the bar moving.
+            int chunkSize = uncertainty || explain ? 1 : CHUNK;
+            boolean takesAWhile = pending.size() > 1 || uncertainty || explain;
+            try (Progress progress = takesAWhile ? Progress.start(spec, "estimate", pending.size()) : Progress.none()) {
+                for (int start = 0; start < pending.size(); start += chunkSize) {
+                    List<Pending> chunk = pending.subList(start, Math.min(pending.size(), start + chunkSize));
+                    List<PipelineResult> results = pipeline.runBatch(chunk.stream().map(Pending::input).toList());
+                    for (int i = 0; i < chunk.size(); i++) {
+                        Pending p = chunk.get(i);
+                        rows.set(p.slot(), estimated(p, results.get(i)));
+                    }
+                    progress.stepBy(chunk.size());
                 }
             }
         }

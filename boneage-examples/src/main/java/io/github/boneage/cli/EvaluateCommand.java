@@ -192,7 +192,9 @@ final class EvaluateCommand implements Callable<Integer> {
         String modelName;
         try (DjlBoneAgeEstimator estimator = DjlBoneAgeEstimator.builder().setBundle(ModelLocator.resolve(model)).build()) {
             modelName = estimator.model().name();
-            estimateAll(estimator, samples, results, failures);
+            try (Progress progress = Progress.start(spec, "evaluate", samples.size())) {
+                estimateAll(estimator, samples, results, failures, progress);
+            }
         }
 
         MetricsReport report = null;
@@ -234,7 +236,7 @@ final class EvaluateCommand implements Callable<Integer> {
     }
 
     private static void estimateAll(DjlBoneAgeEstimator estimator, List<Sample> samples, List<Prediction> results,
-            List<Failure> failures) {
+            List<Failure> failures, Progress progress) {
         ImageDecoder decoder = ImageDecoder.create();
         for (int start = 0; start < samples.size(); start += CHUNK) {
             List<Sample> chunk = samples.subList(start, Math.min(samples.size(), start + CHUNK));
@@ -260,6 +262,7 @@ final class EvaluateCommand implements Callable<Integer> {
                     failures.add(new Failure(s.image().toString(), o.error().orElseThrow().getMessage()));
                 }
             }
+            progress.stepBy(chunk.size());
         }
     }
 

@@ -178,6 +178,35 @@ class EstimateManifestTest {
         }
     }
 
+    @Test
+    void progressGoesToStderrOnlyWhenAskedAndNeverIntoTheJson() throws IOException {
+        String[] args = {"estimate", cases.toString(), "--model", bundle.toString(), "--format", "json"};
+        // Not a terminal (as here): no bar.
+        Run plain = CliTest.run(args);
+        assertThat(plain.exitCode()).as(plain.err()).isZero();
+        assertThat(plain.err()).doesNotContain("estimate ").doesNotContain("%");
+
+        Run forced = CliTest.run(concat(args, "--progress"));
+        assertThat(forced.exitCode()).as(forced.err()).isZero();
+        assertThat(forced.err()).contains("estimate").contains("100%").contains("3/3");
+        // stdout is the same JSON array, byte for byte apart from nothing: the bar lives on stderr only.
+        assertThat(new ObjectMapper().readTree(forced.out())).hasSize(3);
+        assertThat(forced.out()).doesNotContain("\r").doesNotContain("%");
+
+        Run quiet = CliTest.run(concat(args, "--progress", "--quiet"));
+        assertThat(quiet.exitCode()).isZero();
+        assertThat(quiet.err()).doesNotContain("%");
+
+        // landmarks and evaluate draw the same way.
+        Run landmarks = CliTest.run("landmarks", cases.toString(), "--out", work.resolve("lm.csv").toString(), "--progress");
+        assertThat(landmarks.err()).contains("landmarks").contains("100%");
+        assertThat(landmarks.out()).doesNotContain("%");
+    }
+
+    private static String[] concat(String[] a, String... b) {
+        return java.util.stream.Stream.concat(java.util.Arrays.stream(a), java.util.Arrays.stream(b)).toArray(String[]::new);
+    }
+
     private static List<Path> list(Path folder) throws IOException {
         try (Stream<Path> s = Files.list(folder)) {
             return s.toList();
