@@ -64,7 +64,11 @@ public final class HtmlReport {
                     report.heatmap().orElse(null));
             figure(h, png, "Radiograph", "radiograph with the model's region of interest"
                     + (report.landmarks().isPresent() ? ", landmarks" : "")
-                    + (report.heatmap().map(x -> " and explanation heatmap (" + x.method() + ")").orElse("")));
+                    + (report.heatmap().map(x -> " and explanation heatmap (" + x.method() + "). Colour bar at the right: "
+                    + "blue = low relevance (" + String.format(Locale.ROOT, "%.2f", RadiographPicture.range(x)[0])
+                    + "), through cyan, green and yellow, to red = high relevance ("
+                    + String.format(Locale.ROOT, "%.2f", RadiographPicture.range(x)[1])
+                    + "); more opaque where higher").orElse("")));
         }
         if (report.patientSex() != Sex.UNKNOWN && report.sds().isPresent()) {
             byte[] chart = GrowthChart.png(report.patientSex(), report.chronologicalAgeMonths().orElseThrow(), e.months(),
