@@ -221,7 +221,7 @@ final class EstimateCommand implements Callable<Integer> {
     /** The row of one pipeline result, with its report files written when asked. */
     private Row estimated(Pending p, PipelineResult result) {
         if (!result.isSuccess()) {
-            return Row.failed(p.id(), p.file(), result);
+            return Row.failed(p.id(), p.file(), result, withoutPath(result.error().orElseThrow().getMessage(), p));
         }
         BoneAgeReport report = result.report().orElseThrow();
         try {
@@ -237,6 +237,18 @@ final class EstimateCommand implements Callable<Integer> {
         } catch (ReportWriteException e) {
             return Row.failed(p.id(), p.file(), result, e);
         }
+    }
+
+    /**
+     * @return the message with the input's path replaced by its id, unless {@code --report-paths}: the decoders name the
+     *         file they read, and outputs show no local paths by default
+     */
+    private String withoutPath(String message, Pending p) {
+        if (reportPaths || message == null) {
+            return message;
+        }
+        String absolute = p.file().toAbsolutePath().toString();
+        return message.replace(absolute, p.id()).replace(p.file().toString(), p.id());
     }
 
     /**
@@ -462,8 +474,8 @@ final class EstimateCommand implements Callable<Integer> {
         }
 
         /** A failed item; a refusal keeps the gate's verdict for the output. */
-        static Row failed(String id, Path file, PipelineResult result) {
-            return new Row(id, file, null, result.error().orElseThrow().getMessage(), result);
+        static Row failed(String id, Path file, PipelineResult result, String message) {
+            return new Row(id, file, null, message, result);
         }
 
         /** An input that never reached the pipeline (a folder that could not be listed, a FIFO named as an image...). */

@@ -168,6 +168,15 @@ class EstimateManifestTest {
                 .contains("manifest report.csv line 2");
         assertThat(Files.readString(reports.resolve("hand1.fhir.json"))).contains("Source image: hand1.");
 
+        // A decoder's error names the file it read: outputs show the id instead.
+        Path broken = Files.createDirectories(cases.getParent().resolve("other")).resolve("broken.png");
+        Files.writeString(broken, "not an image");
+        Run failed = CliTest.run("estimate", broken.toAbsolutePath().toString(), "--model", bundle.toString(), "--format",
+                "json");
+        assertThat(failed.exitCode()).isEqualTo(ExitCode.PARTIAL);
+        assertThat(new ObjectMapper().readTree(failed.out()).get(0).get("error").asText()).startsWith("broken: not an image");
+        assertThat(failed.out()).doesNotContain(patient);
+
         Path withPaths = work.resolve("reports-paths");
         Run opted = CliTest.run("estimate", "--manifest", m.toString(), "--model", bundle.toString(), "--format", "json",
                 "--report", withPaths.toString(), "--report-paths");
