@@ -87,7 +87,8 @@ final class EstimateCommand implements Callable<Integer> {
     Double ageMonths;
 
     @Option(names = "--report", paramLabel = "DIR",
-            description = "Write <id>.json, <id>.html and <id>.fhir.json per image into DIR (id: the file name without extension).")
+            description = "Write <id>.json, <id>.html and <id>.fhir.json per image into DIR (id: the manifest's id, else "
+                    + "the file name without folders and extension).")
     Path reportDir;
 
     @Option(names = "--uncertainty",

@@ -177,7 +177,8 @@ class CliTest {
             // Paths only with --report-paths.
             assertThat(o.has("file")).isFalse();
             if (o.get("id").asText().equals("broken")) {
-                assertThat(o.get("error").asText()).contains("broken.png");
+                // Named by its id: the decoder's path is not shown without --report-paths.
+                assertThat(o.get("error").asText()).startsWith("broken: ").doesNotContain(folder.toString());
             } else {
                 ok++;
                 assertThat(o.get("boneAgeMonths").isNumber()).isTrue();
@@ -189,7 +190,7 @@ class CliTest {
             }
         }
         assertThat(ok).isEqualTo(3);
-        assertThat(r.err()).contains("broken.png");
+        assertThat(r.err()).contains("boneage: broken: not an image");
     }
 
     @Test
@@ -217,7 +218,8 @@ class CliTest {
         long estimated = 0;
         for (JsonNode o : array) {
             if (o.has("error")) {
-                assertThat(o.get("error").asText()).contains("pipe.png").contains("not a regular file");
+                // The walk names the entry by its file name, the pipeline by its id.
+                assertThat(o.get("error").asText()).startsWith("pipe").contains("not a regular file");
             } else {
                 estimated++;
             }
