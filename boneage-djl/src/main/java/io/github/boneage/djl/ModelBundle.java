@@ -332,7 +332,8 @@ public final class ModelBundle implements AutoCloseable {
      *         of the lines {@code <role> <sha256>\n} in role order (agnostic, male, female)
      */
     public ModelInfo modelInfo() {
-        return new ModelInfo(manifest.name(), manifest.architecture(), digest, manifest.provenanceOrUnknown());
+        return new ModelInfo(manifest.name(), manifest.architecture(), digest, manifest.provenanceOrUnknown(),
+                manifest.heldOutMetrics());
     }
 
     /**
@@ -349,8 +350,9 @@ public final class ModelBundle implements AutoCloseable {
         if (manifest.sexHandling().mode() != SexHandling.Mode.PER_SEX) {
             return modelInfo();
         }
+        // The held-out figures are the model's as a whole (both networks), which is what this network's estimates belong to.
         return new ModelInfo(manifest.name() + " (" + role.label() + " network)", manifest.architecture(), w.sha256(),
-                manifest.provenanceOrUnknown());
+                manifest.provenanceOrUnknown(), manifest.heldOutMetrics());
     }
 
     /**

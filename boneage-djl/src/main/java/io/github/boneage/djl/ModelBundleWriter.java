@@ -1,5 +1,6 @@
 package io.github.boneage.djl;
 
+import io.github.boneage.core.HeldOutMetrics;
 import io.github.boneage.core.ModelProvenance;
 import io.github.boneage.djl.impl.BundleFiles;
 import io.github.boneage.djl.manifest.BlockSpec;
@@ -142,6 +143,7 @@ public final class ModelBundleWriter {
         private OutputSpec output = OutputSpec.regression(1, 0);
         private BlockSpec block;
         private ModelProvenance provenance;
+        private HeldOutMetrics heldOutMetrics;
 
         private Builder() {
         }
@@ -259,6 +261,16 @@ public final class ModelBundleWriter {
         }
 
         /**
+         * @param metrics the model's accuracy on held-out images used neither for training nor for selecting it
+         *                (reports quote it); leave unset when no such evaluation was made
+         * @return this builder
+         */
+        public Builder optHeldOutMetrics(HeldOutMetrics metrics) {
+            this.heldOutMetrics = metrics;
+            return this;
+        }
+
+        /**
          * Hashes the weight files and validates the manifest.
          *
          * @return the writer
@@ -289,7 +301,7 @@ public final class ModelBundleWriter {
                     preprocessing.size());
             ModelManifest manifest = new ModelManifest(ModelManifest.FORMAT_VERSION, name, description, architecture,
                     engine == null ? format.defaultEngine() : engine, format, entries, block, input, preprocessing, sexHandling,
-                    output, provenance);
+                    output, provenance, heldOutMetrics);
             manifest.validate();
             return new ModelBundleWriter(manifest, sources);
         }

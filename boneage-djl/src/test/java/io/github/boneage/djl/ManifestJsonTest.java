@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.github.boneage.core.HeldOutMetrics;
 import io.github.boneage.core.InputFormatException;
 import io.github.boneage.core.ModelProvenance;
 import io.github.boneage.core.RoiScheme;
@@ -48,7 +49,8 @@ class ManifestJsonTest {
                         new WeightsFile(NetworkRole.MALE, "male.onnx", HASH_B),
                         new WeightsFile(NetworkRole.FEMALE, "female.onnx", HASH_C)),
                 null, InputSpec.image(3, 224, 224), PreprocessSpec.paper(RoiScheme.ROI2, 224), SexHandling.perSex(),
-                OutputSpec.regression(41.2, 127.3), provenance);
+                OutputSpec.regression(41.2, 127.3), provenance, new HeldOutMetrics(800, 7.1, 0.975, 9.4, 0.82,
+                        "800 test images, never used for training or selection", "boneage evaluate ..."));
     }
 
     /** A DJL-parameter model with a sex input and an age-bin head, CLAHE and one grey channel. */
@@ -188,5 +190,23 @@ class ManifestJsonTest {
                 List.of(new WeightsFile(NetworkRole.AGNOSTIC, "caffenet.params", HASH_A)), m.block(), m.input(),
                 m.preprocessing(), m.sexHandling(), m.output(), null);
         assertThatThrownBy(bad::validate).hasMessageContaining("<prefix>-<4-digit epoch>.params");
+    }
+
+    @Test
+    void heldOutMetricsAreOptionalAndChecked() {
+        // The sex-input golden file has none: the block is optional and not written as null.
+        assertThat(sexInputDjlParams().heldOutMetrics()).isNull();
+        String json = ManifestJson.write(perSexOnnx());
+        assertThatThrownBy(() -> read(json.replace("\"n\" : 800", "\"n\" : 0")))
+                .isInstanceOf(InputFormatException.class).hasMessageContaining("heldOutMetrics.n must be at least 1");
+        assertThatThrownBy(() -> read(json.replace("\"ccc\" : 0.975", "\"ccc\" : 1.5")))
+                .isInstanceOf(InputFormatException.class).hasMessageContaining("heldOutMetrics.ccc");
+        assertThatThrownBy(() -> read(json.replace("\"within12\" : 0.82", "\"within12\" : 0.82, \"auc\" : 1")))
+                .isInstanceOf(InputFormatException.class).hasMessageContaining("auc");
+        ModelManifest without = read(json.replace(",\n    \"command\" : \"boneage evaluate ...\"", "")
+                .replace(",\n    \"rmse\" : 9.4", ""));
+        assertThat(without.heldOutMetrics().command()).isNull();
+        assertThat(without.heldOutMetrics().rmse()).isNull();
+        assertThat(without.heldOutMetrics().mad()).isEqualTo(7.1);
     }
 }

@@ -18,8 +18,31 @@ import picocli.CommandLine.Option;
             LandmarksCommand.class, PreprocessCommand.class, SynthCommand.class, CommandLine.HelpCommand.class})
 public final class BoneAgeCli {
 
+    /** System property the launcher sets to {@code true} when standard error is a terminal ({@code [ -t 2 ]}). */
+    static final String STDERR_TERMINAL_PROPERTY = "boneage.stderrIsTerminal";
+
     @Option(names = "--verbose", scope = CommandLine.ScopeType.INHERIT, description = "Print stack traces on failure.")
     boolean verbose;
+
+    @Option(names = {"-q", "--quiet"}, scope = CommandLine.ScopeType.INHERIT,
+            description = "No progress bars (they are drawn on stderr only when it is a terminal).")
+    boolean quiet;
+
+    @Option(names = "--progress", scope = CommandLine.ScopeType.INHERIT,
+            description = "Draw progress bars on stderr even when it is not a terminal (e.g. into a log file).")
+    boolean progress;
+
+    /** Whether standard error is a terminal, as far as the JVM can tell; false when embedded or tested. */
+    private final boolean stderrTerminal;
+
+    private BoneAgeCli(boolean stderrTerminal) {
+        this.stderrTerminal = stderrTerminal;
+    }
+
+    /** @return whether long-running commands draw progress bars: not {@code --quiet}; {@code --progress} or a terminal */
+    boolean progressWanted() {
+        return !quiet && (progress || stderrTerminal);
+    }
 
     /**
      * Runs the CLI and exits the JVM with the command's exit code.
@@ -27,11 +50,14 @@ public final class BoneAgeCli {
      * @param args command-line arguments
      */
     public static void main(String[] args) {
-        System.exit(run(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
+        // Java cannot ask whether stderr alone is a terminal: the launcher can ([ -t 2 ]); else a console means one.
+        String told = System.getProperty(STDERR_TERMINAL_PROPERTY);
+        boolean terminal = told != null ? Boolean.parseBoolean(told) : System.console() != null;
+        System.exit(run(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true), terminal));
     }
 
     /**
-     * Runs the CLI without exiting, for tests and embedding.
+     * Runs the CLI without exiting, for tests and embedding; progress bars only with {@code --progress}.
      *
      * @param args the command line, as given to {@code main}
      * @param out where results and help go
@@ -39,7 +65,20 @@ public final class BoneAgeCli {
      * @return the exit code ({@link ExitCode})
      */
     public static int run(String[] args, PrintWriter out, PrintWriter err) {
-        BoneAgeCli root = new BoneAgeCli();
+        return run(args, out, err, false);
+    }
+
+    /**
+     * Runs the CLI without exiting.
+     *
+     * @param args           command-line arguments
+     * @param out            standard output
+     * @param err            standard error
+     * @param stderrTerminal whether {@code err} is a terminal (progress bars are drawn there by default only then)
+     * @return the exit code ({@link ExitCode})
+     */
+    static int run(String[] args, PrintWriter out, PrintWriter err, boolean stderrTerminal) {
+        BoneAgeCli root = new BoneAgeCli(stderrTerminal);
         CommandLine cli = new CommandLine(root);
         cli.setOut(out);
         cli.setErr(err);

@@ -11,7 +11,6 @@ import java.util.Locale;
 import java.util.Optional;
 import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
-import me.tongfei.progressbar.ProgressBarConsumer;
 import me.tongfei.progressbar.ProgressBarStyle;
 
 /**
@@ -23,6 +22,7 @@ final class ConsoleProgress implements TrainingProgressListener, AutoCloseable {
 
     private final PrintWriter err;
     private final String label;
+    private final boolean draw;
     private final List<String> skipped = new ArrayList<>();
     private ProgressBar bar;
     private volatile double etaSeconds = Double.NaN;
@@ -31,10 +31,12 @@ final class ConsoleProgress implements TrainingProgressListener, AutoCloseable {
     /**
      * @param err   where the bar is drawn
      * @param label prefix of the bar's task name (e.g. the experiment cell), or empty
+     * @param draw  whether to draw bars at all ({@link Progress#wanted}); skipped images are collected either way
      */
-    ConsoleProgress(PrintWriter err, String label) {
+    ConsoleProgress(PrintWriter err, String label, boolean draw) {
         this.err = err;
         this.label = label;
+        this.draw = draw;
     }
 
     @Override
@@ -42,6 +44,9 @@ final class ConsoleProgress implements TrainingProgressListener, AutoCloseable {
         close();
         lastValidationMad = Double.NaN;
         etaSeconds = Double.NaN;
+        if (!draw) {
+            return;
+        }
         bar = new ProgressBarBuilder()
                 .setTaskName((label.isEmpty() ? "" : label + " ") + network)
                 .setInitialMax(totalSteps)
@@ -50,7 +55,7 @@ final class ConsoleProgress implements TrainingProgressListener, AutoCloseable {
                 .setUpdateIntervalMillis(500)
                 .setEtaFunction(state -> Double.isFinite(etaSeconds)
                         ? Optional.of(Duration.ofSeconds(Math.round(etaSeconds))) : Optional.empty())
-                .setConsumer(new LineConsumer(err))
+                .setConsumer(new Progress.LineConsumer(err))
                 .build();
     }
 
@@ -86,34 +91,6 @@ final class ConsoleProgress implements TrainingProgressListener, AutoCloseable {
         if (bar != null) {
             bar.close();
             bar = null;
-        }
-    }
-
-    /** Redraws the bar in place with a carriage return; the final state ends with a line break. */
-    private static final class LineConsumer implements ProgressBarConsumer {
-        private static final int WIDTH = 110;
-        private final PrintWriter out;
-
-        LineConsumer(PrintWriter out) {
-            this.out = out;
-        }
-
-        @Override
-        public int getMaxRenderedLength() {
-            return WIDTH;
-        }
-
-        @Override
-        public void accept(String rendered) {
-            out.print('\r');
-            out.print(rendered);
-            out.flush();
-        }
-
-        @Override
-        public void close() {
-            out.println();
-            out.flush();
         }
     }
 }

@@ -15,6 +15,7 @@ import io.github.boneage.clinical.uncertainty.UncertaintyCalibration;
 import io.github.boneage.clinical.uncertainty.UncertaintyEstimator;
 import io.github.boneage.core.BoneAgeEstimate;
 import io.github.boneage.core.BoneAgeException;
+import io.github.boneage.core.InputFormatException;
 import io.github.boneage.core.QualityGateException;
 import io.github.boneage.core.Sex;
 import io.github.boneage.core.landmarks.LandmarkDetection;
@@ -62,8 +63,20 @@ final class EstimateCommand implements Callable<Integer> {
     @Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
-    @Parameters(arity = "1..*", paramLabel = "IMAGE", description = "Image files or folders.")
+    @Parameters(arity = "0..*", paramLabel = "IMAGE", description = "Image files or folders (or --manifest).")
     List<Path> inputs;
+
+    @Option(names = "--manifest", paramLabel = "FILE.csv",
+            description = "CSV with the header file[,sex][,chronological_age_months][,id]: one image per row with its "
+                    + "patient's sex and age (relative paths are read from the manifest's folder). A bad row is one "
+                    + "error naming the line and column; the other rows are still estimated. Not with IMAGE, --sex or "
+                    + "--age-months.")
+    Path manifest;
+
+    @Option(names = "--report-paths",
+            description = "Show each image's local path in JSON/CSV output and in the --report files (default: only its "
+                    + "id, the file name without folders and extension or the manifest's id).")
+    boolean reportPaths;
 
     @Option(names = "--sex", paramLabel = "SEX", converter = Converters.SexConverter.class,
             description = "male, female or unknown, for all images (default: a DICOM file's PatientSex, else unknown).")
@@ -74,7 +87,8 @@ final class EstimateCommand implements Callable<Integer> {
     Double ageMonths;
 
     @Option(names = "--report", paramLabel = "DIR",
-            description = "Write <id>.json, <id>.html and <id>.fhir.json per image into DIR (id: the file name without extension).")
+            description = "Write <id>.json, <id>.html and <id>.fhir.json per image into DIR (id: the manifest's id, else "
+                    + "the file name without folders and extension).")
     Path reportDir;
 
     @Option(names = "--uncertainty",
@@ -117,16 +131,47 @@ final class EstimateCommand implements Callable<Integer> {
             throw new picocli.CommandLine.ParameterException(spec.commandLine(),
                     "--explain writes heatmaps into the report folder: give --report DIR");
         }
-        ImageFiles.Expanded expanded = ImageFiles.expand(inputs);
-        List<Path> images = expanded.files();
+        boolean images = inputs != null && !inputs.isEmpty();
+        if (images == (manifest != null)) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(), images
+                    ? "give either IMAGE... or --manifest FILE.csv, not both"
+                    : "give one or more IMAGE files or folders, or --manifest FILE.csv");
+        }
+        if (manifest != null && (sex != null || ageMonths != null)) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(),
+                    "--sex and --age-months apply to every IMAGE; with --manifest give them per row (columns sex, "
+                            + BatchManifest.AGE + ")");
+        }
         boolean auto = landmarks == null || landmarks.equals("auto");
         LandmarksTable table = auto ? null : Inputs.readLandmarks(Path.of(landmarks));
-        List<Row> rows = new ArrayList<>(images.size() + expanded.problems().size());
-        // Folders that could not be listed, non-files named as images and empty folders: one error row each.
-        for (ImageFiles.WalkProblem problem : expanded.problems()) {
-            rows.add(Row.failed(problem.path(), problem.toException()));
+        // Rows in input order; an input that never reaches the pipeline has its error row already, the others a slot.
+        List<Row> rows = new ArrayList<>();
+        List<Pending> pending = new ArrayList<>();
+        if (manifest != null) {
+            BatchManifest m = BatchManifest.read(manifest, reportPaths ? manifest.toString()
+                    : String.valueOf(manifest.getFileName()));
+            for (BatchManifest.Item item : m.items()) {
+                if (item.error() != null) {
+                    rows.add(Row.failed(item.id(), null, item.error()));
+                } else {
+                    rows.add(null);
+                    pending.add(new Pending(rows.size() - 1, item.id(), item.file(), manifestInput(item, m, table)));
+                }
+            }
+        } else {
+            ImageFiles.Expanded expanded = ImageFiles.expand(inputs);
+            // Folders that could not be listed, non-files named as images and empty folders: one error row each.
+            for (ImageFiles.WalkProblem problem : expanded.problems()) {
+                rows.add(Row.failed(Inputs.imageId(problem.path()), problem.path(), reportPaths ? problem.toException()
+                        : new InputFormatException(String.valueOf(problem.path().getFileName()), 0, null, problem.message())));
+            }
+            Set<String> ids = new HashSet<>();
+            for (Path file : expanded.files()) {
+                String id = BatchManifest.unique(ids, Inputs.imageId(file));
+                rows.add(null);
+                pending.add(new Pending(rows.size() - 1, id, file, input(file, id, table)));
+            }
         }
-        Set<String> reportIds = new HashSet<>();
         Path bundle = ModelLocator.resolve(model);
         try (DjlBoneAgeEstimator estimator = DjlBoneAgeEstimator.builder().setBundle(bundle).build()) {
             // Everything per image happens in the library's pipeline, so the CLI and a library user get the same answer.
@@ -138,32 +183,18 @@ final class EstimateCommand implements Callable<Integer> {
                 builder.optExplainer(OcclusionSensitivity.builder().setEstimator(estimator).build());
             }
             BoneAgePipeline pipeline = builder.build();
-            for (int start = 0; start < images.size(); start += CHUNK) {
-                List<PipelineInput> chunk = new ArrayList<>();
-                for (Path file : images.subList(start, Math.min(images.size(), start + CHUNK))) {
-                    chunk.add(input(file, table));
-                }
-                for (PipelineResult result : pipeline.runBatch(chunk)) {
-                    Path file = result.file().orElseThrow();
-                    if (!result.isSuccess()) {
-                        rows.add(Row.failed(file, result));
-                        continue;
+            // --uncertainty and --explain cost tens of estimates per image: one image at a time keeps the bar moving.
+            int chunkSize = uncertainty || explain ? 1 : CHUNK;
+            boolean takesAWhile = pending.size() > 1 || uncertainty || explain;
+            try (Progress progress = takesAWhile ? Progress.start(spec, "estimate", pending.size()) : Progress.none()) {
+                for (int start = 0; start < pending.size(); start += chunkSize) {
+                    List<Pending> chunk = pending.subList(start, Math.min(pending.size(), start + chunkSize));
+                    List<PipelineResult> results = pipeline.runBatch(chunk.stream().map(Pending::input).toList());
+                    for (int i = 0; i < chunk.size(); i++) {
+                        Pending p = chunk.get(i);
+                        rows.set(p.slot(), estimated(p, results.get(i)));
                     }
-                    BoneAgeReport report = result.report().orElseThrow();
-                    try {
-                        // An unsafe id or a symlinked report file fails this image only, not the run.
-                        if (reportDir != null) {
-                            String id = uniqueId(reportIds, Inputs.imageId(file));
-                            ReportWriter.write(report, reportDir, id);
-                            if (result.heatmap().isPresent()) {
-                                HeatmapRenderer.builder().build().writePng(result.image().orElseThrow(),
-                                        result.heatmap().get(), reportDir.resolve(id + "-heatmap.png"));
-                            }
-                        }
-                        rows.add(Row.ok(file, report, result));
-                    } catch (ReportWriteException e) {
-                        rows.add(Row.failed(file, result, e));
-                    }
+                    progress.stepBy(chunk.size());
                 }
             }
         }
@@ -177,9 +208,76 @@ final class EstimateCommand implements Callable<Integer> {
         return failed == 0 ? ExitCode.OK : ExitCode.PARTIAL;
     }
 
-    /** The pipeline input for one file: the flags' sex and age (which win over a DICOM header's) and listed points. */
-    private PipelineInput input(Path file, LandmarksTable table) {
-        PipelineInput.Builder b = PipelineInput.builder().setFile(file);
+    /**
+     * One input waiting for the pipeline.
+     *
+     * @param slot  its row's index in the output
+     * @param id    its id in outputs and report file names
+     * @param file  the image file
+     * @param input what the pipeline reads
+     */
+    private record Pending(int slot, String id, Path file, PipelineInput input) {
+    }
+
+    /** The row of one pipeline result, with its report files written when asked. */
+    private Row estimated(Pending p, PipelineResult result) {
+        if (!result.isSuccess()) {
+            return Row.failed(p.id(), p.file(), result, withoutPath(result.error().orElseThrow().getMessage(), p));
+        }
+        BoneAgeReport report = result.report().orElseThrow();
+        try {
+            // An unsafe id or a symlinked report file fails this image only, not the run.
+            if (reportDir != null) {
+                ReportWriter.write(report, reportDir, p.id());
+                if (result.heatmap().isPresent()) {
+                    HeatmapRenderer.builder().build().writePng(result.image().orElseThrow(), result.heatmap().get(),
+                            reportDir.resolve(p.id() + "-heatmap.png"));
+                }
+            }
+            return Row.ok(p.id(), p.file(), report, result);
+        } catch (ReportWriteException e) {
+            return Row.failed(p.id(), p.file(), result, e);
+        }
+    }
+
+    /**
+     * @return the message with the input's path replaced by its id, unless {@code --report-paths}: the decoders name the
+     *         file they read, and outputs show no local paths by default
+     */
+    private String withoutPath(String message, Pending p) {
+        if (reportPaths || message == null) {
+            return message;
+        }
+        String absolute = p.file().toAbsolutePath().toString();
+        return message.replace(absolute, p.id()).replace(p.file().toString(), p.id());
+    }
+
+    /**
+     * The pipeline input for one manifest row: the row's sex and age, with the manifest and line as their source, and
+     * the listed points.
+     */
+    private PipelineInput manifestInput(BatchManifest.Item item, BatchManifest m, LandmarksTable table) {
+        PipelineInput.Builder b = PipelineInput.builder().setFile(item.file())
+                .optSourceId(reportPaths ? item.file().toString() : item.id());
+        String source = "manifest " + m.name() + " line " + item.line();
+        if (item.sex() != null) {
+            b.optSex(item.sex(), source);
+        }
+        if (item.ageMonths() != null) {
+            b.optChronologicalAgeMonths(item.ageMonths(), source);
+        }
+        if (table != null) {
+            table.get(Inputs.imageId(item.file())).ifPresent(b::optLandmarks);
+        }
+        return b.build();
+    }
+
+    /**
+     * The pipeline input for one file: named by its id (by its path with {@code --report-paths}), the flags' sex and age
+     * (which win over a DICOM header's) and listed points.
+     */
+    private PipelineInput input(Path file, String id, LandmarksTable table) {
+        PipelineInput.Builder b = PipelineInput.builder().setFile(file).optSourceId(reportPaths ? file.toString() : id);
         if (sex != null) {
             b.optSex(sex, "--sex");
         }
@@ -199,23 +297,15 @@ final class EstimateCommand implements Callable<Integer> {
         return UncertaintyEstimator.builder().setEstimator(estimator).setCalibration(calibration).optCoverage(coverage).build();
     }
 
-    /** @return {@code id}, or {@code id-2}, {@code id-3}... when an earlier image of this run already used it */
-    private static String uniqueId(Set<String> used, String id) {
-        String candidate = id;
-        for (int n = 2; !used.add(candidate); n++) {
-            candidate = id + "-" + n;
-        }
-        return candidate;
-    }
-
     private void print(List<Row> rows, PrintWriter out) {
         switch (format) {
-            case json -> out.println(json(rows));
+            case json -> out.println(json(rows, reportPaths));
             case csv -> {
-                out.println("file,sex,boneAgeMonths,roi,model,error,chronologicalAgeMonths,sds,verdict,"
+                out.println("id," + (reportPaths ? "file," : "") + "sex,boneAgeMonths,roi,model,error,chronologicalAgeMonths,sds,verdict,"
                         + "intervalLowerMonths,intervalUpperMonths,intervalCoverage,qualityGate");
                 for (Row r : rows) {
-                    out.println(String.join(",", Csv.quote(r.file.toString()), r.sex == null ? "" : r.sex,
+                    out.println(String.join(",", Csv.quote(r.id) + (reportPaths ? "," + Csv.quote(r.shown()) : ""),
+                            r.sex == null ? "" : r.sex,
                             r.estimate == null ? "" : String.format(Locale.ROOT, "%.2f", r.estimate.months()),
                             r.estimate == null ? "" : r.estimate.roiScheme().label(),
                             r.estimate == null ? "" : Csv.quote(r.estimate.model().name()),
@@ -237,7 +327,7 @@ final class EstimateCommand implements Callable<Integer> {
                         ages ? String.format("%8s %7s  %s", "age", "SDS", "verdict") : "");
                 for (Row r : rows) {
                     if (r.estimate == null) {
-                        out.printf("%-40s FAILED: %s%n", r.file, r.error);
+                        out.printf("%-40s FAILED: %s%n", r.shown(), r.error);
                     } else {
                         String clinical = !ages ? "" : String.format(Locale.ROOT, "%8s %7s  %s",
                                 r.ageMonths == null ? "-" : String.format(Locale.ROOT, "%.1f", r.ageMonths),
@@ -246,7 +336,7 @@ final class EstimateCommand implements Callable<Integer> {
                         String interval = !intervals ? "" : String.format("%-22s", r.interval == null ? "-"
                                 : String.format(Locale.ROOT, "%.1f-%.1f (%.0f%%)", r.interval.lowerMonths(), r.interval.upperMonths(),
                                         r.interval.coverage() * 100));
-                        out.printf(Locale.ROOT, "%-40s %-8s %10.1f  %-20s %-6s %-28s %s%s%n", r.file, r.sex, r.estimate.months(),
+                        out.printf(Locale.ROOT, "%-40s %-8s %10.1f  %-20s %-6s %-28s %s%s%n", r.shown(), r.sex, r.estimate.months(),
                                 r.estimate.humanReadable(), r.estimate.roiScheme().label(), r.estimate.model().name(), interval,
                                 clinical);
                     }
@@ -256,12 +346,15 @@ final class EstimateCommand implements Callable<Integer> {
         out.flush();
     }
 
-    private static String json(List<Row> rows) {
+    private static String json(List<Row> rows, boolean paths) {
         ObjectMapper mapper = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
         ArrayNode array = mapper.createArrayNode();
         for (Row r : rows) {
             ObjectNode o = array.addObject();
-            o.put("file", r.file.toString());
+            o.put("id", r.id);
+            if (paths) {
+                o.put("file", r.shown());
+            }
             if (r.estimate != null) {
                 o.put("boneAgeMonths", r.estimate.months());
                 o.put("sex", r.sex);
@@ -328,6 +421,9 @@ final class EstimateCommand implements Callable<Integer> {
 
     /** One line of output. */
     private static final class Row {
+        /** The image's id in outputs and report file names. */
+        final String id;
+        /** The image file, {@code null} for a manifest row without a usable file. */
         final Path file;
         final BoneAgeEstimate estimate;
         final String sex;
@@ -343,7 +439,8 @@ final class EstimateCommand implements Callable<Integer> {
         final String verdict;
         final String gateReason;
 
-        private Row(Path file, BoneAgeReport report, String error, PipelineResult result) {
+        private Row(String id, Path file, BoneAgeReport report, String error, PipelineResult result) {
+            this.id = id;
             this.interval = report == null ? null : report.interval().orElse(null);
             this.file = file;
             this.estimate = report == null ? null : report.estimate();
@@ -367,24 +464,29 @@ final class EstimateCommand implements Callable<Integer> {
             }
         }
 
+        /** @return the file's path as given, or the id when there is no file */
+        String shown() {
+            return file == null ? id : file.toString();
+        }
+
         /** The patient's sex as known is reported; a sex-agnostic model runs with {@link Sex#UNKNOWN} regardless. */
-        static Row ok(Path file, BoneAgeReport report, PipelineResult result) {
-            return new Row(file, report, null, result);
+        static Row ok(String id, Path file, BoneAgeReport report, PipelineResult result) {
+            return new Row(id, file, report, null, result);
         }
 
         /** A failed item; a refusal keeps the gate's verdict for the output. */
-        static Row failed(Path file, PipelineResult result) {
-            return new Row(file, null, result.error().orElseThrow().getMessage(), result);
+        static Row failed(String id, Path file, PipelineResult result, String message) {
+            return new Row(id, file, null, message, result);
         }
 
         /** An input that never reached the pipeline (a folder that could not be listed, a FIFO named as an image...). */
-        static Row failed(Path file, BoneAgeException error) {
-            return new Row(file, null, error.getMessage(), null);
+        static Row failed(String id, Path file, BoneAgeException error) {
+            return new Row(id, file, null, error.getMessage(), null);
         }
 
         /** An estimated item whose report could not be written: reported as failed, with the gate's checks. */
-        static Row failed(Path file, PipelineResult result, ReportWriteException error) {
-            return new Row(file, null, error.getMessage(), result);
+        static Row failed(String id, Path file, PipelineResult result, ReportWriteException error) {
+            return new Row(id, file, null, error.getMessage(), result);
         }
     }
 }

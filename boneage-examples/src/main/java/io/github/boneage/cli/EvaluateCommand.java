@@ -33,6 +33,7 @@ import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
@@ -57,8 +58,11 @@ final class EvaluateCommand implements Callable<Integer> {
     @Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
-    @Option(names = "--images", required = true, paramLabel = "DIR", description = "Folder of <id>.png / <id>.jpg images.")
-    Path images;
+    @Parameters(arity = "0..1", paramLabel = "DIR", description = "Folder of <id>.png / <id>.jpg images.")
+    Path imagesArgument;
+
+    @Option(names = "--images", paramLabel = "DIR", description = "The image folder, as the DIR argument (kept for old scripts).")
+    Path imagesOption;
 
     @Option(names = "--labels", required = true, paramLabel = "CSV", description = "Labels CSV with columns id,boneage,male.")
     Path labels;
@@ -94,30 +98,82 @@ final class EvaluateCommand implements Callable<Integer> {
     record Failure(String file, String reason) {
     }
 
+    /** How many ids a summary line names before "and N more". */
+    static final int IDS_SHOWN = 5;
+
+    /**
+     * The {@code --ids} that could not be evaluated because the labels have no row for them or the folder no image.
+     *
+     * @param listed    how many ids the file lists
+     * @param noLabel   listed ids without a label, in id order
+     * @param noImage   listed ids with a label but no image in the folder, in id order
+     */
+    record IdsNotFound(int listed, List<String> noLabel, List<String> noImage) {
+
+        /** @return how many listed ids were not found */
+        int count() {
+            return noLabel.size() + noImage.size();
+        }
+
+        /** @return every id not found, in id order */
+        List<String> ids() {
+            return new ArrayList<>(new java.util.TreeSet<>(java.util.stream.Stream.concat(noLabel.stream(), noImage.stream())
+                    .toList()));
+        }
+
+        /** @return one line: {@code N of M ids not found (...): a, b, c, d, e and K more} */
+        String summary(Path labels, Path images) {
+            List<String> all = ids();
+            String shown = String.join(", ", all.subList(0, Math.min(IDS_SHOWN, all.size())))
+                    + (all.size() > IDS_SHOWN ? " and " + (all.size() - IDS_SHOWN) + " more" : "");
+            return count() + " of " + listed + " ids not found (" + noLabel.size() + " without a label in " + labels + ", "
+                    + noImage.size() + " without an image in " + images + "): " + shown;
+        }
+    }
+
     @Override
     public Integer call() throws IOException {
         if (limit != null && limit < 1) {
             throw new ParameterException(spec.commandLine(), "--limit must be >= 1, got " + limit);
         }
+        if ((imagesArgument == null) == (imagesOption == null)) {
+            throw new ParameterException(spec.commandLine(), imagesArgument == null
+                    ? "give the image folder: evaluate DIR --labels CSV"
+                    : "give the image folder once: as DIR or as --images DIR, not both");
+        }
+        Path images = imagesArgument != null ? imagesArgument : imagesOption;
         RsnaDataset dataset = Datasets.read(images, labels, landmarks == null ? null : Inputs.readLandmarks(landmarks), false);
         Set<String> wanted = idsFile == null ? null : Datasets.readIds(idsFile);
 
         // Samples and labelled-but-missing images in one id order, so that --ids and --limit treat them alike.
         Map<String, Object> entries = new TreeMap<>();
         dataset.samples().forEach(s -> entries.put(s.id(), s));
+        Set<String> missingImages = new java.util.HashSet<>();
         for (DatasetProblem p : dataset.problems()) {
             if (p.kind().excludesSample()) {
                 entries.put(p.id(), new Failure(p.file() + (p.line() > 0 ? ", line " + p.line() : ""), p.reason()));
+                if (p.kind() == DatasetProblem.Kind.MISSING_IMAGE) {
+                    missingImages.add(p.id());
+                }
             }
         }
         List<Failure> failures = new ArrayList<>();
+        IdsNotFound notFound = null;
         if (wanted != null) {
-            entries.keySet().retainAll(wanted);
-            for (String id : wanted) {
+            // Listed ids the set does not have: counted in one summary, not one failure each (a list made for a larger
+            // folder would otherwise bury the real failures); the rest are evaluated.
+            List<String> noLabel = new ArrayList<>();
+            List<String> noImage = new ArrayList<>();
+            for (String id : new java.util.TreeSet<>(wanted)) {
                 if (!entries.containsKey(id)) {
-                    entries.put(id, new Failure(idsFile.toString(), "id " + id + " has no label in " + labels));
+                    noLabel.add(id);
+                } else if (missingImages.contains(id)) {
+                    noImage.add(id);
                 }
             }
+            notFound = new IdsNotFound(wanted.size(), noLabel, noImage);
+            entries.keySet().retainAll(wanted);
+            entries.keySet().removeAll(noImage);
         }
         List<Object> selected = new ArrayList<>(entries.values());
         if (limit != null && selected.size() > limit) {
@@ -136,7 +192,9 @@ final class EvaluateCommand implements Callable<Integer> {
         String modelName;
         try (DjlBoneAgeEstimator estimator = DjlBoneAgeEstimator.builder().setBundle(ModelLocator.resolve(model)).build()) {
             modelName = estimator.model().name();
-            estimateAll(estimator, samples, results, failures);
+            try (Progress progress = Progress.start(spec, "evaluate", samples.size())) {
+                estimateAll(estimator, samples, results, failures, progress);
+            }
         }
 
         MetricsReport report = null;
@@ -146,14 +204,15 @@ final class EvaluateCommand implements Callable<Integer> {
             report = acc.report();
         }
         PrintWriter out = spec.commandLine().getOut();
-        out.printf("model %s on %s: %d images evaluated, %d failed%n", modelName, labels, results.size(), failures.size());
+        out.printf("model %s on %s: %d images evaluated, %d failed%s%n", modelName, labels, results.size(), failures.size(),
+                notFound == null ? "" : ", " + notFound.count() + " of " + notFound.listed() + " --ids not found");
         if (report != null) {
             out.println(report.summary());
         }
         out.flush();
         if (json != null) {
             createParent(json);
-            Files.writeString(json, json(report, failures), StandardCharsets.UTF_8);
+            Files.writeString(json, json(report, failures, notFound), StandardCharsets.UTF_8);
         }
         if (predictions != null) {
             writePredictions(results, predictions);
@@ -168,12 +227,16 @@ final class EvaluateCommand implements Callable<Integer> {
         }
         PrintWriter err = spec.commandLine().getErr();
         failures.forEach(f -> err.println("boneage: " + f.file() + ": " + f.reason()));
+        if (notFound != null && notFound.count() > 0) {
+            err.println("boneage: " + idsFile + ": " + notFound.summary(labels, images));
+        }
         err.flush();
-        return failures.isEmpty() ? ExitCode.OK : ExitCode.PARTIAL;
+        // Ids not found make the evaluated set differ from the one asked for: exit 3, like any input that failed.
+        return failures.isEmpty() && (notFound == null || notFound.count() == 0) ? ExitCode.OK : ExitCode.PARTIAL;
     }
 
     private static void estimateAll(DjlBoneAgeEstimator estimator, List<Sample> samples, List<Prediction> results,
-            List<Failure> failures) {
+            List<Failure> failures, Progress progress) {
         ImageDecoder decoder = ImageDecoder.create();
         for (int start = 0; start < samples.size(); start += CHUNK) {
             List<Sample> chunk = samples.subList(start, Math.min(samples.size(), start + CHUNK));
@@ -199,11 +262,15 @@ final class EvaluateCommand implements Callable<Integer> {
                     failures.add(new Failure(s.image().toString(), o.error().orElseThrow().getMessage()));
                 }
             }
+            progress.stepBy(chunk.size());
         }
     }
 
-    /** The JSON of issue 5: overall figures, {@code bySex.male/female} with the same keys, and the failures. */
-    static String json(MetricsReport report, List<Failure> failures) {
+    /**
+     * The JSON of issue 5: overall figures, {@code bySex.male/female} with the same keys, the failures, and
+     * {@code idsNotFound} ({@code null} without {@code --ids}).
+     */
+    static String json(MetricsReport report, List<Failure> failures, IdsNotFound notFound) {
         ObjectMapper mapper = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
         ObjectNode root = mapper.createObjectNode();
         putMetrics(root, report == null ? null : report.overall());
@@ -214,6 +281,15 @@ final class EvaluateCommand implements Callable<Integer> {
         ArrayNode failed = root.putArray("failed");
         for (Failure f : failures) {
             failed.addObject().put("file", f.file()).put("reason", f.reason());
+        }
+        if (notFound == null) {
+            root.putNull("idsNotFound");
+        } else {
+            ObjectNode nf = root.putObject("idsNotFound");
+            nf.put("listed", notFound.listed());
+            nf.put("count", notFound.count());
+            notFound.noLabel().forEach(nf.putArray("noLabel")::add);
+            notFound.noImage().forEach(nf.putArray("noImage")::add);
         }
         try {
             return mapper.writeValueAsString(root);

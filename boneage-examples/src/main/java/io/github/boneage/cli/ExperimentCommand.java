@@ -359,7 +359,7 @@ final class ExperimentCommand implements Callable<Integer> {
         Path checkpoints = out.resolve("runs").resolve(cell.key() + ".checkpoints");
         try {
             if (!Files.isRegularFile(bundle.resolve(TrainingReport.FILE_NAME))) {
-                ConsoleProgress progress = new ConsoleProgress(spec.commandLine().getErr(), cell.key());
+                ConsoleProgress progress = new ConsoleProgress(spec.commandLine().getErr(), cell.key(), Progress.wanted(spec));
                 try {
                     BoneAgeTrainer.builder()
                             .setSplit(split)

@@ -111,33 +111,15 @@ final class LandmarksCommand implements Callable<Integer> {
                     problem.message()));
             spec.commandLine().getErr().println("boneage: " + problem.toException().getMessage());
         }
-        for (Path image : images) {
-            String id = Inputs.imageId(image);
-            try {
-                GreyImage decoded = decoder.decode(image);
-                LandmarkDetection d = detector.detect(decoded, image.toString());
-                verdicts.add(List.of(id, image.toString(), d.verdict().name(), String.format(Locale.ROOT, "%.2f",
-                        d.confidence()), Boolean.toString(d.invertedCorrected()), d.reason()));
-                if (overlays != null) {
-                    LandmarkOverlay.write(decoded, d, overlays.resolve(id + ".png"));
-                }
-                if (!d.ok()) {
-                    failed++;
-                    spec.commandLine().getErr().println("boneage: " + image + ": quality gate " + d.verdict() + ": "
-                            + d.reason());
-                    continue;
-                }
-                if (accepted.putIfAbsent(id, d.landmarks().orElseThrow()) != null) {
-                    failed++;
-                    spec.commandLine().getErr().println("boneage: " + image + ": image id '" + id
-                            + "' repeats an earlier image's id; left out");
-                }
-            } catch (BoneAgeException | UncheckedIOException e) {
-                failed++;
-                verdicts.add(List.of(id, image.toString(), "UNREADABLE", "0.00", "false", e.getMessage()));
-                spec.commandLine().getErr().println("boneage: " + e.getMessage());
+        // Held back while the bar is drawn on stderr, so that the two never share a line.
+        List<String> errors = new ArrayList<>();
+        try (Progress progress = images.size() > 1 ? Progress.start(spec, "landmarks", images.size()) : Progress.none()) {
+            for (Path image : images) {
+                failed += detectOne(image, decoder, detector, accepted, verdicts, errors);
+                progress.stepBy(1);
             }
         }
+        errors.forEach(spec.commandLine().getErr()::println);
         LandmarksCsv.write(LandmarksTable.of(out.toString(), accepted), out);
         if (report != null) {
             writeReport(verdicts);
@@ -145,6 +127,34 @@ final class LandmarksCommand implements Callable<Integer> {
         spec.commandLine().getOut().printf("%d image(s): %d accepted, %d rejected -> %s%n", images.size() + expanded.problems().size(),
                 accepted.size(), failed, out);
         return failed == 0 ? ExitCode.OK : ExitCode.PARTIAL;
+    }
+
+    /** Detects one image's points; @return 1 when it failed (its error added to {@code errors}), else 0. */
+    private int detectOne(Path image, ImageDecoder decoder, LandmarkDetector detector, Map<String, HandLandmarks> accepted,
+            List<List<String>> verdicts, List<String> errors) {
+        String id = Inputs.imageId(image);
+        try {
+            GreyImage decoded = decoder.decode(image);
+            LandmarkDetection d = detector.detect(decoded, image.toString());
+            verdicts.add(List.of(id, image.toString(), d.verdict().name(), String.format(Locale.ROOT, "%.2f",
+                    d.confidence()), Boolean.toString(d.invertedCorrected()), d.reason()));
+            if (overlays != null) {
+                LandmarkOverlay.write(decoded, d, overlays.resolve(id + ".png"));
+            }
+            if (!d.ok()) {
+                errors.add("boneage: " + image + ": quality gate " + d.verdict() + ": " + d.reason());
+                return 1;
+            }
+            if (accepted.putIfAbsent(id, d.landmarks().orElseThrow()) != null) {
+                errors.add("boneage: " + image + ": image id '" + id + "' repeats an earlier image's id; left out");
+                return 1;
+            }
+            return 0;
+        } catch (BoneAgeException | UncheckedIOException e) {
+            verdicts.add(List.of(id, image.toString(), "UNREADABLE", "0.00", "false", e.getMessage()));
+            errors.add("boneage: " + e.getMessage());
+            return 1;
+        }
     }
 
     private void writeReport(List<List<String>> rows) throws IOException {

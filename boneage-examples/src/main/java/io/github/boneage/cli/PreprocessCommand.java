@@ -4,6 +4,7 @@ import io.github.boneage.core.HandLandmarks;
 import io.github.boneage.core.QualityGateException;
 import io.github.boneage.core.RoiScheme;
 import io.github.boneage.core.image.GreyImage;
+import io.github.boneage.djl.ModelBundle;
 import io.github.boneage.core.landmarks.LandmarkDetection;
 import io.github.boneage.preprocess.EqualizerSpec;
 import io.github.boneage.preprocess.PreparedImage;
@@ -19,10 +20,17 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-/** {@code boneage preprocess}: writes one image exactly as a model would see it (grey, before tensor normalization). */
+/**
+ * {@code boneage preprocess}: writes one image exactly as a model would see it (grey, before tensor normalization).
+ * The ROI, equalizer, size and channels are the model's ({@code --model}, default: the shipped default model), so that
+ * by default the picture is what {@code estimate} feeds the default model; {@code --roi}, {@code --equalizer} and
+ * {@code --size} override them one by one.
+ */
 @Command(name = "preprocess",
         mixinStandardHelpOptions = true,
-        description = "Write IMAGE as the model sees it: ROI crop, equalization and resize (grey, before normalization).")
+        description = {"Write IMAGE as the model sees it: ROI crop, equalization and resize (grey, before normalization).",
+            "ROI, equalizer, size and channels come from the model's manifest (--model, default: the shipped default "
+                    + "model); --roi, --equalizer and --size override them."})
 final class PreprocessCommand implements Callable<Integer> {
 
     /** The {@code --landmarks} value that asks for automatic detection instead of a file. */
@@ -37,8 +45,12 @@ final class PreprocessCommand implements Callable<Integer> {
     @Option(names = "--out", required = true, paramLabel = "OUT.png", description = "Where to write the PNG.")
     Path out;
 
-    @Option(names = "--roi", paramLabel = "SCHEME", defaultValue = "whole", converter = Converters.RoiConverter.class,
-            description = "whole, roi1, roi2 or roi3 (default: ${DEFAULT-VALUE}). roi1/roi2 need --landmarks (a file or auto).")
+    @Option(names = "--model", paramLabel = "BUNDLE",
+            description = "Take the preprocessing from this model bundle (folder or zip; default: the shipped default model).")
+    Path model;
+
+    @Option(names = "--roi", paramLabel = "SCHEME", converter = Converters.RoiConverter.class,
+            description = "whole, roi1, roi2 or roi3 (default: the model's). roi1/roi2 need --landmarks (a file or auto).")
     RoiScheme roi;
 
     @Option(names = "--landmarks", paramLabel = "FILE",
@@ -46,20 +58,35 @@ final class PreprocessCommand implements Callable<Integer> {
                     + "'auto' detects them on IMAGE (fails if the quality gate rejects it).")
     Path landmarks;
 
-    @Option(names = "--equalizer", paramLabel = "METHOD", defaultValue = "histeq-matlab",
-            converter = Converters.EqualizerConverter.class,
-            description = "none, histeq, histeq-matlab or clahe (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--equalizer", paramLabel = "METHOD", converter = Converters.EqualizerConverter.class,
+            description = "none, histeq, histeq-matlab or clahe (default: the model's).")
     EqualizerSpec equalizer;
 
-    @Option(names = "--size", paramLabel = "N", defaultValue = "224",
-            description = "Output side length in pixels; 0 keeps the crop's own size (default: ${DEFAULT-VALUE}).")
-    int size;
+    @Option(names = "--size", paramLabel = "N",
+            description = "Output side length in pixels; 0 keeps the crop's own size (default: the model's).")
+    Integer size;
 
     @Override
     public Integer call() {
-        if (size < 0) {
+        if (size != null && size < 0) {
             throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--size must be >= 0, got " + size);
         }
+        // The model is read only when it decides something: all three flags given (and no --model) need no model.
+        PreprocessSpec base;
+        String from;
+        if (model != null || roi == null || equalizer == null || size == null) {
+            Path bundle = ModelLocator.resolve(model);
+            try (ModelBundle b = ModelBundle.load(bundle)) {
+                base = b.manifest().preprocessing();
+                from = "model " + b.manifest().name();
+            }
+        } else {
+            base = new PreprocessSpec(roi, equalizer, size, 1, new double[] {0}, new double[] {1});
+            from = "the flags";
+        }
+        PreprocessSpec preprocessSpec = new PreprocessSpec(roi != null ? roi : base.roi(),
+                equalizer != null ? equalizer : base.equalizer(), size != null ? size : base.size(), base.channels(),
+                base.mean(), base.std());
         GreyImage decoded = ImageDecoder.create().decode(image);
         HandLandmarks handLandmarks;
         if (landmarks == null) {
@@ -73,13 +100,15 @@ final class PreprocessCommand implements Callable<Integer> {
         } else {
             handLandmarks = Inputs.landmarksFor(landmarks, image, decoded.width(), decoded.height());
         }
-        PreprocessSpec preprocessSpec = new PreprocessSpec(roi, equalizer, size, 1, new double[] {0}, new double[] {1});
         PreparedImage prepared = new Preprocessor(preprocessSpec).prepare(decoded, handLandmarks);
         PngWriter.write(prepared.image(), out);
-        spec.commandLine().getOut().printf("%s: %s %dx%d from ROI %s (x=%d y=%d %dx%d), equalizer %s -> %s%n",
-                image, roi.label(), prepared.image().width(), prepared.image().height(), roi.label(),
+        RoiScheme usedRoi = preprocessSpec.roi();
+        spec.commandLine().getOut().printf("%s: %s %dx%d from ROI %s (x=%d y=%d %dx%d), equalizer %s, %d channel%s in the "
+                        + "tensor (settings of %s) -> %s%n",
+                image, usedRoi.label(), prepared.image().width(), prepared.image().height(), usedRoi.label(),
                 prepared.roi().x(), prepared.roi().y(), prepared.roi().width(), prepared.roi().height(),
-                equalizer.method(), out);
+                preprocessSpec.equalizer().method(), preprocessSpec.channels(), preprocessSpec.channels() == 1 ? "" : "s",
+                from, out);
         return ExitCode.OK;
     }
 }

@@ -147,7 +147,7 @@ final class TrainCommand implements Callable<Integer> {
                     split.train().size() + split.validation().size(), before);
         }
 
-        ConsoleProgress progress = new ConsoleProgress(spec.commandLine().getErr(), "");
+        ConsoleProgress progress = new ConsoleProgress(spec.commandLine().getErr(), "", Progress.wanted(spec));
         TrainingReport report;
         try {
             report = BoneAgeTrainer.builder()

@@ -134,7 +134,8 @@ class ClinicalEstimateTest {
         assertThat(r.exitCode()).isEqualTo(ExitCode.PARTIAL);
         JsonNode array = new ObjectMapper().readTree(r.out());
         assertThat(array).hasSize(3);
-        assertThat(r.err()).contains("broken.dcm").contains("DICM");
+        // Named by its id, without the folder (no --report-paths).
+        assertThat(r.err()).contains("boneage: broken").contains("DICM").doesNotContain(folder.toString());
         // a.png and sub/a.dcm share the id "a": the second report is a-2
         for (String name : new String[] {"a.json", "a.html", "a.fhir.json", "a-2.json", "a-2.html", "a-2.fhir.json"}) {
             assertThat(reports.resolve(name)).as(name).isRegularFile();

@@ -111,6 +111,14 @@ class DefaultModelTest {
                     untouchedReport.overall().n(), untouchedReport.summary());
             assertThat(report.overall().n()).isEqualTo(ids.size());
             assertThat(untouchedReport.overall().n()).isEqualTo(ids.size() - monitored.size());
+            // The bundle's heldOutMetrics, which reports quote, are these untouched images' figures (as rounded there).
+            io.github.boneage.core.HeldOutMetrics recorded = estimator.model().heldOut().orElseThrow();
+            assertThat(recorded.n()).isEqualTo(untouchedReport.overall().n());
+            assertThat(untouchedReport.overall().mad()).isCloseTo(recorded.mad(), org.assertj.core.data.Offset.offset(0.005));
+            assertThat(untouchedReport.overall().ccc()).isCloseTo(recorded.ccc(), org.assertj.core.data.Offset.offset(0.0005));
+            assertThat(untouchedReport.overall().rmse()).isCloseTo(recorded.rmse(), org.assertj.core.data.Offset.offset(0.005));
+            assertThat(untouchedReport.overall().within12()).isCloseTo(recorded.within12(),
+                    org.assertj.core.data.Offset.offset(0.0005));
             // Far better than predicting the mean (MAD about 33 months on this data); the exact figures are in the README.
             for (MetricsReport r : List.of(report, untouchedReport)) {
                 assertThat(r.overall().mad()).isLessThan(10.0);

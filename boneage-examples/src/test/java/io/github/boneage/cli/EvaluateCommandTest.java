@@ -88,7 +88,9 @@ class EvaluateCommandTest {
         assertThat(r.out()).contains("tiny-test-model").contains("6 images evaluated, 0 failed").contains("MAD=");
 
         JsonNode json = new ObjectMapper().readTree(out.resolve("metrics.json").toFile());
-        assertThat(fieldNames(json)).containsExactly("n", "mad", "rmse", "maxError", "ccc", "within12", "bySex", "failed");
+        assertThat(fieldNames(json)).containsExactly("n", "mad", "rmse", "maxError", "ccc", "within12", "bySex", "failed",
+                "idsNotFound");
+        assertThat(json.get("idsNotFound").isNull()).isTrue();
         assertThat(json.get("n").asInt()).isEqualTo(6);
         assertThat(json.get("mad").asDouble()).isFinite().isGreaterThanOrEqualTo(0);
         assertThat(json.get("within12").asDouble()).isBetween(0.0, 1.0);
@@ -154,8 +156,38 @@ class EvaluateCommandTest {
         Files.writeString(ids, "1\nnot-an-id\n");
         Run unknown = run(evaluate(dataset, "--ids", ids.toString(), "--json", jsonFile.toString()));
         assertThat(unknown.exitCode()).isEqualTo(ExitCode.PARTIAL);
-        assertThat(unknown.err()).contains("not-an-id");
+        assertThat(unknown.err()).contains("1 of 2 ids not found").contains("not-an-id");
         assertThat(new ObjectMapper().readTree(jsonFile.toFile()).get("n").asInt()).isEqualTo(1);
+    }
+
+    @Test
+    void idsMissingFromTheFolderAreOneSummaryLineAndTheRestIsEvaluated() throws IOException {
+        Path data = copyOfDataset("fewer");
+        Files.delete(data.resolve("images/4.png"));
+        Path ids = work.resolve("many-ids.txt");
+        StringBuilder listed = new StringBuilder("0\n2\n4\n");
+        for (int i = 100; i < 140; i++) {
+            listed.append(i).append('\n');
+        }
+        Files.writeString(ids, listed.toString());
+        Path jsonFile = work.resolve("fewer.json");
+        // The folder as a positional argument, like estimate.
+        Run r = run("evaluate", data.resolve("images").toString(), "--labels",
+                data.resolve("boneage-training-dataset.csv").toString(), "--model", bundle.toString(), "--ids", ids.toString(),
+                "--json", jsonFile.toString());
+        assertThat(r.exitCode()).as(r.err()).isEqualTo(ExitCode.PARTIAL);
+        List<String> errLines = r.err().lines().filter(l -> l.startsWith("boneage:")).toList();
+        assertThat(errLines).singleElement().asString()
+                .contains("41 of 43 ids not found (40 without a label in", "1 without an image in")
+                .contains(": 100, 101, 102, 103, 104 and 36 more");
+        assertThat(r.out()).contains("2 images evaluated, 0 failed, 41 of 43 --ids not found");
+        JsonNode json = new ObjectMapper().readTree(jsonFile.toFile());
+        assertThat(json.get("n").asInt()).isEqualTo(2);
+        assertThat(json.get("failed")).isEmpty();
+        assertThat(json.at("/idsNotFound/count").asInt()).isEqualTo(41);
+        assertThat(json.at("/idsNotFound/listed").asInt()).isEqualTo(43);
+        assertThat(json.at("/idsNotFound/noImage").toString()).isEqualTo("[\"4\"]");
+        assertThat(json.at("/idsNotFound/noLabel")).hasSize(40);
     }
 
     @Test
@@ -163,6 +195,9 @@ class EvaluateCommandTest {
         assertThat(run("evaluate", "--images", dataset.resolve("images").toString()).exitCode()).isEqualTo(ExitCode.USAGE);
         assertThat(run(evaluate(dataset, "--limit", "0")).exitCode()).isEqualTo(ExitCode.USAGE);
         assertThat(run(evaluate(dataset, "--no-such-flag")).exitCode()).isEqualTo(ExitCode.USAGE);
+        assertThat(run(evaluate(dataset, dataset.resolve("images").toString())).exitCode()).isEqualTo(ExitCode.USAGE);
+        assertThat(run("evaluate", "--labels", dataset.resolve("boneage-training-dataset.csv").toString()).exitCode())
+                .isEqualTo(ExitCode.USAGE);
     }
 
     @Test

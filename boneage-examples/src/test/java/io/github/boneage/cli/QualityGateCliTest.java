@@ -62,7 +62,8 @@ class QualityGateCliTest {
         CliTest.Run r = CliTest.run("estimate", hands.resolve("images").toString(), blank.toString(), "--model", model.toString(),
                 "--sex", "female", "--format", "json");
         assertThat(r.exitCode()).as(r.err()).isEqualTo(ExitCode.PARTIAL);
-        assertThat(r.err()).contains("blank.png").contains("quality gate NO_HAND");
+        // Named by its id (the file name without folders and extension) unless --report-paths.
+        assertThat(r.err()).contains("boneage: blank: quality gate NO_HAND");
         JsonNode rows = new ObjectMapper().readTree(r.out());
         assertThat(rows).hasSize(3);
         for (int i = 0; i < 2; i++) {
@@ -71,7 +72,8 @@ class QualityGateCliTest {
         }
         assertThat(rows.get(2).get("boneAgeMonths").isNull()).isTrue();
         assertThat(rows.get(2).at("/qualityGate/verdict").asText()).isEqualTo("NO_HAND");
-        assertThat(rows.get(2).get("error").asText()).contains("blank.png");
+        assertThat(rows.get(2).get("id").asText()).isEqualTo("blank");
+        assertThat(rows.get(2).get("error").asText()).startsWith("blank: quality gate NO_HAND");
 
         CliTest.Run ungated = CliTest.run("estimate", blank.toString(), "--model", model.toString(), "--sex", "female",
                 "--no-quality-gate", "--format", "json");

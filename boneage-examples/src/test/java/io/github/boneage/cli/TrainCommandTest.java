@@ -47,7 +47,8 @@ class TrainCommandTest {
     @Test
     void trainsABundleWithCurvesThatEvaluateLoads() throws IOException {
         Path bundle = work.resolve("model");
-        Run r = run(train(dataset, bundle));
+        // --progress: stderr is not a terminal here, and the bar is what this test reads.
+        Run r = run(train(dataset, bundle, "--progress"));
         assertThat(r.exitCode()).as(r.err()).isZero();
         assertThat(bundle.resolve("boneage-model.json")).isRegularFile();
         assertThat(bundle.resolve("training-report.json")).isRegularFile();
@@ -70,7 +71,7 @@ class TrainCommandTest {
     @Test
     void perSexTrainsTwoNetworks() throws IOException {
         Path bundle = work.resolve("per-sex");
-        Run r = run(train(dataset, bundle, "--sex-mode", "per-sex", "--solver", "seed"));
+        Run r = run(train(dataset, bundle, "--sex-mode", "per-sex", "--solver", "seed", "--progress"));
         assertThat(r.exitCode()).as(r.err()).isZero();
         JsonNode manifest = new ObjectMapper().readTree(bundle.resolve("boneage-model.json").toFile());
         assertThat(manifest.get("weights")).hasSize(2);

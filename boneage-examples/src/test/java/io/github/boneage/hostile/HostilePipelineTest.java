@@ -50,7 +50,8 @@ class HostilePipelineTest {
         }
         assertThat(wrong).as("outcomes through the pipeline").isEmpty();
 
-        CliTestAccess.Result cli = CliTestAccess.run("estimate", dir.toString(), "--model", BUNDLE.toString(), "--format", "json");
+        CliTestAccess.Result cli = CliTestAccess.run("estimate", dir.toString(), "--model", BUNDLE.toString(), "--format", "json",
+                "--report-paths");
         JsonNode rows = new ObjectMapper().readTree(cli.out());
         assertThat(rows).hasSize(cases.size());
         for (JsonNode row : rows) {

@@ -1,5 +1,6 @@
 package io.github.boneage.clinical.explain;
 
+import io.github.boneage.clinical.impl.ColourScale;
 import io.github.boneage.clinical.impl.SafeFiles;
 import io.github.boneage.clinical.report.ReportWriteException;
 import io.github.boneage.core.Roi;
@@ -10,25 +11,31 @@ import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.Locale;
 import javax.imageio.ImageIO;
 
 /**
  * Draws an {@link OcclusionHeatmap} over its radiograph: the image in grey (stretched to its own minimum and maximum,
  * so 12-bit and 8-bit images look alike), the heatmap blended in with a blue-cyan-green-yellow-red colour map whose
  * opacity grows with the value (cold cells leave the radiograph visible), and the ROI outlined. Large images are
- * scaled down to {@link Builder#optMaxSide(int)}.
+ * scaled down to {@link Builder#optMaxSide(int)}. A dark panel at the right holds the colour bar: red at the top,
+ * labelled {@code high} with the largest change in months, blue at the bottom, labelled {@code low 0.0 mo}
+ * ({@link Builder#optColourBar(boolean)}).
  */
 public final class HeatmapRenderer {
 
-    private static final int[][] STOPS = {{0, 0, 255}, {0, 255, 255}, {0, 255, 0}, {255, 255, 0}, {255, 0, 0}};
     private static final int OUTLINE_RGB = 0xFFD700;
+    /** How much wider than the radiograph the colour bar's panel makes a rendering, in pixels. */
+    public static final int COLOUR_BAR_WIDTH = ColourScale.PANEL_WIDTH;
 
     private final double maxOpacity;
     private final int maxSide;
+    private final boolean colourBar;
 
     private HeatmapRenderer(Builder b) {
         this.maxOpacity = b.maxOpacity;
         this.maxSide = b.maxSide;
+        this.colourBar = b.colourBar;
     }
 
     /** @return a new builder */
@@ -41,21 +48,14 @@ public final class HeatmapRenderer {
      * @return its colour as {@code 0xRRGGBB}
      */
     public static int colour(double value) {
-        double v = Math.max(0, Math.min(1, value)) * (STOPS.length - 1);
-        int i = Math.min(STOPS.length - 2, (int) v);
-        double f = v - i;
-        int rgb = 0;
-        for (int ch = 0; ch < 3; ch++) {
-            int c = (int) Math.round(STOPS[i][ch] * (1 - f) + STOPS[i + 1][ch] * f);
-            rgb = (rgb << 8) | c;
-        }
-        return rgb;
+        return ColourScale.colour(value);
     }
 
     /**
      * @param image   the radiograph the heatmap was computed on
      * @param heatmap its heatmap
-     * @return the rendering, RGB
+     * @return the rendering, RGB; with the colour bar (the default) {@link #COLOUR_BAR_WIDTH} pixels wider than the
+     *         (possibly scaled) radiograph
      * @throws IllegalArgumentException if the heatmap's ROI does not fit the image
      */
     public BufferedImage render(GreyImage image, OcclusionHeatmap heatmap) {
@@ -89,7 +89,12 @@ public final class HeatmapRenderer {
         }
         int thickness = Math.max(1, Math.min(w, h) / 200);
         outline(out, roi, thickness);
-        return scaled(out);
+        BufferedImage picture = scaled(out);
+        if (!colourBar) {
+            return picture;
+        }
+        return ColourScale.withBar(picture, String.format(Locale.ROOT, "high %.1f mo", heatmap.maxChangeMonths()),
+                "low 0.0 mo");
     }
 
     /**
@@ -196,6 +201,7 @@ public final class HeatmapRenderer {
     public static final class Builder {
         private double maxOpacity = 0.6;
         private int maxSide = 1024;
+        private boolean colourBar = true;
 
         private Builder() {
         }
@@ -224,6 +230,15 @@ public final class HeatmapRenderer {
             return this;
         }
 
+        /**
+         * @param draw whether to add the labelled colour bar at the right (default {@code true})
+         * @return this builder
+         */
+        public Builder optColourBar(boolean draw) {
+            this.colourBar = draw;
+            return this;
+        }
+
         /** @return the renderer */
         public HeatmapRenderer build() {
             return new HeatmapRenderer(this);
@@ -232,7 +247,7 @@ public final class HeatmapRenderer {
 
     @Override
     public String toString() {
-        return "HeatmapRenderer[maxOpacity=" + maxOpacity + ", maxSide=" + maxSide + "]";
+        return "HeatmapRenderer[maxOpacity=" + maxOpacity + ", maxSide=" + maxSide + ", colourBar=" + colourBar + "]";
     }
 
     /** @return the ROI outline colour, {@code 0xRRGGBB} */

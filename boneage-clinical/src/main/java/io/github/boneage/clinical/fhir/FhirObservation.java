@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.github.boneage.clinical.reference.StandardDeviationScore;
 import io.github.boneage.clinical.report.BoneAgeReport;
+import io.github.boneage.clinical.report.ModelAccuracy;
 import io.github.boneage.core.BoneAgeEstimate;
 import java.util.Locale;
 
@@ -56,7 +57,8 @@ public final class FhirObservation {
         o.put("issued", report.generatedAt().toString());
         quantity(o.putObject("valueQuantity"), e.months());
         o.putObject("method").put("text", "Automated estimate from a hand radiograph by the model " + e.model().name()
-                + " (" + e.model().architecture() + ")");
+                + " (" + e.model().architecture() + "); model accuracy, " + ModelAccuracy.basis(e.model()) + ": "
+                + ModelAccuracy.summary(e.model()));
         StringBuilder note = new StringBuilder("Source image: ").append(report.sourceId()).append('.');
         report.interval().ifPresent(i -> note.append(String.format(Locale.ROOT, " %.0f%% interval %.1f to %.1f months (%s).",
                 i.coverage() * 100, i.lowerMonths(), i.upperMonths(), i.method())));

@@ -7,8 +7,6 @@ import io.github.boneage.core.ModelInfo;
 import io.github.boneage.core.Sex;
 import java.util.Base64;
 import java.util.Locale;
-import java.util.Map;
-import java.util.TreeMap;
 
 /**
  * The human-readable per-image report: one self-contained HTML page (no external files or scripts) with the numbers,
@@ -55,13 +53,8 @@ public final class HtmlReport {
         report.quality().ifPresent(q -> row(h, "Quality gate", q.name() + report.qualityReason().map(r -> ": " + r).orElse("")));
         ModelInfo m = e.model();
         row(h, "Model", m.name() + " (" + m.architecture() + ", weights SHA-256 " + m.digest() + ")");
-        Map<String, Double> metrics = new TreeMap<>(m.provenance().validationMetrics());
-        if (!metrics.isEmpty()) {
-            StringBuilder sb = new StringBuilder();
-            metrics.forEach((k, v) -> sb.append(sb.length() == 0 ? "" : ", ").append(k).append(" ")
-                    .append(String.format(Locale.ROOT, "%.3f", v)));
-            row(h, "Model validation (held-out)", sb.toString());
-        }
+        // Held-out figures when the bundle has them; the selection-time validation figures only as a labelled fallback.
+        row(h, "Model accuracy, " + ModelAccuracy.basis(m), ModelAccuracy.summary(m));
         row(h, "Generated", report.generatedAt().toString());
         h.append("</table>\n");
         if (!report.warnings().isEmpty()) {
@@ -74,7 +67,11 @@ public final class HtmlReport {
                     report.heatmap().orElse(null));
             figure(h, png, "Radiograph", "radiograph with the model's region of interest"
                     + (report.landmarks().isPresent() ? ", landmarks" : "")
-                    + (report.heatmap().map(x -> " and explanation heatmap (" + x.method() + ")").orElse("")));
+                    + (report.heatmap().map(x -> " and explanation heatmap (" + x.method() + "). Colour bar at the right: "
+                    + "blue = low relevance (" + String.format(Locale.ROOT, "%.2f", RadiographPicture.range(x)[0])
+                    + "), through cyan, green and yellow, to red = high relevance ("
+                    + String.format(Locale.ROOT, "%.2f", RadiographPicture.range(x)[1])
+                    + "); more opaque where higher").orElse("")));
         }
         if (report.patientSex() != Sex.UNKNOWN && report.sds().isPresent()) {
             byte[] chart = GrowthChart.png(report.patientSex(), report.chronologicalAgeMonths().orElseThrow(), e.months(),

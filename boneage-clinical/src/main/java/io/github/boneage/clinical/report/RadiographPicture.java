@@ -1,5 +1,6 @@
 package io.github.boneage.clinical.report;
 
+import io.github.boneage.clinical.impl.ColourScale;
 import io.github.boneage.core.HandLandmarks;
 import io.github.boneage.core.Point;
 import io.github.boneage.core.ReferencePoint;
@@ -13,12 +14,14 @@ import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.Locale;
 import javax.imageio.ImageIO;
 
 /**
  * The radiograph as the HTML report shows it: its longest side scaled into [{@value #MIN_SIDE}, {@value #MAX_SIDE}] px,
  * the model's ROI outlined, the landmarks dotted and, when given, the heatmap blended over its ROI (blue for low
- * through red for high, more opaque where higher).
+ * through red for high, more opaque where higher; the colour map of the heatmap PNG) with the labelled colour bar in a
+ * panel at the right.
  */
 final class RadiographPicture {
 
@@ -62,6 +65,11 @@ final class RadiographPicture {
         } finally {
             g.dispose();
         }
+        if (heatmap != null) {
+            float[] range = range(heatmap);
+            out = ColourScale.withBar(out, String.format(Locale.ROOT, "high %.2f", range[1]),
+                    String.format(Locale.ROOT, "low %.2f", range[0]));
+        }
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         try {
             ImageIO.write(out, "png", bytes);
@@ -89,20 +97,28 @@ final class RadiographPicture {
         return b;
     }
 
-    private static BufferedImage heat(Heatmap h) {
+    /** @return {@code {min, max}} of the heatmap's values: what the bottom and the top of the colour bar stand for */
+    static float[] range(Heatmap h) {
         float min = Float.POSITIVE_INFINITY;
         float max = Float.NEGATIVE_INFINITY;
         for (float v : h.values()) {
             min = Math.min(min, v);
             max = Math.max(max, v);
         }
+        return new float[] {min, max};
+    }
+
+    private static BufferedImage heat(Heatmap h) {
+        float[] mm = range(h);
+        float min = mm[0];
+        float max = mm[1];
         float range = max > min ? max - min : 1f;
         BufferedImage b = new BufferedImage(h.width(), h.height(), BufferedImage.TYPE_INT_ARGB);
         for (int y = 0; y < h.height(); y++) {
             for (int x = 0; x < h.width(); x++) {
                 float t = (h.values()[y * h.width() + x] - min) / range;
                 int alpha = (int) Math.round(255 * HEAT_MAX_ALPHA * t);
-                b.setRGB(x, y, alpha << 24 | (Color.HSBtoRGB(0.66f * (1 - t), 1f, 1f) & 0xFFFFFF));
+                b.setRGB(x, y, alpha << 24 | ColourScale.colour(t));
             }
         }
         return b;

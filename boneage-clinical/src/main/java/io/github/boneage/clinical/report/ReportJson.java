@@ -9,6 +9,7 @@ import io.github.boneage.clinical.reference.StandardDeviationScore;
 import io.github.boneage.core.BoneAgeEstimate;
 import io.github.boneage.core.Finger;
 import io.github.boneage.core.HandLandmarks;
+import io.github.boneage.core.HeldOutMetrics;
 import io.github.boneage.core.ModelInfo;
 import io.github.boneage.core.ModelProvenance;
 import io.github.boneage.core.Point;
@@ -174,5 +175,21 @@ public final class ReportJson {
         }
         prov.put("libraryVersion", p.libraryVersion());
         prov.put("createdAt", p.createdAt());
+        if (m.heldOut().isPresent()) {
+            HeldOutMetrics h = m.heldOut().get();
+            ObjectNode held = node.putObject("heldOutMetrics");
+            held.put("n", h.n());
+            held.put("mad", h.mad());
+            held.put("ccc", h.ccc());
+            held.put("rmse", h.rmse());
+            held.put("within12", h.within12());
+            held.put("data", h.data());
+            held.put("command", h.command());
+        } else {
+            node.putNull("heldOutMetrics");
+        }
+        // Which figures a reader should quote, and the sentence the HTML report and the FHIR note print.
+        node.put("accuracyBasis", ModelAccuracy.basis(m));
+        node.put("accuracy", ModelAccuracy.summary(m));
     }
 }

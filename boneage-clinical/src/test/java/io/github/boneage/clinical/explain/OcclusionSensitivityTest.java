@@ -138,7 +138,7 @@ class OcclusionSensitivityTest {
         Path png = dir.resolve("heat/hand.png");
         HeatmapRenderer.builder().build().writePng(image, map, png);
         BufferedImage read = ImageIO.read(png.toFile());
-        assertThat(read.getWidth()).isEqualTo(256);
+        assertThat(read.getWidth()).isEqualTo(256 + HeatmapRenderer.COLOUR_BAR_WIDTH);
         assertThat(read.getHeight()).isEqualTo(320);
         assertThat(read.getRGB(10, 100) & 0xFFFFFF).isEqualTo(HeatmapRenderer.outlineRgb());
         int outside = read.getRGB(3, 3) & 0xFFFFFF;
@@ -149,8 +149,42 @@ class OcclusionSensitivityTest {
 
         BufferedImage small = HeatmapRenderer.builder().optMaxSide(64).build().render(image, map);
         assertThat(small.getHeight()).isEqualTo(64);
-        assertThat(small.getWidth()).isEqualTo(51);
+        assertThat(small.getWidth()).isEqualTo(51 + HeatmapRenderer.COLOUR_BAR_WIDTH);
         assertThat(HeatmapRenderer.colour(0)).isEqualTo(0x0000FF);
         assertThat(HeatmapRenderer.colour(1)).isEqualTo(0xFF0000);
+        assertThat(HeatmapRenderer.builder().optColourBar(false).build().render(image, map).getWidth()).isEqualTo(256);
+    }
+
+    @Test
+    void theRenderingCarriesALabelledColourBar() {
+        SyntheticHand hand = hand(AgeSignalRegion.CARPALS, 12);
+        Roi signal = hand.regionBounds(AgeSignalRegion.CARPALS);
+        Roi roi = new Roi(10, 10, 230, 300);
+        OcclusionHeatmap map = OcclusionSensitivity.builder()
+                .setEstimator(new RegionReadingEstimator(signal, roi, RoiScheme.ROI2)).build()
+                .explain(EstimationRequest.builder().setImage(hand.image()).build());
+        BufferedImage img = HeatmapRenderer.builder().build().render(hand.image(), map);
+        java.awt.Rectangle bar = io.github.boneage.clinical.impl.ColourScale.barArea(256, 320);
+        assertThat(bar.x).isGreaterThanOrEqualTo(256);
+        assertThat(bar.x + bar.width).isLessThanOrEqualTo(img.getWidth());
+        // Top: the colour of the highest relevance; bottom: the lowest; in between, the map in order, on every column.
+        for (int x = bar.x; x < bar.x + bar.width; x++) {
+            assertThat(img.getRGB(x, bar.y) & 0xFFFFFF).isEqualTo(HeatmapRenderer.colour(1));
+            assertThat(img.getRGB(x, bar.y + bar.height - 1) & 0xFFFFFF).isEqualTo(HeatmapRenderer.colour(0));
+        }
+        int middle = img.getRGB(bar.x + 2, bar.y + (bar.height - 1) / 2) & 0xFFFFFF;
+        assertThat(middle).isEqualTo(HeatmapRenderer.colour(1 - (double) ((bar.height - 1) / 2) / (bar.height - 1)));
+        // The panel around it is dark, and its labels are drawn in light pixels to the right of the bar.
+        assertThat(img.getRGB(img.getWidth() - 1, img.getHeight() / 2) & 0xFFFFFF)
+                .isEqualTo(io.github.boneage.clinical.impl.ColourScale.PANEL_RGB);
+        int light = 0;
+        for (int y = 0; y < img.getHeight(); y++) {
+            for (int x = bar.x + bar.width + 1; x < img.getWidth(); x++) {
+                if ((img.getRGB(x, y) & 0xFF) > 160) {
+                    light++;
+                }
+            }
+        }
+        assertThat(light).as("label text pixels").isGreaterThan(40);
     }
 }

@@ -44,8 +44,8 @@ class HtmlReportTest {
         assertThat(html).doesNotContain("http://").doesNotContain("https://").doesNotContain("<script");
         List<BufferedImage> pictures = pictures(html);
         assertThat(pictures).hasSize(2);
-        // 120x160 is enlarged to a longest side of 320
-        assertThat(pictures.get(0).getWidth()).isEqualTo(240);
+        // 120x160 is enlarged to a longest side of 320, and the heatmap's colour bar panel is added at the right
+        assertThat(pictures.get(0).getWidth()).isEqualTo(240 + io.github.boneage.clinical.impl.ColourScale.PANEL_WIDTH);
         assertThat(pictures.get(0).getHeight()).isEqualTo(320);
         // the heatmap's hottest cell (bottom right of its grid) is drawn red over the ROI's bottom-right corner
         int rgb = pictures.get(0).getRGB(210, 290);
@@ -70,5 +70,28 @@ class HtmlReportTest {
         for (Path f : files) {
             assertThat(Files.size(f)).isPositive();
         }
+    }
+
+    @Test
+    void theHeatmapsColourBarIsDescribed() {
+        String html = HtmlReport.toHtml(ReportFixtures.full(true));
+        // The fixture's heatmap holds 0..19.
+        assertThat(html).contains("Colour bar at the right: blue = low relevance (0.00), through cyan, green and yellow, "
+                + "to red = high relevance (19.00)");
+        assertThat(HtmlReport.toHtml(ReportFixtures.full(false))).doesNotContain("Colour bar");
+    }
+
+    @Test
+    void theReportPictureCarriesTheColourBar() throws java.io.IOException {
+        BoneAgeReport report = ReportFixtures.full(true);
+        byte[] png = RadiographPicture.png(report.image().orElseThrow(), report.estimate().roi(), null,
+                report.heatmap().orElseThrow());
+        java.awt.image.BufferedImage img = javax.imageio.ImageIO.read(new java.io.ByteArrayInputStream(png));
+        // 120x160 is enlarged to 240x320 (MIN_SIDE), then the panel is added.
+        assertThat(img.getWidth()).isEqualTo(240 + io.github.boneage.clinical.impl.ColourScale.PANEL_WIDTH);
+        java.awt.Rectangle bar = io.github.boneage.clinical.impl.ColourScale.barArea(240, 320);
+        assertThat(img.getRGB(bar.x + 1, bar.y) & 0xFFFFFF).isEqualTo(io.github.boneage.clinical.impl.ColourScale.colour(1));
+        assertThat(img.getRGB(bar.x + 1, bar.y + bar.height - 1) & 0xFFFFFF)
+                .isEqualTo(io.github.boneage.clinical.impl.ColourScale.colour(0));
     }
 }

@@ -2,6 +2,7 @@ package io.github.boneage.clinical.report;
 
 import io.github.boneage.core.BoneAgeEstimate;
 import io.github.boneage.core.HandLandmarks;
+import io.github.boneage.core.HeldOutMetrics;
 import io.github.boneage.core.ModelInfo;
 import io.github.boneage.core.ModelProvenance;
 import io.github.boneage.core.Point;
@@ -43,17 +44,26 @@ public final class ReportFixtures {
         return HandLandmarks.of(p);
     }
 
-    /** @return a model identity with provenance */
+    /** @return a model identity with provenance (selection-time validation figures) and no held-out figures */
     public static ModelInfo model() {
-        return new ModelInfo("test-model", "resnet_tiny", "0123abcd",
-                new ModelProvenance("synthetic (3 images)", "seed 7, 80/20", Map.of("epochs", "2", "loss", "l1"),
-                        Map.of("mad", 9.5, "ccc", 0.91), "0.1.0-SNAPSHOT", "2026-11-22T12:00:00Z"));
+        return new ModelInfo("test-model", "resnet_tiny", "0123abcd", provenance());
+    }
+
+    /** @return {@link #model()} with held-out figures, as a bundle with {@code heldOutMetrics} gives it */
+    public static ModelInfo modelWithHeldOut() {
+        return new ModelInfo("test-model", "resnet_tiny", "0123abcd", provenance(), new HeldOutMetrics(40, 11.25, 0.875,
+                14.5, 0.6, "40 synthetic test images, never trained on or selected on", "boneage evaluate test"));
+    }
+
+    private static ModelProvenance provenance() {
+        return new ModelProvenance("synthetic (3 images)", "seed 7, 80/20", Map.of("epochs", "2", "loss", "l1"),
+                Map.of("mad", 9.5, "ccc", 0.91, "n", 20.0), "0.1.0-SNAPSHOT", "2026-11-22T12:00:00Z");
     }
 
     /** @return the full report: girl of 120 months, estimate 131.25 months, 90% interval, landmarks, quality OK */
     public static BoneAgeReport full(boolean withHeatmap) {
         BoneAgeEstimate estimate = new BoneAgeEstimate("hand-001.dcm", 131.25, Sex.FEMALE, RoiScheme.WHOLE,
-                new Roi(10, 20, 100, 130), model());
+                new Roi(10, 20, 100, 130), modelWithHeldOut());
         BoneAgeReport.Builder b = BoneAgeReport.builder().setEstimate(estimate).optImage(image())
                 .optPatientSex(Sex.FEMALE, "DICOM PatientSex").optChronologicalAgeMonths(120, "--age-months")
                 .optInterval(new PredictionInterval(118.5, 144.0, 0.9, "test-time augmentation, calibrated"))

@@ -65,4 +65,29 @@ class ReportJsonTest {
         assertThat(tooOld.sds()).isEmpty();
         assertThat(tooOld.warnings()).singleElement().asString().contains("outside").contains("3 to 192");
     }
+
+    @Test
+    void reportsQuoteTheHeldOutFiguresAndLabelTheFallback() throws IOException {
+        JsonNode full = new ObjectMapper().readTree(ReportJson.toJson(ReportFixtures.full(false)));
+        assertThat(full.at("/model/heldOutMetrics/n").asInt()).isEqualTo(40);
+        assertThat(full.at("/model/heldOutMetrics/mad").asDouble()).isEqualTo(11.25);
+        assertThat(full.at("/model/accuracyBasis").asText()).isEqualTo(ModelAccuracy.HELD_OUT);
+        assertThat(full.at("/model/accuracy").asText()).startsWith("MAD 11.25 months, CCC 0.875, RMSE 14.50 months, "
+                + "60.0% within 12 months on 40 held-out images used neither for training nor for selection");
+        String html = HtmlReport.toHtml(ReportFixtures.full(false));
+        assertThat(html).contains("Model accuracy, held-out (untouched)").contains("MAD 11.25 months")
+                .doesNotContain("MAD 9.50");
+        assertThat(io.github.boneage.clinical.fhir.FhirObservation.toJson(ReportFixtures.full(false)))
+                .contains("model accuracy, held-out (untouched): MAD 11.25 months");
+
+        BoneAgeEstimate estimate = new BoneAgeEstimate("x", 60, Sex.UNKNOWN, RoiScheme.WHOLE, new Roi(0, 0, 8, 8),
+                ReportFixtures.model());
+        BoneAgeReport fallback = BoneAgeReport.builder().setEstimate(estimate).optGeneratedAt(Instant.EPOCH).build();
+        JsonNode root = new ObjectMapper().readTree(ReportJson.toJson(fallback));
+        assertThat(root.at("/model/heldOutMetrics").isNull()).isTrue();
+        assertThat(root.at("/model/accuracyBasis").asText()).isEqualTo(ModelAccuracy.VALIDATION);
+        assertThat(root.at("/model/accuracy").asText()).isEqualTo("MAD 9.50 months, CCC 0.910 on 20 validation images "
+                + "that were used to select the model (optimistic; the bundle records no untouched held-out figures)");
+        assertThat(HtmlReport.toHtml(fallback)).contains("Model accuracy, validation (used for selection)");
+    }
 }

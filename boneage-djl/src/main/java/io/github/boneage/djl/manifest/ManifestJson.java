@@ -1,5 +1,6 @@
 package io.github.boneage.djl.manifest;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonParser;
@@ -15,6 +16,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.SerializerProvider;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.module.SimpleModule;
+import io.github.boneage.core.HeldOutMetrics;
 import io.github.boneage.core.InputFormatException;
 import io.github.boneage.preprocess.PreprocessSpec;
 import io.github.boneage.preprocess.PreprocessSpecJson;
@@ -39,6 +41,8 @@ public final class ManifestJson {
             .addModule(new SimpleModule("boneage-manifest")
                     .addSerializer(PreprocessSpec.class, new PreprocessSpecSerializer())
                     .addDeserializer(PreprocessSpec.class, new PreprocessSpecDeserializer()))
+            // Optional figures are left out rather than written as null, as everywhere else in the manifest.
+            .addMixIn(HeldOutMetrics.class, NonNullFields.class)
             .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
             .enable(DeserializationFeature.FAIL_ON_READING_DUP_TREE_KEY)
             .enable(SerializationFeature.INDENT_OUTPUT)
@@ -135,6 +139,11 @@ public final class ManifestJson {
         InputFormatException ife = new InputFormatException(source, line, field, "malformed manifest: " + reason);
         ife.initCause(e);
         return ife;
+    }
+
+    /** Jackson mix-in: the core record carries no Jackson annotations. */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    private abstract static class NonNullFields {
     }
 
     private static final class PreprocessSpecSerializer extends JsonSerializer<PreprocessSpec> {

@@ -3,6 +3,7 @@ package io.github.boneage.djl.manifest;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+import io.github.boneage.core.HeldOutMetrics;
 import io.github.boneage.core.ModelProvenance;
 import io.github.boneage.preprocess.PreprocessSpec;
 import java.util.EnumSet;
@@ -28,10 +29,13 @@ import java.util.regex.Pattern;
  * @param sexHandling   how sex is taken into account
  * @param output        how the output becomes months
  * @param provenance    how the model was made; {@code null} when not recorded
+ * @param heldOutMetrics its accuracy on held-out images used neither for training nor for selecting it, the figures
+ *                      reports quote; {@code null} when not recorded (reports then fall back to the provenance's
+ *                      validation figures, labelled as used for selection)
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonPropertyOrder({"formatVersion", "name", "description", "architecture", "engine", "format", "weights", "block", "input",
-    "preprocessing", "sexHandling", "output", "provenance"})
+    "preprocessing", "sexHandling", "output", "provenance", "heldOutMetrics"})
 public record ModelManifest(
         @JsonProperty(required = true) int formatVersion,
         @JsonProperty(required = true) String name,
@@ -45,7 +49,8 @@ public record ModelManifest(
         @JsonProperty(required = true) PreprocessSpec preprocessing,
         @JsonProperty(required = true) SexHandling sexHandling,
         @JsonProperty(required = true) OutputSpec output,
-        ModelProvenance provenance) {
+        ModelProvenance provenance,
+        HeldOutMetrics heldOutMetrics) {
 
     /** The manifest format this library reads and writes. */
     public static final int FORMAT_VERSION = 1;
@@ -73,6 +78,9 @@ public record ModelManifest(
     /** What {@code Model.save(dir, prefix)} writes: {@code <prefix>-<4-digit epoch>.params}. */
     public static final Pattern DJL_PARAMS_FILE = Pattern.compile("(.+)-(\\d{4})\\.params");
 
+    /** The longest {@code heldOutMetrics.data} or {@code heldOutMetrics.command} text. */
+    public static final int MAX_HELD_OUT_TEXT = 2000;
+
     /**
      * Copies the weight list.
      *
@@ -89,9 +97,43 @@ public record ModelManifest(
      * @param provenance how the model was made; {@code null} when not recorded
      * @param sexHandling how sex is taken into account
      * @param weights the weight files, one per network role
+     * @param heldOutMetrics figures measured on untouched held-out images; {@code null} when not recorded
      */
     public ModelManifest {
         weights = weights == null ? null : List.copyOf(weights);
+    }
+
+    /**
+     * A manifest without held-out figures.
+     *
+     * @param formatVersion {@link #FORMAT_VERSION}
+     * @param name          the model's name
+     * @param description   free text, may be {@code null}
+     * @param architecture  the network architecture
+     * @param engine        the DJL engine
+     * @param format        how the weights are stored
+     * @param weights       the weight files
+     * @param block         for {@code djl-params}: the block factory; otherwise {@code null}
+     * @param input         the image input tensor
+     * @param preprocessing how a radiograph becomes the input tensor
+     * @param sexHandling   how sex is taken into account
+     * @param output        how the output becomes months
+     * @param provenance    how the model was made; {@code null} when not recorded
+     */
+    public ModelManifest(int formatVersion, String name, String description, String architecture, String engine,
+            ModelFormat format, List<WeightsFile> weights, BlockSpec block, InputSpec input, PreprocessSpec preprocessing,
+            SexHandling sexHandling, OutputSpec output, ModelProvenance provenance) {
+        this(formatVersion, name, description, architecture, engine, format, weights, block, input, preprocessing,
+                sexHandling, output, provenance, null);
+    }
+
+    /**
+     * @param metrics the held-out figures, or {@code null}
+     * @return a copy of this manifest with them
+     */
+    public ModelManifest withHeldOutMetrics(HeldOutMetrics metrics) {
+        return new ModelManifest(formatVersion, name, description, architecture, engine, format, weights, block, input,
+                preprocessing, sexHandling, output, provenance, metrics);
     }
 
     /**
@@ -145,6 +187,15 @@ public record ModelManifest(
         validateInput();
         validateSexHandling();
         validateOutput();
+        if (heldOutMetrics != null) {
+            require(heldOutMetrics.data().length() <= MAX_HELD_OUT_TEXT, "heldOutMetrics.data is longer than "
+                    + MAX_HELD_OUT_TEXT + " characters");
+            require(heldOutMetrics.data().chars().noneMatch(Character::isISOControl), "heldOutMetrics.data holds control"
+                    + " characters (line breaks, escapes), which could forge report lines");
+            String command = heldOutMetrics.command();
+            require(command == null || (command.length() <= MAX_HELD_OUT_TEXT && command.chars().noneMatch(Character::isISOControl)),
+                    "heldOutMetrics.command must be at most " + MAX_HELD_OUT_TEXT + " characters without control characters");
+        }
     }
 
     private void validateEngine() {
