@@ -69,13 +69,19 @@ public class LearnedLandmarkBenchmark {
         }
     }
 
-    /** @return the learned detection: four quarter turns through the heatmap network, decoding, verdicts */
+    /**
+     * @param in the shared image, detector and estimator
+     * @return the learned detection: four quarter turns through the heatmap network, decoding, verdicts
+     */
     @Benchmark
     public LandmarkDetection learnedDetection(Input in) {
         return in.detector.detect(in.image, "benchmark");
     }
 
-    /** @return the reference: the default model's estimate of the same image (preprocessing and inference) */
+    /**
+     * @param in the shared image, detector and estimator
+     * @return the reference: the default model's estimate of the same image (preprocessing and inference)
+     */
     @Benchmark
     public BoneAgeEstimate defaultModelEstimate(Input in) {
         return in.estimator.estimate(in.request);

@@ -18,6 +18,13 @@ public record HeldOutMetrics(int n, double mad, Double ccc, Double rmse, Double 
     /**
      * Checks the figures.
      *
+     * @param n        how many images were evaluated (at least 1)
+     * @param mad      mean absolute difference from the reference, in months
+     * @param ccc      Lin's concordance correlation coefficient, in [-1, 1]; {@code null} when not measured
+     * @param rmse     root mean squared error in months; {@code null} when not measured
+     * @param within12 share of estimates within 12 months of the reference, in [0, 1]; {@code null} when not measured
+     * @param data     which images: the data set, how they were chosen and why they are untouched
+     * @param command  the command that measured the figures, to reproduce them; {@code null} when not recorded
      * @throws IllegalArgumentException naming the field when {@code n} is below 1, a figure is not finite or out of
      *                                  its range, or {@code data} is missing
      */

@@ -191,7 +191,11 @@ public final class SparkScoringJob {
         return Math.max(1, Math.min(4, cores));
     }
 
-    /** @return the scores read back from an output folder: every run's rows, with {@link ScoreSchema#RUN_ID} */
+    /**
+     * @param spark  the session to read with
+     * @param output the job's output folder ({@code setOutput})
+     * @return the scores read back from an output folder: every run's rows, with {@link ScoreSchema#RUN_ID}
+     */
     public static Dataset<Row> readScores(SparkSession spark, String output) {
         return spark.read().schema(withRunId(ScoreSchema.SCORES)).parquet(output + "/parquet");
     }

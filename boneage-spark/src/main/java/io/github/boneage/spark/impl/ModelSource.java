@@ -15,6 +15,7 @@ import java.nio.file.Paths;
  * on the class path, which travels inside the job jar. Serializable: the driver sends it to the executors.
  *
  * @param bundlePath the bundle folder or zip, or {@code null} for the class path's default model
+ * @serial exclude
  */
 public record ModelSource(String bundlePath) implements Serializable {
 

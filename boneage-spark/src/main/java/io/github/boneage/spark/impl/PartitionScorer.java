@@ -27,6 +27,8 @@ import org.apache.spark.sql.RowFactory;
  * {@link BoneAgePipeline#runBatch(List)}, with the JVM's one pipeline ({@link ExecutorPipelines}). Streams: one batch
  * is held at a time. Every input row gives exactly one output row ({@link ScoreSchema#SCORES}): its estimate, or its
  * error with the stage where it arose.
+ *
+ * @serial exclude
  */
 public final class PartitionScorer implements MapPartitionsFunction<Row, Row> {
 

@@ -16,13 +16,24 @@ import java.util.Objects;
  * @param uncertainty    whether estimates carry the calibrated interval (test-time augmentation)
  * @param coverage       the interval's coverage, one of the calibration's levels
  * @param qualityGate    whether the pipeline's gate runs (on unless the user turned it off)
+ * @serial exclude
  */
 public record PipelineSettings(ModelSource model, String expectedDigest, int predictors, int batchSize,
         boolean uncertainty, double coverage, boolean qualityGate) implements Serializable {
 
     private static final long serialVersionUID = 1L;
 
-    /** Checks the fields. */
+    /**
+     * Checks the fields.
+     *
+     * @param model          where the executors load the model from
+     * @param expectedDigest the model digest the driver saw; an executor that loads another refuses to score
+     * @param predictors     predictors per executor JVM
+     * @param batchSize      images stacked into one forward pass
+     * @param uncertainty    whether estimates carry the calibrated interval (test-time augmentation)
+     * @param coverage       the interval's coverage, one of the calibration's levels
+     * @param qualityGate    whether the pipeline's gate runs
+     */
     public PipelineSettings {
         Objects.requireNonNull(model, "model");
         Objects.requireNonNull(expectedDigest, "expectedDigest");

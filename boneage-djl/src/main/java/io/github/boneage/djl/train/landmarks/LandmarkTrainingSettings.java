@@ -39,6 +39,7 @@ public record LandmarkTrainingSettings(int inputSize, int width, double sigma, i
      * @param seed seed of initialization, batch order and augmentation
      * @param fullRotationFraction share of examples rotated by any angle; the others within +-30 degrees of upright
      *                             (the detector tries the four quarter turns, so that covers every angle)
+     * @param pseudoFraction share of batch slots filled with pseudo-labelled radiographs (when some are given)
      */
     public LandmarkTrainingSettings {
         if (batchSize < 1 || steps < 1 || checkpointInterval < 1) {
