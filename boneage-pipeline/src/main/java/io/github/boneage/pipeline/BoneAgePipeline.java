@@ -83,6 +83,12 @@ public final class BoneAgePipeline {
      */
     public static final int MIN_SIDE = ImageDecoder.DEFAULT_MIN_SIDE;
 
+    /**
+     * Mean reference-point peak from which a learned detector's reading stands alone as "one hand"; below it the
+     * classical detector must not deny the hand. Set a priori (peaks are trained towards 1 at a point).
+     */
+    static final double STRONG_LEARNED_PEAK = 0.5;
+
     private final BoneAgeEstimator estimator;
     private final LandmarkDetector detector;
     private final LandmarkDetector voteDetector;
@@ -431,13 +437,33 @@ public final class BoneAgePipeline {
 
         LandmarkDetection first = detector.detect(readable, id);
         trace.detection = first;
+        // The classical detector's reading of the same image, asked at most once: it cross-checks the polarity of what
+        // the learned detector passes and votes on what it does not.
+        LandmarkDetection crossCheck = voteDetector == detector ? first : voteDetector.detect(readable, id);
         Reading chosen;
         HandLandmarks uprightPoints;
         LandmarkDetection trusted;
         String how;
         if (detector.readsAnyOrientation() && first.ok() && !first.invertedCorrected()) {
+            // The learned detector was trained on inverted hands too, so it reads a hand whatever its grey scale: on
+            // real radiographs whose grey-scale statistic was confidently wrong it passed the wrongly inverted image.
+            // The classical detector reads bone as bright and says when it is not: then the polarity is in doubt.
+            if (crossCheck != first && crossCheck.invertedCorrected()) {
+                throw trace.refuse(Check.INVERSION, QualityVerdict.INVERSION_UNCERTAIN, "cannot tell whether the grey "
+                        + "scale is inverted: it was read " + (inverted ? "inverted back" : "as it is") + ", but the "
+                        + "classical detector finds the bones darker than the background there", first);
+            }
+            // A learned reading with weak peaks is not enough on its own to say there is a hand: on generated chest-like
+            // images it found "hands" with mean peaks of 0.36-0.41. Then the classical detector must not deny it.
+            double meanPeak = first.pointConfidence().values().stream().mapToDouble(Double::doubleValue).average()
+                    .orElse(0);
+            if (meanPeak < STRONG_LEARNED_PEAK && crossCheck != first && deniesHand(crossCheck)) {
+                throw trace.refuse(Check.HAND, crossCheck.verdict(), String.format(Locale.ROOT, "the landmark detector's "
+                        + "reading is weak (mean peak %.2f, below %.2f) and the classical detector finds no hand: %s",
+                        meanPeak, STRONG_LEARNED_PEAK, crossCheck.reason()), crossCheck);
+            }
             // The detector read the image at all four quarter turns itself and trusts what it found: its points say
-            // which way the fingers point, and no second detector is asked.
+            // which way the fingers point.
             trace.add(Check.HAND, Outcome.PASSED, "one hand found (" + first.reason() + ")");
             chosen = Reading.of(first, 0, readable.width(), readable.height());
             how = "read at all four quarter turns by the landmark detector";
@@ -451,12 +477,11 @@ public final class BoneAgePipeline {
         } else {
             String primaryNote = voteDetector == detector ? "" : "the landmark detector did not pass the image ("
                     + first.verdict() + ": " + first.reason() + "); the cross-check detector then ";
-            LandmarkDetection upright = voteDetector == detector ? first : voteDetector.detect(readable, id);
+            LandmarkDetection upright = crossCheck;
             if (voteDetector != detector) {
                 trace.detection = upright;
             }
-            if (upright.verdict() == QualityVerdict.NO_HAND || upright.verdict() == QualityVerdict.MULTIPLE_HANDS
-                    || upright.verdict() == QualityVerdict.NOT_A_HAND) {
+            if (deniesHand(upright)) {
                 throw trace.refuse(Check.HAND, upright.verdict(), primaryNote.isEmpty() ? upright.reason()
                         : primaryNote + "found: " + upright.reason(), upright);
             }
@@ -528,6 +553,12 @@ public final class BoneAgePipeline {
         }
         trace.add(Check.BONE_STRUCTURE, Outcome.PASSED, String.format(Locale.ROOT, "grey spread %.3f", bones.spread()));
         return new Gated(readable, orientation, forModel);
+    }
+
+    /** @return whether a detection says there is not one hand in the image */
+    private static boolean deniesHand(LandmarkDetection d) {
+        return d.verdict() == QualityVerdict.NO_HAND || d.verdict() == QualityVerdict.MULTIPLE_HANDS
+                || d.verdict() == QualityVerdict.NOT_A_HAND;
     }
 
     /**
