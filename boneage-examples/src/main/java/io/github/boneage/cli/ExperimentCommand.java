@@ -217,7 +217,7 @@ final class ExperimentCommand implements Callable<Integer> {
         String landmarkSource = null;
         if (wanted.contains(3)) {
             if (detector != null) {
-                landmarkSource = "detected automatically (" + detector.getClass().getName() + ")";
+                landmarkSource = "detected automatically (" + LandmarkDetectors.describe(detector) + ")";
                 landmarkSplit = AutoLandmarks.attach(allSplit, detector, problems);
             } else {
                 landmarkSource = landmarks;

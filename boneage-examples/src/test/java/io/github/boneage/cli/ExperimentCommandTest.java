@@ -7,6 +7,7 @@ import io.github.boneage.cli.CliTest.Run;
 import io.github.boneage.core.landmarks.LandmarkDetection;
 import io.github.boneage.core.landmarks.LandmarkDetector;
 import io.github.boneage.core.landmarks.QualityVerdict;
+import io.github.boneage.djl.landmarks.LandmarkDetectors;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -92,12 +93,13 @@ class ExperimentCommandTest {
     }
 
     @Test
-    void automaticLandmarksComeFromTheClassicalDetector() throws IOException {
+    void automaticLandmarksComeFromTheDefaultDetector() throws IOException {
         Path out = work.resolve("auto-classical");
         Run r = run(experiment(out, "--tables", "3", "--landmarks", "auto", "--limit", "14"));
         assertThat(r.exitCode()).as(r.err()).isIn(ExitCode.OK, ExitCode.PARTIAL);
         String md = Files.readString(out.resolve(ExperimentCommand.REPORT_FILE));
-        assertThat(md).contains("detected automatically (io.github.boneage.preprocess.landmarks.ClassicalLandmarkDetector)")
+        assertThat(md).contains("detected automatically ("
+                + LandmarkDetectors.describe(LandmarkDetectors.defaultDetector()) + ")")
                 .contains("| ROI1 |").doesNotContain("failed");
     }
 

@@ -50,6 +50,15 @@ public final class LandmarkDetectors {
         return learned == null ? ClassicalLandmarkDetector.builder().build() : new Shared(learned);
     }
 
+    /**
+     * @param detector a landmark detector
+     * @return what to call it in reports: the shared learned detector with its weights' digest, else the class name
+     */
+    public static String describe(LandmarkDetector detector) {
+        return detector instanceof Shared s ? s.toString() + " (" + LearnedLandmarkDetector.class.getName() + ")"
+                : detector.getClass().getName();
+    }
+
     /** @return whether {@link #defaultDetector()} is the learned detector in this JVM */
     public static boolean defaultIsLearned() {
         return sharedLearned() != null;
