@@ -81,9 +81,10 @@ final class LandmarksCommand implements Callable<Integer> {
             Files.createDirectories(overlays);
         }
         ClassicalLandmarkDetector classical = ClassicalLandmarkDetector.builder().optMinConfidence(minConfidence).build();
+        // "auto" and "classical" own no model: auto uses the JVM's shared learned detector where it loads
+        // (LandmarkDetectors), else the classical one with this command's --min-confidence.
         LearnedLandmarkDetector learned = switch (detectorName) {
-            case "classical" -> null;
-            case "auto" -> LandmarkDetectors.defaultIsLearned() ? LandmarkDetectors.learned(false) : null;
+            case "classical", "auto" -> null;
             case "learned" -> LandmarkDetectors.learned(false);
             case "learned+classical" -> LearnedLandmarkDetector.builder().setBundle(LandmarkDetectors.requireBundle())
                     .optClassicalFallback(classical).build();
@@ -91,7 +92,10 @@ final class LandmarksCommand implements Callable<Integer> {
                     "--detector must be auto, learned, classical or learned+classical, got '" + detectorName + "'");
         };
         try {
-            return detectAll(expanded, learned != null ? learned : classical);
+            LandmarkDetector detector = learned != null ? learned
+                    : detectorName.equals("auto") && LandmarkDetectors.defaultIsLearned() ? LandmarkDetectors.defaultDetector()
+                    : classical;
+            return detectAll(expanded, detector);
         } finally {
             if (learned != null) {
                 learned.close();
