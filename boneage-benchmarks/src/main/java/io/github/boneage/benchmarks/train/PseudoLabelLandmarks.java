@@ -1,7 +1,8 @@
 package io.github.boneage.benchmarks.train;
 
-import io.github.boneage.core.image.GreyImage;
 import io.github.boneage.core.HandLandmarks;
+import io.github.boneage.core.dataset.RsnaDataset;
+import io.github.boneage.core.dataset.Sample;
 import io.github.boneage.core.landmarks.LandmarkDetection;
 import io.github.boneage.core.landmarks.LandmarksCsv;
 import io.github.boneage.core.landmarks.LandmarksTable;
@@ -12,13 +13,13 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.Comparator;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 
 /**
@@ -64,42 +65,34 @@ public final class PseudoLabelLandmarks {
                 shared.resolve("data/landmarks/koitka-train-299-boxes.csv"));
         excluded.addAll(koitka.tune());
         excluded.addAll(koitka.heldOut());
-        Path images = shared.resolve("data/rsna-299/images");
-        List<String> ids;
-        try (var files = Files.list(images)) {
-            ids = files.map(p -> p.getFileName().toString())
-                    .filter(n -> n.endsWith(".jpg") || n.endsWith(".png"))
-                    .map(n -> n.substring(0, n.lastIndexOf('.')))
-                    .filter(id -> !excluded.contains(id))
-                    .sorted().collect(Collectors.toList());
-        }
+        RsnaDataset dataset = RsnaDataset.builder().setFolder(shared.resolve("data/rsna-299")).build();
+        List<Sample> samples = dataset.samples().stream().filter(sample -> !excluded.contains(sample.id()))
+                .sorted(Comparator.comparing(Sample::id)).toList();
         ClassicalLandmarkDetector detector = ClassicalLandmarkDetector.builder().build();
         ImageDecoder decoder = ImageDecoder.create();
-        HandLandmarks[] found = new HandLandmarks[ids.size()];
+        HandLandmarks[] found = new HandLandmarks[samples.size()];
         long t0 = System.nanoTime();
-        IntStream.range(0, ids.size()).parallel().forEach(i -> {
+        IntStream.range(0, samples.size()).parallel().forEach(i -> {
+            Sample sample = samples.get(i);
             try {
-                Path file = Files.exists(images.resolve(ids.get(i) + ".jpg")) ? images.resolve(ids.get(i) + ".jpg")
-                        : images.resolve(ids.get(i) + ".png");
-                GreyImage image = decoder.decode(file);
-                LandmarkDetection d = detector.detect(image, ids.get(i));
+                LandmarkDetection d = detector.detect(decoder.decode(sample.image()), sample.id());
                 if (d.ok() && !d.invertedCorrected() && d.confidence() >= MIN_CONFIDENCE
                         && d.landmarks().orElseThrow().hasFingertips()) {
                     found[i] = d.landmarks().orElseThrow();
                 }
             } catch (Exception e) {
-                System.err.println(ids.get(i) + ": " + e.getMessage());
+                System.err.println(sample.id() + ": " + e.getMessage());
             }
         });
         Map<String, HandLandmarks> kept = new LinkedHashMap<>();
-        for (int i = 0; i < ids.size(); i++) {
+        for (int i = 0; i < samples.size(); i++) {
             if (found[i] != null) {
-                kept.put(ids.get(i), found[i]);
+                kept.put(samples.get(i).id(), found[i]);
             }
         }
         LandmarksCsv.write(LandmarksTable.of(out.toString(), kept), out);
         System.out.printf(Locale.ROOT, "%s: %d candidate images (%d excluded as held out or expert-annotated), %d kept "
-                + "(classical OK, confidence >= %.1f, five fingertips), %.0f s -> %s%n", Instant.now(), ids.size(),
+                + "(classical OK, confidence >= %.1f, five fingertips), %.0f s -> %s%n", Instant.now(), samples.size(),
                 excluded.size(), kept.size(), MIN_CONFIDENCE, (System.nanoTime() - t0) / 1e9, out);
     }
 }
