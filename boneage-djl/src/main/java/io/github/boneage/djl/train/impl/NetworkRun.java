@@ -6,6 +6,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Parameter;
 import ai.djl.training.DefaultTrainingConfig;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.Trainer;
@@ -232,6 +233,14 @@ public final class NetworkRun {
             if (!Float.isFinite(value)) {
                 throw new TrainingException("network " + job.name() + " diverged at iteration " + step + " (loss " + value
                         + "); lower the learning rate (now " + optimizer.currentLearningRate() + ")");
+            }
+            List<NDArray> weights = network.trainableParameters().stream().map(Parameter::getArray).toList();
+            if (!GradientGuard.allFinite(weights)) {
+                // Applying them would make every weight they touch NaN; the run cannot recover from that.
+                GradientGuard.discard(weights);
+                throw new TrainingException("network " + job.name() + " produced non-finite gradients at iteration " + step
+                        + " with a finite loss (" + value + "); lower the learning rate (now "
+                        + optimizer.currentLearningRate() + ") or resume from the last checkpoint");
             }
             optimizer.setStep(step);
             trainer.step();

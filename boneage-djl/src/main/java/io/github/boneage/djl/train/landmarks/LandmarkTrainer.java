@@ -18,6 +18,7 @@ import io.github.boneage.djl.landmarks.LandmarkNetSpec;
 import io.github.boneage.djl.landmarks.impl.PointOrder;
 import io.github.boneage.djl.train.TrainingException;
 import io.github.boneage.djl.train.data.Seeds;
+import io.github.boneage.djl.train.impl.GradientGuard;
 import io.github.boneage.djl.train.net.BoneAgeNetwork;
 import io.github.boneage.djl.train.optim.LearningRateSchedule;
 import io.github.boneage.djl.train.optim.OptimizerSpec;
@@ -157,6 +158,7 @@ public final class LandmarkTrainer {
                     }
                 });
                 optimizer.register(params, Set.of(), 1.0);
+                List<NDArray> weights = params.stream().map(Parameter::getArray).toList();
                 if (start > 0) {
                     try (InputStream in = new BufferedInputStream(Files.newInputStream(ckpt.resolve("optimizer.bin")))) {
                         optimizer.loadState(model.getNDManager(), new DataInputStream(in));
@@ -184,25 +186,29 @@ public final class LandmarkTrainer {
                             value = loss.getFloat();
                         }
                     }
-                    if (!Float.isFinite(value)) {
-                        // A non-finite loss leaves the weights untouched (the gradients are discarded with the
-                        // collector); only a run of them means divergence.
+                    if (Float.isFinite(value) && GradientGuard.allFinite(weights)) {
+                        skippedInARow = 0;
+                        optimizer.setStep(step);
+                        trainer.step();
+                        lossSum += value;
+                        lossCount++;
+                    } else {
+                        // The update is dropped (its gradients zeroed, as PyTorch would add them to the next step's);
+                        // only a run of such steps means divergence. The step still counts for the schedule,
+                        // progress and checkpoints, so a resumed run sees the same batches.
+                        GradientGuard.discard(weights);
                         skipped++;
                         if (++skippedInARow >= MAX_SKIPPED_IN_A_ROW) {
                             throw new TrainingException("landmark training diverged at step " + step + " (loss " + value
-                                    + " for " + skippedInARow + " steps in a row); lower the learning rate (now "
-                                    + optimizer.currentLearningRate() + ")");
+                                    + ", or its gradients, not finite for " + skippedInARow
+                                    + " steps in a row); lower the learning rate (now " + optimizer.currentLearningRate()
+                                    + ")");
                         }
-                        progress.accept("step " + (step + 1) + ": loss " + value + ", step skipped");
-                        continue;
+                        progress.accept("step " + (step + 1) + ": loss " + value
+                                + (Float.isFinite(value) ? " with non-finite gradients" : "") + ", step skipped");
                     }
-                    skippedInARow = 0;
-                    optimizer.setStep(step);
-                    trainer.step();
-                    lossSum += value;
-                    lossCount++;
                     int done = step + 1;
-                    if (done % 20 == 0 || done == settings.steps()) {
+                    if ((done % 20 == 0 || done == settings.steps()) && lossCount > 0) {
                         double secs = (System.nanoTime() - t0) / 1e9;
                         double perStep = secs / (done - start);
                         progress.accept(String.format(Locale.ROOT, "step %d/%d loss %.4f lr %.2e %.2f s/step eta %.0f s",
