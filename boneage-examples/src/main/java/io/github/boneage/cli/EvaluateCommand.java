@@ -13,6 +13,7 @@ import io.github.boneage.core.dataset.RsnaDataset;
 import io.github.boneage.core.dataset.Sample;
 import io.github.boneage.core.image.GreyImage;
 import io.github.boneage.core.metrics.AgeMetrics;
+import io.github.boneage.core.metrics.BandMetrics;
 import io.github.boneage.core.metrics.MetricsAccumulator;
 import io.github.boneage.core.metrics.MetricsReport;
 import io.github.boneage.djl.DjlBoneAgeEstimator;
@@ -208,6 +209,10 @@ final class EvaluateCommand implements Callable<Integer> {
                 notFound == null ? "" : ", " + notFound.count() + " of " + notFound.listed() + " --ids not found");
         if (report != null) {
             out.println(report.summary());
+            if (!report.byAgeBand().isEmpty()) {
+                out.println("by reference bone age (bias = mean of estimate minus reference):");
+                out.println(report.bandSummary());
+            }
         }
         out.flush();
         if (json != null) {
@@ -267,7 +272,9 @@ final class EvaluateCommand implements Callable<Integer> {
     }
 
     /**
-     * The JSON of issue 5: overall figures, {@code bySex.male/female} with the same keys, the failures, and
+     * The JSON of issue 5: overall figures, {@code bySex.male/female} with the same keys, {@code byAgeBand} (one object
+     * per reference-age band with pairs: {@code band, fromMonths, toMonths} (null for the open top band) and the same
+     * keys; {@code bias} is estimate minus reference), the failures, and
      * {@code idsNotFound} ({@code null} without {@code --ids}).
      */
     static String json(MetricsReport report, List<Failure> failures, IdsNotFound notFound) {
@@ -277,6 +284,16 @@ final class EvaluateCommand implements Callable<Integer> {
         ObjectNode bySex = root.putObject("bySex");
         for (Sex sex : List.of(Sex.MALE, Sex.FEMALE)) {
             putMetrics(bySex.putObject(sex.label()), report == null ? null : report.forSex(sex).orElse(null));
+        }
+        ArrayNode bands = root.putArray("byAgeBand");
+        if (report != null) {
+            for (BandMetrics b : report.byAgeBand()) {
+                ObjectNode band = bands.addObject();
+                band.put("band", b.band().label());
+                band.put("fromMonths", b.band().fromMonths());
+                putFinite(band, "toMonths", b.band().toMonths());
+                putMetrics(band, b.metrics());
+            }
         }
         ArrayNode failed = root.putArray("failed");
         for (Failure f : failures) {
@@ -304,6 +321,7 @@ final class EvaluateCommand implements Callable<Integer> {
         putFinite(node, "mad", m == null ? Double.NaN : m.mad());
         putFinite(node, "rmse", m == null ? Double.NaN : m.rmse());
         putFinite(node, "maxError", m == null ? Double.NaN : m.maxAbsError());
+        putFinite(node, "bias", m == null ? Double.NaN : m.meanError());
         putFinite(node, "ccc", m == null ? Double.NaN : m.ccc());
         putFinite(node, "within12", m == null ? Double.NaN : m.within12());
     }

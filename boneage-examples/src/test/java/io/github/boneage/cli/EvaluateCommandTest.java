@@ -88,8 +88,8 @@ class EvaluateCommandTest {
         assertThat(r.out()).contains("tiny-test-model").contains("6 images evaluated, 0 failed").contains("MAD=");
 
         JsonNode json = new ObjectMapper().readTree(out.resolve("metrics.json").toFile());
-        assertThat(fieldNames(json)).containsExactly("n", "mad", "rmse", "maxError", "ccc", "within12", "bySex", "failed",
-                "idsNotFound");
+        assertThat(fieldNames(json)).containsExactly("n", "mad", "rmse", "maxError", "bias", "ccc", "within12", "bySex",
+                "byAgeBand", "failed", "idsNotFound");
         assertThat(json.get("idsNotFound").isNull()).isTrue();
         assertThat(json.get("n").asInt()).isEqualTo(6);
         assertThat(json.get("mad").asDouble()).isFinite().isGreaterThanOrEqualTo(0);
@@ -98,10 +98,19 @@ class EvaluateCommandTest {
         int perSex = 0;
         for (String sex : List.of("male", "female")) {
             JsonNode s = json.get("bySex").get(sex);
-            assertThat(fieldNames(s)).containsExactly("n", "mad", "rmse", "maxError", "ccc", "within12");
+            assertThat(fieldNames(s)).containsExactly("n", "mad", "rmse", "maxError", "bias", "ccc", "within12");
             perSex += s.get("n").asInt();
         }
         assertThat(perSex).isEqualTo(6);
+        int perBand = 0;
+        for (JsonNode band : json.get("byAgeBand")) {
+            assertThat(fieldNames(band)).containsExactly("band", "fromMonths", "toMonths", "n", "mad", "rmse", "maxError",
+                    "bias", "ccc", "within12");
+            assertThat(band.get("n").asInt()).isPositive();
+            perBand += band.get("n").asInt();
+        }
+        assertThat(perBand).as("every image in exactly one band").isEqualTo(6);
+        assertThat(r.out()).contains("by reference bone age");
         assertThat(json.get("failed").isArray()).isTrue();
         assertThat(json.get("failed")).isEmpty();
 

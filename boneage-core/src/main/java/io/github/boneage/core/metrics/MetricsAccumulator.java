@@ -1,13 +1,16 @@
 package io.github.boneage.core.metrics;
 
 import io.github.boneage.core.Sex;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.EnumMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 
 /**
- * Collects (reference age, estimated age, sex) triples and computes {@link AgeMetrics} over all of them and per sex.
+ * Collects (reference age, estimated age, sex) triples and computes {@link AgeMetrics} over all of them, per sex and
+ * per reference-age band ({@link AgeBand#THREE_YEAR} unless other bands are given).
  * Not thread-safe: use one per thread, or add from one thread.
  *
  * <pre>{@code
@@ -23,9 +26,20 @@ public final class MetricsAccumulator {
     private double[] estimate = new double[64];
     private Sex[] sexes = new Sex[64];
     private int size;
+    private final List<AgeBand> bands;
 
-    /** Creates an empty accumulator. */
+    /** Creates an empty accumulator that reports the {@link AgeBand#THREE_YEAR} bands. */
     public MetricsAccumulator() {
+        this(AgeBand.THREE_YEAR);
+    }
+
+    /**
+     * Creates an empty accumulator that reports the given bands.
+     *
+     * @param bands the reference-age bands to report (may be empty; overlapping bands each count their pairs)
+     */
+    public MetricsAccumulator(List<AgeBand> bands) {
+        this.bands = List.copyOf(bands);
     }
 
     /**
@@ -61,7 +75,8 @@ public final class MetricsAccumulator {
     }
 
     /**
-     * @return the metrics over every pair added so far, and per sex for each sex with at least one pair
+     * @return the metrics over every pair added so far, per sex for each sex with at least one pair, and per band for
+     *         each band with at least one pair
      * @throws IllegalStateException if no pair was added (no metric is defined for zero pairs)
      */
     public MetricsReport report() {
@@ -84,6 +99,22 @@ public final class MetricsAccumulator {
                 bySex.put(sex, AgeMetrics.of(r, e, n));
             }
         }
-        return new MetricsReport(AgeMetrics.of(reference, estimate, size), bySex);
+        List<BandMetrics> byBand = new ArrayList<>();
+        for (AgeBand band : bands) {
+            double[] r = new double[size];
+            double[] e = new double[size];
+            int n = 0;
+            for (int i = 0; i < size; i++) {
+                if (band.contains(reference[i])) {
+                    r[n] = reference[i];
+                    e[n] = estimate[i];
+                    n++;
+                }
+            }
+            if (n > 0) {
+                byBand.add(new BandMetrics(band, AgeMetrics.of(r, e, n)));
+            }
+        }
+        return new MetricsReport(AgeMetrics.of(reference, estimate, size), bySex, byBand);
     }
 }

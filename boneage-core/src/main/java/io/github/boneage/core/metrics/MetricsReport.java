@@ -4,28 +4,42 @@ import io.github.boneage.core.Sex;
 import java.util.Collections;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 
 /**
- * Metrics over all pairs and per sex, from {@link MetricsAccumulator#report()}. Immutable.
+ * Metrics over all pairs, per sex and per reference-age band, from {@link MetricsAccumulator#report()}. Immutable.
  *
- * @param overall the metrics over every pair
- * @param bySex   the metrics of each sex that has at least one pair (sexes without pairs are absent)
+ * @param overall   the metrics over every pair
+ * @param bySex     the metrics of each sex that has at least one pair (sexes without pairs are absent)
+ * @param byAgeBand the metrics of each reference-age band that has at least one pair, youngest first
  */
-public record MetricsReport(AgeMetrics overall, Map<Sex, AgeMetrics> bySex) {
+public record MetricsReport(AgeMetrics overall, Map<Sex, AgeMetrics> bySex, List<BandMetrics> byAgeBand) {
 
     /**
-     * Copies the map so the report stays immutable.
+     * Copies the collections so the report stays immutable.
      *
-     * @param overall the metrics over every pair
-     * @param bySex the metrics of each sex that has at least one pair (sexes without pairs are absent)
+     * @param overall   the metrics over every pair
+     * @param bySex     the metrics of each sex that has at least one pair (sexes without pairs are absent)
+     * @param byAgeBand the metrics of each reference-age band that has at least one pair, youngest first
      */
     public MetricsReport {
         EnumMap<Sex, AgeMetrics> copy = new EnumMap<>(Sex.class);
         copy.putAll(bySex);
         bySex = Collections.unmodifiableMap(copy);
+        byAgeBand = List.copyOf(byAgeBand);
+    }
+
+    /**
+     * A report without age bands.
+     *
+     * @param overall the metrics over every pair
+     * @param bySex   the metrics of each sex that has at least one pair
+     */
+    public MetricsReport(AgeMetrics overall, Map<Sex, AgeMetrics> bySex) {
+        this(overall, bySex, List.of());
     }
 
     /**
@@ -60,6 +74,21 @@ public record MetricsReport(AgeMetrics overall, Map<Sex, AgeMetrics> bySex) {
         m.put(prefix + "ccc", a.ccc());
         m.put(prefix + "within6", a.within6());
         m.put(prefix + "within12", a.within12());
+    }
+
+    /**
+     * @return one line per reference-age band with pairs, e.g. {@code 3-6 y   n=120 MAD=9.10 ... bias=+3.20 ...};
+     *         empty when the report has no bands
+     */
+    public String bandSummary() {
+        StringBuilder sb = new StringBuilder();
+        for (BandMetrics b : byAgeBand) {
+            if (sb.length() > 0) {
+                sb.append('\n');
+            }
+            sb.append(String.format(Locale.ROOT, "%-8s%s", b.band().label(), b.metrics().summary()));
+        }
+        return sb.toString();
     }
 
     /** @return one line for all pairs and one per sex, e.g. {@code all    n=800 MAD=8.89 ...} */

@@ -164,4 +164,34 @@ class MetricsTest {
         assertThat(r.summary().lines()).hasSize(3);
         assertThat(r.summary().lines().skip(1).findFirst().orElseThrow()).startsWith("male    n=4 MAD=5.50");
     }
+
+    @Test
+    void reportsEachAgeBandWithItsBias() {
+        // Young children estimated too old, adolescents too young: the overall bias hides both.
+        MetricsAccumulator acc = new MetricsAccumulator();
+        acc.add(12, 20, Sex.MALE).add(30, 36, Sex.FEMALE).add(36, 40, Sex.MALE).add(100, 100, Sex.FEMALE)
+                .add(190, 180, Sex.MALE).add(210, 198, Sex.FEMALE);
+        MetricsReport r = acc.report();
+        assertThat(r.byAgeBand()).extracting(b -> b.band().label()).containsExactly("0-3 y", "3-6 y", "6-9 y", "15+ y");
+        BandMetrics infants = r.byAgeBand().get(0);
+        assertThat(infants.metrics().n()).isEqualTo(2);
+        assertThat(infants.metrics().meanError()).isCloseTo(7.0, within(EPS));
+        assertThat(r.byAgeBand().get(1).metrics().n()).isEqualTo(1); // 36 months opens the 3-6 y band
+        assertThat(r.byAgeBand().get(3).metrics().meanError()).isCloseTo(-11.0, within(EPS));
+        assertThat(r.overall().meanError()).isCloseTo(-4.0 / 6, within(EPS));
+        assertThat(r.bandSummary().lines()).hasSize(4);
+        assertThat(r.bandSummary().lines().findFirst().orElseThrow()).startsWith("0-3 y   n=2 MAD=7.00");
+    }
+
+    @Test
+    void customBandsAndTheirChecks() {
+        MetricsReport r = new MetricsAccumulator(java.util.List.of(new AgeBand(0, 6), new AgeBand(6, 18)))
+                .add(3, 5, Sex.MALE).add(7, 7, Sex.MALE).add(40, 41, Sex.MALE).report();
+        assertThat(r.byAgeBand()).extracting(b -> b.band().label()).containsExactly("0-6 m", "6-18 m");
+        assertThat(r.overall().n()).isEqualTo(3);
+        assertThat(new MetricsAccumulator(java.util.List.of()).add(1, 2, Sex.MALE).report().byAgeBand()).isEmpty();
+        assertThatThrownBy(() -> new AgeBand(24, 12)).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("[24.0, 12.0)");
+        assertThatThrownBy(() -> new AgeBand(-1, 12)).isInstanceOf(IllegalArgumentException.class);
+        assertThat(new AgeBand(0, 36).contains(36)).isFalse();
+    }
 }
