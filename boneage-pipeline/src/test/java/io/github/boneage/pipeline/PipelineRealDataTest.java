@@ -121,6 +121,45 @@ class PipelineRealDataTest {
         assertThat(s[0]).as("least bone structure on an accepted radiograph").isGreaterThan(StructureCheck.DEFAULT_MIN_SPREAD);
     }
 
+    /**
+     * The gate on a list of rsna-299 ids given with {@code -Dboneage.safety.ids=FILE}, e.g. the 509 images whose
+     * classical reading was too unsure to become a pseudo-label (written by {@code PseudoLabelLandmarks}' fourth
+     * argument): hard radiographs no landmark model trained on. Skipped without the property; a measurement (figures in
+     * docs/safety.md), its only assertion that every listed id exists.
+     */
+    @Test
+    @Tag("slow")
+    void theGateOnListedRadiographs() throws IOException {
+        String list = System.getProperty("boneage.safety.ids");
+        org.junit.jupiter.api.Assumptions.assumeTrue(list != null && !list.isBlank(),
+                "-Dboneage.safety.ids=FILE names the rsna-299 ids to measure");
+        Path data = SharedData.require("data/rsna-299");
+        RsnaDataset dataset = RsnaDataset.builder().setFolder(data).build();
+        List<String> ids = DatasetSplit.readIds(Path.of(list)).stream().sorted().toList();
+        ImageDecoder decoder = ImageDecoder.create();
+        BoneAgePipeline pipeline = BoneAgePipeline.builder().setEstimator(new ContentEstimator(RoiScheme.WHOLE)).build();
+        Map<QualityVerdict, Integer> refused = new EnumMap<>(QualityVerdict.class);
+        int accepted = 0;
+        int moved = 0;
+        for (String id : ids) {
+            Sample sample = dataset.sample(id).orElseThrow(() -> new AssertionError(list + ": id " + id + " not in rsna-299"));
+            PipelineResult r = pipeline.run(PipelineInput.builder().setImage(decoder.decode(sample.image())).optSourceId(id)
+                    .build());
+            if (r.isSuccess()) {
+                accepted++;
+                if (r.orientation().orElseThrow().movesPixels()) {
+                    moved++;
+                    System.out.println("SAFETY re-oriented " + id + ": " + r.orientation().orElseThrow().describe());
+                }
+            } else {
+                refused.merge(r.refusal().orElseThrow(), 1, Integer::sum);
+                System.out.println("SAFETY refused " + r.error().orElseThrow().getMessage());
+            }
+        }
+        System.out.printf(Locale.ROOT, "SAFETY listed radiographs (%s): %d, accepted %d (%.2f%%, re-oriented %d), refused %s%n",
+                list, ids.size(), accepted, 100.0 * accepted / ids.size(), moved, refused);
+    }
+
     @Test
     @Tag("slow")
     void turnedMirroredAndInvertedCopiesAreRefusedOrEstimatedLikeTheOriginal() throws IOException {

@@ -33,8 +33,12 @@ import java.util.stream.IntStream;
  * labels already).
  *
  * <pre>
- * java -cp ... io.github.boneage.benchmarks.train.PseudoLabelLandmarks SHARED HELD_OUT_IDS OUT.csv
+ * java -cp ... io.github.boneage.benchmarks.train.PseudoLabelLandmarks SHARED HELD_OUT_IDS OUT.csv [SKIPPED_IDS.txt]
  * </pre>
+ *
+ * <p>The optional fourth argument receives the ids of the candidates not kept (the images the classical detector
+ * found hard): no landmark model trained on them, which makes them a test set of hard radiographs for the gate
+ * ({@code PipelineRealDataTest} with {@code -Dboneage.safety.ids=SKIPPED_IDS.txt}).
  */
 public final class PseudoLabelLandmarks {
 
@@ -45,12 +49,13 @@ public final class PseudoLabelLandmarks {
     }
 
     /**
-     * @param args shared data folder, the bone-age model's held-out ids file, output landmarks CSV
+     * @param args shared data folder, the bone-age model's held-out ids file, output landmarks CSV, optionally an output
+     *             file for the ids of the candidates not kept
      * @throws Exception on any failure
      */
     public static void main(String[] args) throws Exception {
-        if (args.length != 3) {
-            System.err.println("usage: PseudoLabelLandmarks SHARED HELD_OUT_IDS OUT.csv");
+        if (args.length != 3 && args.length != 4) {
+            System.err.println("usage: PseudoLabelLandmarks SHARED HELD_OUT_IDS OUT.csv [SKIPPED_IDS.txt]");
             System.exit(2);
         }
         Path shared = Path.of(args[0]);
@@ -85,12 +90,18 @@ public final class PseudoLabelLandmarks {
             }
         });
         Map<String, HandLandmarks> kept = new LinkedHashMap<>();
+        StringBuilder skipped = new StringBuilder();
         for (int i = 0; i < samples.size(); i++) {
             if (found[i] != null) {
                 kept.put(samples.get(i).id(), found[i]);
+            } else {
+                skipped.append(samples.get(i).id()).append('\n');
             }
         }
         LandmarksCsv.write(LandmarksTable.of(out.toString(), kept), out);
+        if (args.length == 4) {
+            Files.writeString(Path.of(args[3]), skipped.toString(), StandardCharsets.UTF_8);
+        }
         System.out.printf(Locale.ROOT, "%s: %d candidate images (%d excluded as held out or expert-annotated), %d kept "
                 + "(classical OK, confidence >= %.1f, five fingertips), %.0f s -> %s%n", Instant.now(), samples.size(),
                 excluded.size(), kept.size(), MIN_CONFIDENCE, (System.nanoTime() - t0) / 1e9, out);
