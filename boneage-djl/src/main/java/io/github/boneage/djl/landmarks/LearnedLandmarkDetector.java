@@ -310,7 +310,11 @@ public final class LearnedLandmarkDetector implements LandmarkDetector, AutoClos
         return Optional.empty();
     }
 
-    /** Bone brighter than background is the usual polarity; darker bone at the seven points means an inverted image. */
+    /**
+     * Bone brighter than its surroundings is the usual polarity; bone at the seven points darker than the image's median
+     * grey means an inverted image. The median, not the image border: films framed by a bright unexposed border (or a
+     * white collimation edge) made upright radiographs read as inverted when the border stood for the background.
+     */
     private static boolean inverted(NetInput in, double[] xs, double[] ys, double f) {
         float[] p = in.pixels();
         double sum = 0;
@@ -332,17 +336,9 @@ public final class LearnedLandmarkDetector implements LandmarkDetector, AutoClos
         if (n == 0) {
             return false;
         }
-        double border = 0;
-        int b = 0;
-        for (int y = 0; y < in.height(); y++) {
-            for (int x = 0; x < in.width(); x++) {
-                if (x < 2 || y < 2 || x >= in.width() - 2 || y >= in.height() - 2) {
-                    border += p[y * in.width() + x];
-                    b++;
-                }
-            }
-        }
-        return sum / n < border / b;
+        float[] sorted = p.clone();
+        java.util.Arrays.sort(sorted);
+        return sum / n < sorted[sorted.length / 2];
     }
 
     private float[] predict(float[] input, String sourceId) {
