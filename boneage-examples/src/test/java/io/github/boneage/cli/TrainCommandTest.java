@@ -118,4 +118,81 @@ class TrainCommandTest {
         assertThat(run("train", "--images", dataset.toString()).exitCode()).isEqualTo(ExitCode.USAGE);
         assertThat(bundle).doesNotExist();
     }
+
+    @Test
+    void fineTunesTheShippedDefaultModelWhenNoBackboneIsGiven() throws IOException {
+        Path bundle = work.resolve("fine-tuned-default");
+        Run r = run("train", "--images", dataset.resolve("images").toString(), "--labels",
+                dataset.resolve("boneage-training-dataset.csv").toString(), "--out", bundle.toString(), "--epochs", "1",
+                "--batch", "4", "--val-fraction", "0.25");
+        assertThat(r.exitCode()).as(r.err()).isZero();
+        assertThat(r.out()).contains("fine-tuning boneage-mobilenetv2-160-full").contains("held-out-ids.txt");
+        JsonNode manifest = new ObjectMapper().readTree(bundle.resolve("boneage-model.json").toFile());
+        JsonNode shipped = new ObjectMapper().readTree(Path.of("..", "models", "default", "boneage-model.json").toFile());
+        assertThat(manifest.get("name").asText()).isEqualTo("boneage-mobilenetv2-160-full-fine-tuned");
+        // The shipped network, input, sex handling and target scaling, not a from-scratch ResNet-18.
+        assertThat(manifest.get("preprocessing")).isEqualTo(shipped.get("preprocessing"));
+        assertThat(manifest.get("sexHandling")).isEqualTo(shipped.get("sexHandling"));
+        assertThat(manifest.get("output")).isEqualTo(shipped.get("output"));
+        assertThat(manifest.get("block").get("arguments")).isEqualTo(shipped.get("block").get("arguments"));
+        JsonNode trainer = manifest.get("provenance").get("trainerSettings");
+        assertThat(trainer.get("backboneSource").asText()).isEqualTo("bundle");
+        assertThat(trainer.get("startedFrom").asText()).contains("boneage-mobilenetv2-160-full").contains("679611f9c01e");
+        assertThat(trainer.get("baseLearningRate").asDouble()).isEqualTo(TrainCommand.FINE_TUNE_LR);
+        assertThat(bundle.resolve("held-out-ids.txt")).hasSameTextualContentAs(Path.of("..", "models", "default", "held-out-ids.txt"));
+        assertThat(Files.readAllLines(bundle.resolve("training-ids.txt"))).hasSize(12);
+        // The weights were trained (a bundle merely copied would keep the shipped digest).
+        assertThat(manifest.get("weights").get(0).get("sha256").asText())
+                .isNotEqualTo(shipped.get("weights").get(0).get("sha256").asText());
+    }
+
+    @Test
+    void theStartingBundlesHeldOutIdsAreNeverTrainedOnNorValidatedOn() throws IOException {
+        Path start = work.resolve("start");
+        Run first = run(train(dataset, start));
+        assertThat(first.exitCode()).as(first.err()).isZero();
+        List<String> heldOut = List.of("1", "2", "3", "4");
+        Files.write(start.resolve("held-out-ids.txt"), heldOut);
+        Path bundle = work.resolve("from-start");
+        Run r = run("train", "--images", dataset.resolve("images").toString(), "--labels",
+                dataset.resolve("boneage-training-dataset.csv").toString(), "--out", bundle.toString(), "--from", start.toString(),
+                "--epochs", "1", "--batch", "4", "--val-fraction", "0.25");
+        assertThat(r.exitCode()).as(r.err()).isZero();
+        long present = heldOut.stream().filter(id -> Files.exists(dataset.resolve("images").resolve(id + ".png"))).count();
+        assertThat(r.out()).contains(present + " of 16 images are in");
+        List<String> trained = Files.readAllLines(bundle.resolve("training-ids.txt"));
+        List<String> validated = Files.readAllLines(bundle.resolve("validation-predictions.csv")).stream().skip(1)
+                .map(l -> l.split(",")[0]).toList();
+        assertThat(trained).doesNotContainAnyElementsOf(heldOut);
+        assertThat(validated).doesNotContainAnyElementsOf(heldOut);
+        assertThat(trained.size() + validated.size()).isEqualTo(16 - (int) present);
+        JsonNode manifest = new ObjectMapper().readTree(bundle.resolve("boneage-model.json").toFile());
+        assertThat(manifest.get("provenance").get("split").asText()).contains("held-out-ids.txt left out");
+        assertThat(manifest.get("preprocessing").get("size").asInt()).isEqualTo(32);
+        assertThat(bundle.resolve("held-out-ids.txt")).isRegularFile();
+
+        Run size = run("train", "--images", dataset.resolve("images").toString(), "--labels",
+                dataset.resolve("boneage-training-dataset.csv").toString(), "--out", work.resolve("never2").toString(), "--from",
+                start.toString(), "--size", "64");
+        assertThat(size.exitCode()).isEqualTo(ExitCode.USAGE);
+        assertThat(size.err()).contains("--size 64 (the bundle's: 32)");
+        Run both = run(train(dataset, work.resolve("never2"), "--from", start.toString()));
+        assertThat(both.exitCode()).isEqualTo(ExitCode.USAGE);
+        Run notBundle = run("train", "--images", dataset.resolve("images").toString(), "--labels",
+                dataset.resolve("boneage-training-dataset.csv").toString(), "--out", work.resolve("never2").toString(), "--from",
+                dataset.toString());
+        assertThat(notBundle.exitCode()).isEqualTo(ExitCode.USAGE);
+        assertThat(notBundle.err()).contains("not a model bundle");
+        assertThat(work.resolve("never2")).doesNotExist();
+    }
+
+    @Test
+    void splitOnlyWritesTheIdListsAndStops() throws IOException {
+        Path bundle = work.resolve("split");
+        Run r = run(train(dataset, bundle, "--split-only"));
+        assertThat(r.exitCode()).as(r.err()).isZero();
+        assertThat(Files.readAllLines(work.resolve("split" + TrainCommand.TRAIN_IDS_SUFFIX))).hasSize(12);
+        assertThat(Files.readAllLines(work.resolve("split" + TrainCommand.VALIDATION_IDS_SUFFIX))).hasSize(4);
+        assertThat(bundle).doesNotExist();
+    }
 }
