@@ -238,10 +238,12 @@ final class TrainCommand implements Callable<Integer> {
                     + " untouched for evaluating the result)%n", excluded, before, start.label, HELD_OUT_IDS_FILE);
         }
         DatasetSplit split = TrainingSetup.split(samples, validationFraction, seed, limit);
-        split = limitParts(split, exclusion);
         if (splitOnly) {
+            // The whole split, before --train-limit/--val-limit, as the benchmark trainer wrote it: the training ids
+            // are what a backbone's batch norm may be calibrated on.
             return writeSplit(split);
         }
+        split = limitParts(split, exclusion);
         if (auto && roiScheme.needsLandmarks()) {
             int before = split.train().size() + split.validation().size();
             split = AutoLandmarks.attach(split, LandmarkDetectors.defaultDetector(), problems);
@@ -264,7 +266,7 @@ final class TrainCommand implements Callable<Integer> {
                     .setOutputDirectory(out)
                     .optDataName(dataset.describe())
                     .optSexHandling(sexMode != null ? sexMode : start.sexHandling)
-                    .optSettings(settings(start, split.train().size()))
+                    .optSettings(settings(start.bundle != null, !start.backbone.pretrained(), split.train().size()))
                     .optResume(resume)
                     .addListener(progress);
             if (name != null || start.bundle != null) {
@@ -418,9 +420,15 @@ final class TrainCommand implements Callable<Integer> {
         }
     }
 
-    private TrainingSettings settings(Start start, int trainingImages) {
-        boolean fineTune = start.bundle != null;
-        boolean scratch = !start.backbone.pretrained();
+    /**
+     * The solver settings from the options and, for those not given, the defaults of the kind of start.
+     *
+     * @param fineTune       whether a bundle is fine-tuned
+     * @param scratch        whether the backbone starts from random weights
+     * @param trainingImages how many images are trained on (the warm-up default is a tenth of all iterations)
+     * @return the settings
+     */
+    TrainingSettings settings(boolean fineTune, boolean scratch, int trainingImages) {
         TrainingSettings.Builder b = solver == TrainingSetup.Solver.seed ? TrainingSettings.seedPaper() : TrainingSettings.builder();
         int batchSize = batch != null ? batch : 32;
         b.optBatchSize(batchSize);

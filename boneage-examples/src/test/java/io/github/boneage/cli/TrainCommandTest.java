@@ -13,7 +13,16 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import javax.imageio.ImageIO;
+import io.github.boneage.core.dataset.DatasetSplit;
+import io.github.boneage.core.testing.SharedData;
+import io.github.boneage.djl.train.Augmentation;
+import io.github.boneage.djl.train.LossFunction;
+import io.github.boneage.djl.train.TrainingSettings;
+import io.github.boneage.djl.train.optim.LearningRateSchedule;
+import io.github.boneage.djl.train.optim.OptimizerSpec;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
+import picocli.CommandLine;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -194,5 +203,52 @@ class TrainCommandTest {
         assertThat(Files.readAllLines(work.resolve("split" + TrainCommand.TRAIN_IDS_SUFFIX))).hasSize(12);
         assertThat(Files.readAllLines(work.resolve("split" + TrainCommand.VALIDATION_IDS_SUFFIX))).hasSize(4);
         assertThat(bundle).doesNotExist();
+    }
+
+    /** The options of docs/default-model.md's "Reproducing it" command, which made the shipped model's bundle. */
+    static final List<String> REPRODUCTION = List.of("--backbone", "mobilenetv2-imagenet-int8-traincal160.pt", "--backbone-name",
+            "mobilenetv2-imagenet-int8", "--val-limit", "500", "--loader-threads", "0", "--train-seed", "42", "--name",
+            "boneage-mobilenetv2-160-full");
+
+    @Test
+    void theReproductionCommandGivesTheShippedModelsTrainerSettings() {
+        TrainCommand command = new TrainCommand();
+        List<String> args = new ArrayList<>(List.of("--images", "images", "--labels", "labels.csv", "--out", "run/bundle"));
+        args.addAll(REPRODUCTION);
+        new CommandLine(command).parseArgs(args.toArray(String[]::new));
+        // What TrainRsnaModel built for the shipped model (docs/default-model.md): 8,500 training images, batch 32.
+        TrainingSettings shipped = TrainingSettings.builder()
+                .optBatchSize(32)
+                .optEpochs(8)
+                .optBaseLearningRate(1e-3)
+                .optOptimizer(OptimizerSpec.adamW(1e-4))
+                .optSchedule(LearningRateSchedule.cosine(0.01).withWarmup(100))
+                .optLoss(LossFunction.L1)
+                .optAugmentation(Augmentation.standard())
+                .optEarlyStoppingPatience(0)
+                .optLoaderThreads(0)
+                .optBackboneLearningRateFactor(1.0)
+                .optSeed(42)
+                .build();
+        assertThat(command.settings(false, false, 8500)).isEqualTo(shipped);
+        assertThat(command.equalizer).isNull();
+        assertThat(command.size).isNull();
+    }
+
+    @Test
+    @Tag("data")
+    void theReproductionSplitIsTheShippedModelsHeldOutList() throws IOException {
+        Path data = SharedData.require("data/rsna-299");
+        Path bundle = work.resolve("reproduction-split");
+        List<String> args = new ArrayList<>(List.of("train", "--images", data.resolve("images").toString(), "--labels",
+                data.resolve("boneage-training-dataset.csv").toString(), "--out", bundle.toString(), "--split-only"));
+        args.addAll(REPRODUCTION);
+        args.set(args.indexOf("mobilenetv2-imagenet-int8-traincal160.pt"), "../boneage-djl/src/test/resources/train/tiny_backbone.pt");
+        Run r = run(args.toArray(String[]::new));
+        assertThat(r.exitCode()).as(r.err()).isZero();
+        Path heldOut = Path.of("..", "models", "default", "held-out-ids.txt");
+        assertThat(DatasetSplit.readIds(work.resolve("reproduction-split" + TrainCommand.VALIDATION_IDS_SUFFIX)))
+                .isEqualTo(DatasetSplit.readIds(heldOut));
+        assertThat(Files.readAllLines(work.resolve("reproduction-split" + TrainCommand.TRAIN_IDS_SUFFIX))).hasSize(8500);
     }
 }
