@@ -440,8 +440,8 @@ final class TrainCommand implements Callable<Integer> {
         if (solver == TrainingSetup.Solver.adamw) {
             b.optBaseLearningRate(learningRate != null ? learningRate : fineTune ? FINE_TUNE_LR : 1e-3);
             b.optOptimizer(OptimizerSpec.adamW(weightDecay != null ? weightDecay : 1e-4));
-            double e = passes != null ? passes : 10;
-            int steps = (int) Math.ceil(e * Math.ceil(trainingImages / (double) batchSize));
+            // The trainer's own count (whole batches per epoch) with the batch and epochs set so far.
+            int steps = b.build().totalSteps(trainingImages);
             int warm = warmup != null ? warmup : scratch ? 0 : Math.min(100, steps / 10);
             b.optSchedule(LearningRateSchedule.cosine(0.01).withWarmup(warm));
             b.optBackboneLearningRateFactor(backboneFactor != null ? backboneFactor : 1.0);
