@@ -15,6 +15,7 @@ import io.github.boneage.djl.train.optim.OptimizerSpec;
 import io.github.boneage.preprocess.PreprocessSpec;
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.StandardCopyOption;
 import java.util.Set;
 import io.github.boneage.core.dataset.DatasetProblem;
 import io.github.boneage.core.dataset.DatasetSplit;
@@ -414,7 +415,7 @@ final class TrainCommand implements Callable<Integer> {
     /** Carries the starting bundle's held-out list into the new bundle: those images stay untouched by both. */
     private void copyHeldOutIds(Path bundle) {
         try {
-            Files.copy(bundle.resolve(HELD_OUT_IDS_FILE), out.resolve(HELD_OUT_IDS_FILE));
+            Files.copy(bundle.resolve(HELD_OUT_IDS_FILE), out.resolve(HELD_OUT_IDS_FILE), StandardCopyOption.REPLACE_EXISTING);
         } catch (IOException e) {
             throw new BoneAgeException("cannot copy " + bundle.resolve(HELD_OUT_IDS_FILE) + " into " + out + ": " + e.getMessage(), e);
         }
