@@ -14,7 +14,7 @@ import picocli.CommandLine.Option;
         mixinStandardHelpOptions = true,
         versionProvider = VersionProvider.class,
         description = "Estimate a child's bone age from hand radiographs.",
-        subcommands = {EstimateCommand.class, EvaluateCommand.class, TrainCommand.class, ExperimentCommand.class,
+        subcommands = {EstimateCommand.class, EvaluateCommand.class, TrainCommand.class, CalibrateCommand.class, ExperimentCommand.class,
             LandmarksCommand.class, PreprocessCommand.class, SynthCommand.class, CommandLine.HelpCommand.class})
 public final class BoneAgeCli {
 

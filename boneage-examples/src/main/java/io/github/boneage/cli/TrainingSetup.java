@@ -100,6 +100,16 @@ final class TrainingSetup {
      * @throws IllegalArgumentException for a URL (nothing is downloaded at run time) or a missing file
      */
     static BackboneSpec pretrained(String text) {
+        return pretrained(text, null);
+    }
+
+    /**
+     * @param text a path to a TorchScript {@code .pt} backbone
+     * @param name the name recorded in the manifest, or {@code null} for the file's name without {@code .pt}
+     * @return the backbone
+     * @throws IllegalArgumentException for a URL (nothing is downloaded at run time) or a missing file
+     */
+    static BackboneSpec pretrained(String text, String name) {
         if (text.contains("://")) {
             throw new IllegalArgumentException("--pretrained takes a local TorchScript file, not a URL: boneage never downloads at"
                     + " run time; download " + text + " first and pass the file");
@@ -108,7 +118,6 @@ final class TrainingSetup {
         if (!Files.isRegularFile(file)) {
             throw new IllegalArgumentException("--pretrained: TorchScript backbone file not found: " + file);
         }
-        String name = file.getFileName().toString().replaceFirst("\\.pt$", "");
-        return BackboneSpec.torchScript(file, name);
+        return BackboneSpec.torchScript(file, name != null ? name : file.getFileName().toString().replaceFirst("\\.pt$", ""));
     }
 }

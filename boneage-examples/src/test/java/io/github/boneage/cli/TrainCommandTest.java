@@ -13,7 +13,16 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import javax.imageio.ImageIO;
+import io.github.boneage.core.dataset.DatasetSplit;
+import io.github.boneage.core.testing.SharedData;
+import io.github.boneage.djl.train.Augmentation;
+import io.github.boneage.djl.train.LossFunction;
+import io.github.boneage.djl.train.TrainingSettings;
+import io.github.boneage.djl.train.optim.LearningRateSchedule;
+import io.github.boneage.djl.train.optim.OptimizerSpec;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
+import picocli.CommandLine;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -117,5 +126,129 @@ class TrainCommandTest {
         assertThat(run(train(dataset, bundle, "--roi", "roi1")).exitCode()).isEqualTo(ExitCode.USAGE);
         assertThat(run("train", "--images", dataset.toString()).exitCode()).isEqualTo(ExitCode.USAGE);
         assertThat(bundle).doesNotExist();
+    }
+
+    @Test
+    void fineTunesTheShippedDefaultModelWhenNoBackboneIsGiven() throws IOException {
+        Path bundle = work.resolve("fine-tuned-default");
+        Run r = run("train", "--images", dataset.resolve("images").toString(), "--labels",
+                dataset.resolve("boneage-training-dataset.csv").toString(), "--out", bundle.toString(), "--epochs", "1",
+                "--batch", "4", "--val-fraction", "0.25");
+        assertThat(r.exitCode()).as(r.err()).isZero();
+        assertThat(r.out()).contains("fine-tuning boneage-mobilenetv2-160-full").contains("held-out-ids.txt");
+        JsonNode manifest = new ObjectMapper().readTree(bundle.resolve("boneage-model.json").toFile());
+        JsonNode shipped = new ObjectMapper().readTree(Path.of("..", "models", "default", "boneage-model.json").toFile());
+        assertThat(manifest.get("name").asText()).isEqualTo("boneage-mobilenetv2-160-full-fine-tuned");
+        // The shipped network, input, sex handling and target scaling, not a from-scratch ResNet-18.
+        assertThat(manifest.get("preprocessing")).isEqualTo(shipped.get("preprocessing"));
+        assertThat(manifest.get("sexHandling")).isEqualTo(shipped.get("sexHandling"));
+        assertThat(manifest.get("output")).isEqualTo(shipped.get("output"));
+        assertThat(manifest.get("block").get("arguments")).isEqualTo(shipped.get("block").get("arguments"));
+        JsonNode trainer = manifest.get("provenance").get("trainerSettings");
+        assertThat(trainer.get("backboneSource").asText()).isEqualTo("bundle");
+        assertThat(trainer.get("startedFrom").asText()).contains("boneage-mobilenetv2-160-full").contains("679611f9c01e");
+        assertThat(trainer.get("baseLearningRate").asDouble()).isEqualTo(TrainCommand.FINE_TUNE_LR);
+        assertThat(bundle.resolve("held-out-ids.txt")).hasSameTextualContentAs(Path.of("..", "models", "default", "held-out-ids.txt"));
+        assertThat(Files.readAllLines(bundle.resolve("training-ids.txt"))).hasSize(12);
+        // The weights were trained (a bundle merely copied would keep the shipped digest).
+        assertThat(manifest.get("weights").get(0).get("sha256").asText())
+                .isNotEqualTo(shipped.get("weights").get(0).get("sha256").asText());
+    }
+
+    @Test
+    void theStartingBundlesHeldOutIdsAreNeverTrainedOnNorValidatedOn() throws IOException {
+        Path start = work.resolve("start");
+        Run first = run(train(dataset, start));
+        assertThat(first.exitCode()).as(first.err()).isZero();
+        List<String> heldOut = List.of("1", "2", "3", "4");
+        Files.write(start.resolve("held-out-ids.txt"), heldOut);
+        Path bundle = work.resolve("from-start");
+        Run r = run("train", "--images", dataset.resolve("images").toString(), "--labels",
+                dataset.resolve("boneage-training-dataset.csv").toString(), "--out", bundle.toString(), "--from", start.toString(),
+                "--epochs", "1", "--batch", "4", "--val-fraction", "0.25");
+        assertThat(r.exitCode()).as(r.err()).isZero();
+        long present = heldOut.stream().filter(id -> Files.exists(dataset.resolve("images").resolve(id + ".png"))).count();
+        assertThat(r.out()).contains(present + " of 16 images are in");
+        List<String> trained = Files.readAllLines(bundle.resolve("training-ids.txt"));
+        List<String> validated = Files.readAllLines(bundle.resolve("validation-predictions.csv")).stream().skip(1)
+                .map(l -> l.split(",")[0]).toList();
+        assertThat(trained).doesNotContainAnyElementsOf(heldOut);
+        assertThat(validated).doesNotContainAnyElementsOf(heldOut);
+        assertThat(trained.size() + validated.size()).isEqualTo(16 - (int) present);
+        JsonNode manifest = new ObjectMapper().readTree(bundle.resolve("boneage-model.json").toFile());
+        assertThat(manifest.get("provenance").get("split").asText()).contains("held-out-ids.txt left out");
+        assertThat(manifest.get("preprocessing").get("size").asInt()).isEqualTo(32);
+        assertThat(bundle.resolve("held-out-ids.txt")).isRegularFile();
+
+        Run size = run("train", "--images", dataset.resolve("images").toString(), "--labels",
+                dataset.resolve("boneage-training-dataset.csv").toString(), "--out", work.resolve("never2").toString(), "--from",
+                start.toString(), "--size", "64");
+        assertThat(size.exitCode()).isEqualTo(ExitCode.USAGE);
+        assertThat(size.err()).contains("--size 64 (the bundle's: 32)");
+        Run both = run(train(dataset, work.resolve("never2"), "--from", start.toString()));
+        assertThat(both.exitCode()).isEqualTo(ExitCode.USAGE);
+        Run notBundle = run("train", "--images", dataset.resolve("images").toString(), "--labels",
+                dataset.resolve("boneage-training-dataset.csv").toString(), "--out", work.resolve("never2").toString(), "--from",
+                dataset.toString());
+        assertThat(notBundle.exitCode()).isEqualTo(ExitCode.USAGE);
+        assertThat(notBundle.err()).contains("not a model bundle");
+        assertThat(work.resolve("never2")).doesNotExist();
+    }
+
+    @Test
+    void splitOnlyWritesTheIdListsAndStops() throws IOException {
+        Path bundle = work.resolve("split");
+        Run r = run(train(dataset, bundle, "--split-only"));
+        assertThat(r.exitCode()).as(r.err()).isZero();
+        assertThat(Files.readAllLines(work.resolve("split" + TrainCommand.TRAIN_IDS_SUFFIX))).hasSize(12);
+        assertThat(Files.readAllLines(work.resolve("split" + TrainCommand.VALIDATION_IDS_SUFFIX))).hasSize(4);
+        assertThat(bundle).doesNotExist();
+    }
+
+    /** The options of docs/default-model.md's "Reproducing it" command, which made the shipped model's bundle. */
+    static final List<String> REPRODUCTION = List.of("--backbone", "mobilenetv2-imagenet-int8-traincal160.pt", "--backbone-name",
+            "mobilenetv2-imagenet-int8", "--val-limit", "500", "--loader-threads", "0", "--train-seed", "42", "--name",
+            "boneage-mobilenetv2-160-full");
+
+    @Test
+    void theReproductionCommandGivesTheShippedModelsTrainerSettings() {
+        TrainCommand command = new TrainCommand();
+        List<String> args = new ArrayList<>(List.of("--images", "images", "--labels", "labels.csv", "--out", "run/bundle"));
+        args.addAll(REPRODUCTION);
+        new CommandLine(command).parseArgs(args.toArray(String[]::new));
+        // What TrainRsnaModel built for the shipped model (docs/default-model.md): 8,500 training images, batch 32.
+        TrainingSettings shipped = TrainingSettings.builder()
+                .optBatchSize(32)
+                .optEpochs(8)
+                .optBaseLearningRate(1e-3)
+                .optOptimizer(OptimizerSpec.adamW(1e-4))
+                .optSchedule(LearningRateSchedule.cosine(0.01).withWarmup(100))
+                .optLoss(LossFunction.L1)
+                .optAugmentation(Augmentation.standard())
+                .optEarlyStoppingPatience(0)
+                .optLoaderThreads(0)
+                .optBackboneLearningRateFactor(1.0)
+                .optSeed(42)
+                .build();
+        assertThat(command.settings(false, false, 8500)).isEqualTo(shipped);
+        assertThat(command.equalizer).isNull();
+        assertThat(command.size).isNull();
+    }
+
+    @Test
+    @Tag("data")
+    void theReproductionSplitIsTheShippedModelsHeldOutList() throws IOException {
+        Path data = SharedData.require("data/rsna-299");
+        Path bundle = work.resolve("reproduction-split");
+        // Step 1 of docs/default-model.md's "Reproducing it".
+        List<String> args = List.of("train", "--images", data.resolve("images").toString(), "--labels",
+                data.resolve("boneage-training-dataset.csv").toString(), "--out", bundle.toString(), "--backbone", "mobilenetv2",
+                "--split-only");
+        Run r = run(args.toArray(String[]::new));
+        assertThat(r.exitCode()).as(r.err()).isZero();
+        Path heldOut = Path.of("..", "models", "default", "held-out-ids.txt");
+        assertThat(DatasetSplit.readIds(work.resolve("reproduction-split" + TrainCommand.VALIDATION_IDS_SUFFIX)))
+                .isEqualTo(DatasetSplit.readIds(heldOut));
+        assertThat(Files.readAllLines(work.resolve("reproduction-split" + TrainCommand.TRAIN_IDS_SUFFIX))).hasSize(8500);
     }
 }

@@ -2,11 +2,11 @@ package io.github.boneage.benchmarks.clinical;
 
 import io.github.boneage.clinical.uncertainty.Aggregation;
 import io.github.boneage.clinical.uncertainty.CalibrationEvaluation;
+import io.github.boneage.clinical.uncertainty.CalibrationRun;
 import io.github.boneage.clinical.uncertainty.CalibrationSample;
 import io.github.boneage.clinical.uncertainty.CoverageMeasurement;
 import io.github.boneage.clinical.uncertainty.IntervalCalibrator;
 import io.github.boneage.clinical.uncertainty.IntervalMethod;
-import io.github.boneage.clinical.uncertainty.ItemOutcome;
 import io.github.boneage.clinical.uncertainty.TestTimeAugmentation;
 import io.github.boneage.clinical.uncertainty.TtaPrediction;
 import io.github.boneage.clinical.uncertainty.TtaPredictor;
@@ -85,38 +85,45 @@ public final class CalibrateUncertainty {
         if (limit > 0 && limit < ids.size()) {
             ids = new ArrayList<>(ids.subList(0, limit));
         }
-        int half = ids.size() / 2;
-        List<String> calibrationIds = ids.subList(0, half);
-        List<String> evaluationIds = ids.subList(half, ids.size());
-        System.out.printf(Locale.ROOT, "%s: %d held-out ids from %s, seed %d -> %d calibration, %d evaluation; "
-                        + "TTA %d passes/image%n", dataset.describe(), ids.size(), idsFile, seed, calibrationIds.size(),
-                evaluationIds.size(), policy.passesPerImage());
+        System.out.printf(Locale.ROOT, "%s: %d held-out ids from %s, seed %d; TTA %d passes/image%n", dataset.describe(),
+                ids.size(), idsFile, seed, policy.passesPerImage());
 
         ImageDecoder decoder = ImageDecoder.create();
-        Map<String, TtaPrediction> predictions = new HashMap<>();
+        Map<String, TtaPrediction> predictions;
+        List<String> calibrationIds;
+        List<String> evaluationIds;
         String modelName;
         try (DjlBoneAgeEstimator estimator = DjlBoneAgeEstimator.builder().setBundle(bundle).build()) {
             modelName = estimator.model().name();
             TtaPredictor predictor = TtaPredictor.builder().setEstimator(estimator).optPolicy(policy).build();
-            long start = System.nanoTime();
-            int chunk = 16;
-            for (int i = 0; i < ids.size(); i += chunk) {
-                List<EstimationRequest> requests = new ArrayList<>();
-                for (String id : ids.subList(i, Math.min(ids.size(), i + chunk))) {
-                    Sample s = dataset.sample(id).orElseThrow(() -> new IllegalArgumentException(
-                            "held-out id " + id + " is not in " + dataset.name()));
-                    requests.add(EstimationRequest.builder().setImage(decoder.decode(s.image())).optSourceId(id)
-                            .optSex(s.sex()).build());
-                }
-                for (ItemOutcome<TtaPrediction> o : predictor.predictBatch(requests)) {
-                    predictions.put(o.sourceId(), o.orElseThrow());
-                }
-                int done = Math.min(ids.size(), i + chunk);
-                if (done % 160 == 0 || done == ids.size()) {
-                    double seconds = (System.nanoTime() - start) / 1e9;
-                    System.out.printf(Locale.ROOT, "%d/%d images, %.1f images/s%n", done, ids.size(), done / seconds);
-                }
+            List<Sample> chosen = new ArrayList<>();
+            for (String id : ids) {
+                chosen.add(dataset.sample(id).orElseThrow(() -> new IllegalArgumentException(
+                        "held-out id " + id + " is not in " + dataset.name())));
             }
+            long start = System.nanoTime();
+            // The library's run: the same sorted, seeded shuffle and halves this tool used before it existed.
+            CalibrationRun.Result run = CalibrationRun.builder()
+                    .setPredictor(predictor)
+                    .setModel(estimator.model())
+                    .setSamples(chosen)
+                    .setRequests(s -> EstimationRequest.builder().setImage(decoder.decode(s.image())).optSourceId(s.id())
+                            .optSex(s.sex()).build())
+                    .optSeed(seed)
+                    .optMethod(method)
+                    .optCoverages(coverages)
+                    .optDataName(dataset.name() + " ids from " + idsFile.getFileName())
+                    .build()
+                    .run();
+            if (!run.failures().isEmpty()) {
+                throw new IllegalStateException("images failed: " + run.failures());
+            }
+            System.out.printf(Locale.ROOT, "%d images, %.1f images/s%n", ids.size(), ids.size() / ((System.nanoTime() - start) / 1e9));
+            predictions = run.predictions();
+            calibrationIds = run.calibrationIds();
+            evaluationIds = run.evaluationIds();
+            ids = new ArrayList<>(calibrationIds);
+            ids.addAll(evaluationIds);
             UncertaintyCalibration calibration = null;
             List<CalibrationSample> cal = samples(calibrationIds, dataset, predictions);
             List<CalibrationSample> eval = samples(evaluationIds, dataset, predictions);
@@ -158,7 +165,7 @@ public final class CalibrateUncertainty {
             calibration.write(out);
             System.out.println("\nwrote " + out + " (" + method.name().toLowerCase(Locale.ROOT) + ", model " + modelName + ")");
         }
-        writePredictions(predictionsCsv, ids, half, dataset, predictions);
+        writePredictions(predictionsCsv, ids, calibrationIds.size(), dataset, predictions);
         System.out.println("wrote " + predictionsCsv);
     }
 

@@ -77,6 +77,8 @@ public final class BoneAgeTrainer {
 
     private static final Logger LOG = LoggerFactory.getLogger(BoneAgeTrainer.class);
     private static final String PREDICTIONS_FILE = "validation-predictions.csv";
+    /** The file, in the written bundle, listing the ids of the images the network was trained on, one per line. */
+    public static final String TRAINING_IDS_FILE = "training-ids.txt";
     private static final double CHECKPOINT_FORMAT = 1;
 
     private final List<TrainingExample> training;
@@ -98,6 +100,8 @@ public final class BoneAgeTrainer {
     private final String description;
     private final int cacheThreads;
     private final List<TrainingProgressListener> listeners;
+    /** The starting bundle's name and weights, set by {@link #startingSpec()} when fine-tuning a bundle. */
+    private String startedFrom;
 
     private BoneAgeTrainer(Builder b) {
         this.training = List.copyOf(b.training);
@@ -149,6 +153,7 @@ public final class BoneAgeTrainer {
         long start = System.nanoTime();
         BoneAgeNetwork.engine();
         checkOutputFolder();
+        NetworkSpec startSpec = startingSpec();
         List<TrainingExample> trainSet = new ArrayList<>(training);
         List<TrainingExample> validationSet = new ArrayList<>(validation);
         if (validationSet.isEmpty() && validationFraction > 0) {
@@ -180,7 +185,8 @@ public final class BoneAgeTrainer {
         List<TrainingExample> usableTrain = trainMembers.stream().map(all::get).toList();
         checkSexes(usableTrain, validationMembers.stream().map(all::get).toList(), "after skipping unreadable images");
 
-        double[] scaling = targetScaling(usableTrain);
+        // Fine-tuning keeps the starting network's target scaling: its head was trained to produce exactly those units.
+        double[] scaling = startSpec != null ? new double[] {startSpec.targetMean(), startSpec.targetStd()} : targetScaling(usableTrain);
         TensorWriter writer = new TensorWriter(preprocess);
         String fingerprint = fingerprint(trainSet, validationSet);
         List<String> groups = sexHandling == SexHandling.PER_SEX ? List.of("male", "female") : List.of("agnostic");
@@ -189,7 +195,7 @@ public final class BoneAgeTrainer {
         for (String group : groups) {
             int[] trainIdx = select(all, trainMembers, group);
             int[] valIdx = select(all, validationMembers, group);
-            NetworkSpec spec = networkSpec(scaling);
+            NetworkSpec spec = startSpec != null ? startSpec : networkSpec(scaling);
             NetworkJob job = new NetworkJob(group, spec, backbone, settings, cache, writer, trainIdx,
                     labels(all, trainIdx, spec), spec.head().outputs(), auxiliary(all, trainIdx, spec), valIdx,
                     Arrays.stream(valIdx).mapToDouble(i -> all.get(i).boneAgeMonths()).toArray(), auxiliary(all, valIdx, spec),
@@ -219,7 +225,7 @@ public final class BoneAgeTrainer {
                 metrics == null ? Double.NaN : metrics.mad(), metrics == null ? Double.NaN : metrics.ccc(), cache.buildSeconds(),
                 cache.bytes(), wall, outcomes.stream().map(NetworkOutcome::report).toList(), skipped);
         writeBundle(outcomes, groups, scaling, report, metrics);
-        writeExtras(report, ids, reference, estimate);
+        writeExtras(report, ids, reference, estimate, usableTrain);
         listeners.forEach(l -> l.onFinish(report));
         return report;
     }
@@ -365,6 +371,52 @@ public final class BoneAgeTrainer {
         return new double[] {mean, std > 1e-6 ? std : 1};
     }
 
+    /**
+     * For a {@link BackboneSpec.Source#BUNDLE} start: reads the bundle's network spec and checks that this run's
+     * preprocessing, sex handling, head and inputs are the bundle's (a different input would make its weights
+     * meaningless).
+     *
+     * @return the bundle's network spec, or {@code null} when not fine-tuning a bundle
+     */
+    private NetworkSpec startingSpec() {
+        if (backbone.source() != BackboneSpec.Source.BUNDLE) {
+            return null;
+        }
+        Path folder = Path.of(backbone.location());
+        io.github.boneage.djl.manifest.ModelManifest manifest;
+        try (io.github.boneage.djl.ModelBundle bundle = io.github.boneage.djl.ModelBundle.load(folder)) {
+            manifest = bundle.manifest();
+        } catch (io.github.boneage.core.BoneAgeException e) {
+            throw new TrainingException("cannot fine-tune model bundle " + folder + ": " + e.getMessage(), e);
+        }
+        if (manifest.block() == null || !BoneAgeBlockFactory.NAME.equals(manifest.block().factory())) {
+            throw new TrainingException("cannot fine-tune model bundle " + folder + ": it was not written by the bone-age trainer"
+                    + " (needs block factory " + BoneAgeBlockFactory.NAME + ")");
+        }
+        NetworkSpec spec = NetworkSpec.fromArguments(manifest.block().arguments());
+        List<String> differences = new ArrayList<>();
+        if (!manifest.preprocessing().equals(preprocess)) {
+            differences.add("preprocessing " + preprocess + " (the bundle's: " + manifest.preprocessing() + ")");
+        }
+        String bundleSex = manifest.sexHandling().mode().name().toLowerCase(Locale.ROOT).replace('_', '-');
+        if (!bundleSex.equals(sexHandling.label())) {
+            differences.add("sex handling " + sexHandling.label() + " (the bundle's: " + bundleSex + ")");
+        }
+        if (!spec.head().equals(head)) {
+            differences.add("head " + head + " (the bundle's: " + spec.head() + ")");
+        }
+        if (spec.chronologicalAgeInput() != chronologicalAgeInput) {
+            differences.add("chronological-age input " + chronologicalAgeInput + " (the bundle's: " + spec.chronologicalAgeInput() + ")");
+        }
+        if (!differences.isEmpty()) {
+            throw new TrainingException("cannot fine-tune model bundle " + folder + " with a different " + String.join(", ", differences));
+        }
+        startedFrom = manifest.name() + " (" + folder + "; weights sha256 " + manifest.weights().stream()
+                .map(w -> w.role().label() + " " + w.sha256().substring(0, Math.min(12, w.sha256().length())))
+                .collect(java.util.stream.Collectors.joining(", ")) + ")";
+        return spec;
+    }
+
     private NetworkSpec networkSpec(double[] scaling) {
         String format = backbone.pretrained() ? NetworkSpec.FORMAT_TORCHSCRIPT_BACKBONE : NetworkSpec.FORMAT_DJL;
         return new NetworkSpec(backbone.architecture().label(), backbone.name(), format, preprocess.size(), preprocess.channels(),
@@ -504,6 +556,9 @@ public final class BoneAgeTrainer {
         Map<String, String> trainer = new LinkedHashMap<>();
         trainer.put("backbone", backbone.name());
         trainer.put("backboneSource", backbone.source().name().toLowerCase(Locale.ROOT));
+        if (startedFrom != null) {
+            trainer.put("startedFrom", startedFrom);
+        }
         trainer.put("head", head.type());
         trainer.put("chronologicalAgeInput", Boolean.toString(chronologicalAgeInput));
         trainer.put("sexHandling", sexHandling.label());
@@ -537,8 +592,12 @@ public final class BoneAgeTrainer {
         return new ModelProvenance(data, split, trainer, figures, version == null ? "development" : version, report.createdAt());
     }
 
-    private void writeExtras(TrainingReport report, String[] ids, double[] reference, double[] estimate) {
+    private void writeExtras(TrainingReport report, String[] ids, double[] reference, double[] estimate,
+            List<TrainingExample> trained) {
         try {
+            // Recorded so that later steps (calibration, evaluation) can refuse images the model was trained on.
+            Files.write(outputDirectory.resolve(TRAINING_IDS_FILE), trained.stream().map(TrainingExample::id).toList(),
+                    StandardCharsets.UTF_8);
             Json.MAPPER.writeValue(outputDirectory.resolve(TrainingReport.FILE_NAME).toFile(), report);
             try (Writer w = Files.newBufferedWriter(outputDirectory.resolve(PREDICTIONS_FILE), StandardCharsets.UTF_8)) {
                 w.write("id,boneage,estimate\n");

@@ -23,7 +23,12 @@ public record BackboneSpec(Architecture architecture, Source source, String loca
         /** A TorchScript file on disk, loaded with trainable parameters. */
         TORCHSCRIPT_FILE,
         /** A TorchScript model fetched from a DJL model-zoo URL (online only). */
-        MODEL_ZOO_URL
+        MODEL_ZOO_URL,
+        /**
+         * A model bundle written by {@code BoneAgeTrainer} (block factory {@code boneage-network}): the whole network,
+         * backbone and head, starts from the bundle's weights, and keeps its architecture, input and target scaling.
+         */
+        BUNDLE
     }
 
     /**
@@ -82,6 +87,25 @@ public record BackboneSpec(Architecture architecture, Source source, String loca
      */
     public static BackboneSpec modelZooUrl(String url, String name) {
         return new BackboneSpec(Architecture.TORCHSCRIPT, Source.MODEL_ZOO_URL, url, name);
+    }
+
+    /**
+     * Fine-tuning from a trained model bundle: its network (backbone and head) with its weights is the starting point.
+     * The trainer reads the network's spec (architecture, input size, channels, sex input, head, target scaling) from
+     * the bundle's manifest and refuses preprocessing or sex handling that differ from the bundle's.
+     *
+     * @param bundleFolder  the bundle folder (a {@code djl-params} bundle with block factory {@code boneage-network})
+     * @param architecture  the bundle network's architecture ({@link Architecture#TORCHSCRIPT} for TorchScript
+     *                      backbones), from its manifest's block arguments
+     * @param name          the bundle network's backbone name, recorded again in the new bundle
+     * @return the spec
+     * @throws IllegalArgumentException naming the folder when it holds no {@code boneage-model.json}
+     */
+    public static BackboneSpec bundle(Path bundleFolder, Architecture architecture, String name) {
+        if (!Files.isRegularFile(bundleFolder.resolve("boneage-model.json"))) {
+            throw new IllegalArgumentException("not a model bundle folder (no boneage-model.json): " + bundleFolder);
+        }
+        return new BackboneSpec(architecture, Source.BUNDLE, bundleFolder.toAbsolutePath().toString(), name);
     }
 
     /** @return whether the weights come pretrained (so they get the lower backbone learning rate by default) */

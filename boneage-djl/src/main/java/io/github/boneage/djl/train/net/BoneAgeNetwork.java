@@ -19,7 +19,12 @@ import ai.djl.training.ParameterStore;
 import ai.djl.training.initializer.NormalInitializer;
 import io.github.boneage.core.BoneAgeException;
 import io.github.boneage.djl.OfflineMode;
+import io.github.boneage.djl.ModelBundle;
+import io.github.boneage.djl.manifest.ModelFormat;
+import io.github.boneage.djl.manifest.ModelManifest;
+import io.github.boneage.djl.manifest.NetworkRole;
 import java.io.BufferedInputStream;
+import java.io.ByteArrayInputStream;
 import java.io.BufferedOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
@@ -31,8 +36,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.stream.Stream;
 
 /**
  * One bone-age network on the PyTorch engine: its {@link NetworkSpec}, the DJL model holding the
@@ -94,8 +102,18 @@ public final class BoneAgeNetwork implements AutoCloseable {
      * @return the network
      */
     public static BoneAgeNetwork create(NetworkSpec spec, BackboneSpec backbone, String name) {
+        if (backbone.source() == BackboneSpec.Source.BUNDLE) {
+            BoneAgeNetwork network = fromBundle(Path.of(backbone.location()), NetworkRole.parse(name), true);
+            if (!network.spec().equals(spec)) {
+                NetworkSpec found = network.spec();
+                network.close();
+                throw new IllegalArgumentException("network " + name + " of bundle " + backbone.location() + " is " + found
+                        + ", not the requested " + spec);
+            }
+            return network;
+        }
         Model backboneModel = switch (backbone.source()) {
-            case SCRATCH -> null;
+            case SCRATCH, BUNDLE -> null;
             case TORCHSCRIPT_FILE -> Backbones.loadTorchScript(Path.of(backbone.location()), true);
             case MODEL_ZOO_URL -> Backbones.loadFromUrl(backbone.location());
         };
@@ -139,6 +157,78 @@ public final class BoneAgeNetwork implements AutoCloseable {
         } catch (IOException | MalformedModelException | RuntimeException e) {
             network.close();
             throw new BoneAgeException("cannot load network from " + directory + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Loads one network of a model bundle written by the trainer ({@code djl-params}, block factory
+     * {@value BoneAgeBlockFactory#NAME}), e.g. to fine-tune it: the weights are read as the bundle's checked bytes, the
+     * network is rebuilt by {@link BoneAgeBlockFactory}, then written into a temporary folder in the layout of
+     * {@link #save} and loaded from there with {@link #load}, so that a TorchScript backbone comes back trainable.
+     *
+     * @param bundleFolder the bundle
+     * @param role         which of its networks ({@code agnostic}, {@code male}, {@code female})
+     * @param trainable    whether the TorchScript backbone's parameters get gradients
+     * @return the network with the bundle's spec (including its target scaling)
+     * @throws BoneAgeException naming the bundle when it is not such a bundle, lacks the network, or cannot be loaded
+     */
+    public static BoneAgeNetwork fromBundle(Path bundleFolder, NetworkRole role, boolean trainable) {
+        ModelManifest manifest;
+        byte[] bytes;
+        try (ModelBundle bundle = ModelBundle.load(bundleFolder)) {
+            manifest = bundle.manifest();
+            if (manifest.format() != ModelFormat.DJL_PARAMS || manifest.block() == null
+                    || !BoneAgeBlockFactory.NAME.equals(manifest.block().factory())) {
+                throw new BoneAgeException("model bundle " + bundleFolder + " was not written by the bone-age trainer (format "
+                        + manifest.format() + ", block factory " + (manifest.block() == null ? "none" : manifest.block().factory())
+                        + "; needs djl-params with " + BoneAgeBlockFactory.NAME + "), so it cannot be trained further");
+            }
+            if (!bundle.roles().contains(role)) {
+                throw new BoneAgeException("model bundle " + bundleFolder + " has no " + role.label() + " network (it has "
+                        + bundle.roles() + ")");
+            }
+            bytes = bundle.readWeights(role);
+        }
+        NetworkSpec spec = NetworkSpec.fromArguments(manifest.block().arguments());
+        Block block = new BoneAgeBlockFactory().newBlock(manifest);
+        Path scratch = null;
+        try (Model model = Model.newInstance("boneage-start", ENGINE)) {
+            model.setBlock(block);
+            // With a block set, the engine reads the stream as DJL parameters (the TorchScript backbone is embedded).
+            model.load(new ByteArrayInputStream(bytes), Map.of());
+            scratch = Files.createTempDirectory("boneage-start-");
+            BoneAgeNetworkBlock loaded = (BoneAgeNetworkBlock) block;
+            if (spec.torchScriptBackbone()) {
+                try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(scratch.resolve(NetworkSpec.BACKBONE_FILE)))) {
+                    JniUtils.writeModule((PtSymbolBlock) loaded.backbone(), out, false);
+                }
+                writeParameters(loaded.head(), scratch.resolve(NetworkSpec.HEAD_FILE));
+            } else {
+                writeParameters(loaded, scratch.resolve(NetworkSpec.NETWORK_FILE));
+            }
+            return load(scratch, spec, trainable);
+        } catch (IOException | MalformedModelException | RuntimeException e) {
+            if (e instanceof BoneAgeException b) {
+                throw b;
+            }
+            throw new BoneAgeException("cannot load the " + role.label() + " network of model bundle " + bundleFolder + ": "
+                    + e.getMessage(), e);
+        } finally {
+            deleteQuietly(scratch);
+        }
+    }
+
+    private static void deleteQuietly(Path folder) {
+        if (folder == null) {
+            return;
+        }
+        try (Stream<Path> walk = Files.walk(folder)) {
+            for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        } catch (IOException e) {
+            // A leftover temporary folder is harmless; the network was loaded (or the real error is being thrown).
+            folder.toFile().deleteOnExit();
         }
     }
 
