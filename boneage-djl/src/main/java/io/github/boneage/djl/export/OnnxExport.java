@@ -1,0 +1,257 @@
+package io.github.boneage.djl.export;
+
+import io.github.boneage.core.ModelProvenance;
+import io.github.boneage.djl.ModelBundle;
+import io.github.boneage.djl.ModelBundleException;
+import io.github.boneage.djl.ModelBundleWriter;
+import io.github.boneage.djl.export.impl.DjlParams;
+import io.github.boneage.djl.export.impl.OnnxModel;
+import io.github.boneage.djl.export.impl.TorchModuleGraph;
+import io.github.boneage.djl.export.impl.TorchScriptArchive;
+import io.github.boneage.djl.impl.BundleFiles;
+import io.github.boneage.djl.manifest.ManifestJson;
+import io.github.boneage.djl.manifest.ModelFormat;
+import io.github.boneage.djl.manifest.ModelManifest;
+import io.github.boneage.djl.manifest.NetworkRole;
+import io.github.boneage.djl.manifest.SexHandling;
+import io.github.boneage.djl.manifest.WeightsFile;
+import io.github.boneage.djl.train.net.NetworkSpec;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Stream;
+
+/**
+ * Exports a model bundle to ONNX, in pure Java (no Python, no engine): reads the bundle's DJL parameters and the
+ * TorchScript backbone inside them by name, and writes each network's graph node by node (ONNX operator set
+ * {@value OnnxModel#OPSET}), so that ONNX Runtime alone can run the model.
+ *
+ * <p>Supported: {@code djl-params} bundles of the {@code boneage-network} block factory whose backbone is a TorchScript
+ * MobileNetV2 feature extractor ({@link TorchModuleGraph#SUPPORTED}) and whose head is one linear layer over the
+ * features and, optionally, the sex input (the shipped default model). Anything else fails with
+ * {@link UnsupportedExportException} naming the architecture and what is supported.
+ *
+ * <p>The new bundle keeps the source's preprocessing, sex handling, output scaling, provenance and held-out metrics,
+ * adds to the provenance's {@code trainerSettings} the entries {@code exportedFrom.name}, {@code exportedFrom.sha256}
+ * (the source bundle's digest), {@code exportedFrom.format} and {@code exporter}, and copies the source folder's other
+ * files (for example {@code uncertainty-calibration.json}).
+ */
+public final class OnnxExport {
+
+    /** The exporter's own version, recorded in every exported bundle; raise it when the written graphs change. */
+    public static final String EXPORTER_VERSION = "1";
+
+    /** What an export wrote. */
+    public record Result(Path folder, ModelManifest manifest, List<String> copiedFiles) {
+        /**
+         * @param folder      the new bundle folder
+         * @param manifest    its manifest
+         * @param copiedFiles the source folder's other files copied beside it
+         */
+        public Result {
+            copiedFiles = List.copyOf(copiedFiles);
+        }
+    }
+
+    private OnnxExport() {
+    }
+
+    /** @return the exporter's name and version as recorded in bundles, e.g. {@code boneage OnnxExport 1 (opset 13)} */
+    public static String exporterDescription() {
+        String lib = OnnxExport.class.getPackage().getImplementationVersion();
+        return "boneage OnnxExport " + EXPORTER_VERSION + " (opset " + OnnxModel.OPSET + ", boneage "
+                + (lib == null ? "development build" : lib) + ")";
+    }
+
+    /**
+     * Exports a bundle into a new bundle folder.
+     *
+     * @param bundle the source bundle (folder or zip); it is verified (SHA-256 of every weight file) first
+     * @param out    the new bundle folder; it must not exist or be empty
+     * @return what was written
+     * @throws ModelBundleException        naming the bundle when it is invalid, or the target cannot be written
+     * @throws UnsupportedExportException naming the architecture or layer the exporter does not support
+     */
+    public static Result export(Path bundle, Path out) {
+        try (ModelBundle source = ModelBundle.load(bundle)) {
+            ModelManifest manifest = source.manifest();
+            checkSupported(manifest, bundle.toString());
+            if (Files.exists(out)) {
+                try (Stream<Path> s = Files.list(out)) {
+                    if (s.findAny().isPresent()) {
+                        throw new ModelBundleException(out.toString(), "target folder is not empty");
+                    }
+                }
+            }
+            Path staging = Files.createTempDirectory("boneage-onnx-export-");
+            try {
+                ModelBundleWriter.Builder writer = ModelBundleWriter.builder()
+                        .setName(manifest.name() + "-onnx")
+                        .setArchitecture(manifest.architecture())
+                        .setFormat(ModelFormat.ONNX)
+                        .setPreprocessing(manifest.preprocessing())
+                        .optEngine(ModelFormat.ONNX.defaultEngine())
+                        .optDescription(description(manifest))
+                        .optInputName(manifest.input().name())
+                        .optSexHandling(manifest.sexHandling())
+                        .optOutput(manifest.output())
+                        .optProvenance(provenance(manifest, source.modelInfo().digest()))
+                        .optHeldOutMetrics(manifest.heldOutMetrics());
+                for (WeightsFile w : manifest.weights()) {
+                    byte[] onnx = toOnnx(manifest, source.readWeights(w.role()), bundle + " network " + w.role().label());
+                    Path file = staging.resolve(w.role().label() + ModelFormat.ONNX.fileSuffix());
+                    Files.write(file, onnx);
+                    writer.addWeights(w.role(), file);
+                }
+                ModelBundleWriter built = writer.build();
+                built.writeFolder(out);
+                List<String> copied = copyCompanions(source, out);
+                return new Result(out, built.manifest(), copied);
+            } finally {
+                BundleFiles.deleteRecursively(staging);
+            }
+        } catch (IOException e) {
+            throw new ModelBundleException(bundle.toString(), "ONNX export failed: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Writes one network of a bundle as an ONNX model: inputs {@code manifest.input().name()} {@code [N, C, H, W]} and,
+     * with a sex input, {@code sexHandling.sexInput.name} {@code [N, 1]}; output {@code output} {@code [N, K]} (the
+     * head's raw values, decoded by the manifest's output spec exactly as for the source).
+     *
+     * @param manifest the source bundle's manifest
+     * @param weights  the network's {@code .params} bytes
+     * @param source   a name for messages (bundle and network)
+     * @return the {@code .onnx} file's bytes
+     * @throws IOException                 naming the file and byte offset when the parameters cannot be read
+     * @throws UnsupportedExportException naming what is not supported
+     */
+    public static byte[] toOnnx(ModelManifest manifest, byte[] weights, String source) throws IOException {
+        checkSupported(manifest, source);
+        NetworkSpec spec = NetworkSpec.fromArguments(manifest.block().arguments());
+        DjlParams params = new DjlParams(source, weights);
+        // BoneAgeNetworkBlock: version, input shapes; children backbone (a PtSymbolBlock: version, module), head.
+        params.blockVersion("network", 1);
+        params.skipInputShapes();
+        params.blockVersion("backbone", 1);
+        TorchScriptArchive backbone = new TorchScriptArchive(source + " backbone", params.readSizedBlob("TorchScript backbone"));
+        // Head: SequentialBlock (version, input shapes) of an optional Dropout and one Linear.
+        params.blockVersion("head", 3);
+        params.skipSequentialMetadata();
+        if (spec.head().dropout() > 0) {
+            params.blockVersion("head dropout", 2);
+            params.skipInputShapes();
+        }
+        params.blockVersion("head linear", 4);
+        long units = params.readLong();
+        long features = params.readLong();
+        params.readShape();
+        DjlParams.Tensor weight = params.readParameter("weight");
+        DjlParams.Tensor bias = params.readParameter("bias");
+        params.expectEnd();
+        if (units != spec.head().outputs() || weight.shape().length != 2 || weight.shape()[0] != units
+                || weight.shape()[1] != features || bias.size() != units) {
+            throw new IOException(source + ": head is " + java.util.Arrays.toString(weight.shape()) + " for " + units
+                    + " outputs over " + features + " features, which does not match the manifest's head (" + spec.head().outputs()
+                    + " outputs)");
+        }
+
+        OnnxModel onnx = new OnnxModel(manifest.name());
+        String image = manifest.input().name();
+        onnx.addInput(image, manifest.input().channels(), manifest.input().height(), manifest.input().width());
+        String x = new TorchModuleGraph(onnx, source).featureExtractor(backbone.root(), image, "backbone");
+        if (spec.sexInput()) {
+            String sex = manifest.sexHandling().sexInput().name();
+            onnx.addInput(sex, 1);
+            String joined = onnx.fresh("head.concat");
+            onnx.node("Concat", "head.concat").inputs(x, sex).outputs(joined).attr("axis", 1L).add();
+            x = joined;
+        }
+        String w = onnx.addFloats("head.weight", weight.shape(), weight.values());
+        String b = onnx.addFloats("head.bias", new long[] {units}, bias.values());
+        onnx.node("Gemm", "head.linear").inputs(x, w, b).outputs("output").attr("transB", 1L).add();
+        onnx.addOutput("output", units);
+        onnx.putMetadata("boneage.exporter", exporterDescription());
+        onnx.putMetadata("boneage.source", manifest.name());
+        return onnx.toBytes("boneage", EXPORTER_VERSION);
+    }
+
+    private static void checkSupported(ModelManifest manifest, String source) {
+        String supported = "supported: format djl-params, block factory boneage-network with a TorchScript MobileNetV2"
+                + " backbone (format torchscript-backbone+djl-head) and a linear head, optionally with the sex input";
+        if (manifest.format() != ModelFormat.DJL_PARAMS || manifest.block() == null
+                || !"boneage-network".equals(manifest.block().factory())) {
+            throw new UnsupportedExportException(source + ": cannot export a bundle of format " + manifest.format().label()
+                    + (manifest.block() == null ? "" : " with block factory '" + manifest.block().factory() + "'") + " ("
+                    + supported + ")");
+        }
+        NetworkSpec spec;
+        try {
+            spec = NetworkSpec.fromArguments(manifest.block().arguments());
+        } catch (IllegalArgumentException e) {
+            throw new ModelBundleException(source, "block arguments: " + e.getMessage(), e);
+        }
+        if (!spec.torchScriptBackbone()) {
+            throw new UnsupportedExportException(source + ": cannot export architecture " + manifest.architecture()
+                    + " (backbone " + spec.architecture() + " built by DJL) (" + supported + ")");
+        }
+        if (spec.chronologicalAgeInput()) {
+            throw new UnsupportedExportException(source + ": cannot export architecture " + manifest.architecture()
+                    + " with a chronological-age input (" + supported + ")");
+        }
+        if (spec.sexInput() != (manifest.sexHandling().mode() == SexHandling.Mode.SEX_INPUT)) {
+            throw new ModelBundleException(source, "block argument sexInput=" + spec.sexInput()
+                    + " disagrees with sexHandling " + manifest.sexHandling().mode());
+        }
+    }
+
+    private static String description(ModelManifest manifest) {
+        String d = "ONNX export of " + manifest.name();
+        if (manifest.description() != null) {
+            d += ": " + manifest.description();
+        }
+        return d.length() > ModelManifest.MAX_TEXT ? d.substring(0, ModelManifest.MAX_TEXT) : d;
+    }
+
+    private static ModelProvenance provenance(ModelManifest manifest, String digest) {
+        ModelProvenance p = manifest.provenanceOrUnknown();
+        Map<String, String> settings = new LinkedHashMap<>(p.trainerSettings());
+        settings.put("exportedFrom.name", manifest.name());
+        settings.put("exportedFrom.sha256", digest);
+        settings.put("exportedFrom.format", manifest.format().label());
+        settings.put("exporter", exporterDescription());
+        return new ModelProvenance(p.trainingData(), p.split(), settings, p.validationMetrics(), p.libraryVersion(),
+                p.createdAt());
+    }
+
+    /** Copies the source folder's files that are neither its manifest nor its weights (calibration, reports). */
+    private static List<String> copyCompanions(ModelBundle source, Path out) throws IOException {
+        List<String> copied = new ArrayList<>();
+        if (source.folder().isEmpty()) {
+            return copied;
+        }
+        Path folder = source.folder().get();
+        Set<String> skip = new java.util.HashSet<>();
+        skip.add(ManifestJson.FILE_NAME);
+        source.manifest().weights().forEach(w -> skip.add(w.file()));
+        List<Path> files;
+        try (Stream<Path> s = Files.list(folder)) {
+            files = s.filter(Files::isRegularFile).sorted().toList();
+        }
+        for (Path f : files) {
+            String name = f.getFileName().toString();
+            if (!skip.contains(name) && !Files.exists(out.resolve(name))) {
+                Files.copy(f, out.resolve(name), StandardCopyOption.COPY_ATTRIBUTES);
+                copied.add(name);
+            }
+        }
+        return copied;
+    }
+}
