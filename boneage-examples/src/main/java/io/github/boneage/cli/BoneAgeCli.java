@@ -15,7 +15,8 @@ import picocli.CommandLine.Option;
         versionProvider = VersionProvider.class,
         description = "Estimate a child's bone age from hand radiographs.",
         subcommands = {EstimateCommand.class, EvaluateCommand.class, TrainCommand.class, ExperimentCommand.class,
-            LandmarksCommand.class, PreprocessCommand.class, SynthCommand.class, CommandLine.HelpCommand.class})
+            LandmarksCommand.class, PreprocessCommand.class, SynthCommand.class, ExportCommand.class,
+            CommandLine.HelpCommand.class})
 public final class BoneAgeCli {
 
     /** System property the launcher sets to {@code true} when standard error is a terminal ({@code [ -t 2 ]}). */
