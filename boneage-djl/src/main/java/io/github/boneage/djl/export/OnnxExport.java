@@ -5,10 +5,12 @@ import io.github.boneage.djl.ModelBundle;
 import io.github.boneage.djl.ModelBundleException;
 import io.github.boneage.djl.ModelBundleWriter;
 import io.github.boneage.djl.export.impl.DjlParams;
+import io.github.boneage.djl.export.impl.LandmarkGraph;
 import io.github.boneage.djl.export.impl.OnnxModel;
 import io.github.boneage.djl.export.impl.TorchModuleGraph;
 import io.github.boneage.djl.export.impl.TorchScriptArchive;
 import io.github.boneage.djl.impl.BundleFiles;
+import io.github.boneage.djl.landmarks.LandmarkBundle;
 import io.github.boneage.djl.manifest.ManifestJson;
 import io.github.boneage.djl.manifest.ModelFormat;
 import io.github.boneage.djl.manifest.ModelManifest;
@@ -181,6 +183,53 @@ public final class OnnxExport {
         onnx.putMetadata("boneage.exporter", exporterDescription());
         onnx.putMetadata("boneage.source", manifest.name());
         return onnx.toBytes("boneage", EXPORTER_VERSION);
+    }
+
+    /**
+     * Exports a learned landmark bundle ({@code landmark-model.json} with DJL parameters of
+     * {@code LandmarkNetBlock}) into a new landmark bundle folder whose weights are {@code landmarks.onnx}: input
+     * {@code image} {@code [N, 1, S, S]}, output {@code heatmaps} {@code [N, points, S/4, S/4]}.
+     * {@code LearnedLandmarkDetector} runs it on ONNX Runtime. The manifest keeps the source's network sizes, sigma,
+     * point order and provenance, and adds {@code exportedFrom.sha256} (the source weights' SHA-256) and
+     * {@code exporter}.
+     *
+     * @param bundle the source landmark bundle folder
+     * @param out    the new folder; it must not exist or be empty
+     * @return the new bundle
+     * @throws ModelBundleException naming the bundle when it is invalid, already ONNX, or cannot be read or written
+     */
+    public static LandmarkBundle exportLandmarks(Path bundle, Path out) {
+        LandmarkBundle source = LandmarkBundle.load(bundle);
+        if (source.engine().equals(LandmarkBundle.ONNX_ENGINE)) {
+            throw new UnsupportedExportException(bundle + ": the landmark bundle is already ONNX (" + source.weights() + ")");
+        }
+        try {
+            if (Files.exists(out)) {
+                try (Stream<Path> s = Files.list(out)) {
+                    if (s.findAny().isPresent()) {
+                        throw new ModelBundleException(out.toString(), "target folder is not empty");
+                    }
+                }
+            }
+            byte[] weights = Files.readAllBytes(bundle.resolve(source.weights()));
+            if (!BundleFiles.sha256(weights).equals(source.sha256())) {
+                throw new ModelBundleException(bundle.toString(), "weights file " + source.weights() + " changed after it was checked");
+            }
+            OnnxModel onnx = new OnnxModel(LandmarkBundle.MODEL_NAME);
+            LandmarkGraph.write(source.spec(), weights, bundle + "/" + source.weights(), "image", "heatmaps", onnx);
+            onnx.putMetadata("boneage.exporter", exporterDescription());
+            onnx.putMetadata("boneage.source", "landmark bundle weights sha256 " + source.sha256());
+            Files.createDirectories(out);
+            String file = LandmarkBundle.MODEL_NAME + ModelFormat.ONNX.fileSuffix();
+            Files.write(out.resolve(file), onnx.toBytes("boneage", EXPORTER_VERSION));
+            Map<String, String> provenance = new LinkedHashMap<>(source.provenance());
+            provenance.put("exportedFrom.sha256", source.sha256());
+            provenance.put("exportedFrom.weights", source.weights());
+            provenance.put("exporter", exporterDescription());
+            return LandmarkBundle.write(out, source.spec(), source.sigma(), file, provenance);
+        } catch (IOException e) {
+            throw new ModelBundleException(bundle.toString(), "ONNX export failed: " + e.getMessage(), e);
+        }
     }
 
     private static void checkSupported(ModelManifest manifest, String source) {
