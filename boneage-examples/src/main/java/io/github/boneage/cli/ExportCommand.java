@@ -1,6 +1,7 @@
 package io.github.boneage.cli;
 
 import io.github.boneage.djl.export.OnnxExport;
+import io.github.boneage.djl.landmarks.LandmarkBundle;
 import io.github.boneage.djl.manifest.WeightsFile;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -20,13 +21,14 @@ import picocli.CommandLine.Spec;
         description = {"Export a model bundle to another format: a new bundle folder with the same preprocessing, sex "
                 + "handling, output scaling, calibration and provenance.",
             "Supported: --format onnx of bundles with a TorchScript MobileNetV2 backbone and a linear head (the default "
-                    + "model); others fail naming their architecture."})
+                    + "model) and of the learned landmark model; others fail naming their architecture."})
 final class ExportCommand implements Callable<Integer> {
 
     @Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
-    @Parameters(index = "0", paramLabel = "BUNDLE", description = "The model bundle to export (folder or zip).")
+    @Parameters(index = "0", paramLabel = "BUNDLE",
+            description = "The model bundle to export (folder or zip), or a learned landmark bundle folder (landmark-model.json).")
     Path bundle;
 
     @Option(names = "--format", required = true, paramLabel = "FORMAT", description = "The format to write: onnx.")
@@ -45,8 +47,15 @@ final class ExportCommand implements Callable<Integer> {
         if (!Files.exists(bundle)) {
             throw new io.github.boneage.djl.ModelBundleException(bundle.toString(), "no such file or folder");
         }
-        OnnxExport.Result result = OnnxExport.export(bundle, out);
         var w = spec.commandLine().getOut();
+        if (Files.isRegularFile(bundle.resolve(LandmarkBundle.MANIFEST))) {
+            LandmarkBundle landmarks = OnnxExport.exportLandmarks(bundle, out);
+            w.println("exported landmark model " + bundle + " to " + landmarks.folder() + " (engine " + landmarks.engine() + ")");
+            w.println("  " + landmarks.weights() + " sha256 " + landmarks.sha256());
+            w.flush();
+            return ExitCode.OK;
+        }
+        OnnxExport.Result result = OnnxExport.export(bundle, out);
         w.println("exported " + bundle + " to " + result.folder() + " (" + result.manifest().format().label() + ", engine "
                 + result.manifest().engine() + ")");
         for (WeightsFile f : result.manifest().weights()) {
