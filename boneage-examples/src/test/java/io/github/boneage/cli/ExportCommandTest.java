@@ -34,10 +34,16 @@ class ExportCommandTest {
         Run r = run("export", "--format", "onnx", "../models/default", "--out", out.toString());
         assertThat(r.exitCode()).as(r.err()).isZero();
         assertThat(r.out()).contains("exported ../models/default to " + out + " (onnx, engine OnnxRuntime)")
-                .contains("agnostic: agnostic.onnx sha256 ").contains("uncertainty-calibration.json");
+                .contains("agnostic: agnostic.onnx sha256 ")
+                .contains("uncertainty-calibration.json (its model entry now names boneage-mobilenetv2-160-full-onnx)");
         try (ModelBundle b = ModelBundle.load(out)) {
             assertThat(b.manifest().format()).isEqualTo(ModelFormat.ONNX);
         }
+        // The copied calibration belongs to the exported model: --uncertainty works with it.
+        Run estimate = run("estimate", "../samples/synthetic-hand.png", "--sex", "female", "--uncertainty", "--format", "csv",
+                "--model", out.toString());
+        assertThat(estimate.exitCode()).as(estimate.err()).isZero();
+        assertThat(estimate.out()).contains("boneage-mobilenetv2-160-full-onnx");
     }
 
     @Test

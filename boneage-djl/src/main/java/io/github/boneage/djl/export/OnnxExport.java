@@ -113,7 +113,12 @@ public final class OnnxExport {
                 }
                 ModelBundleWriter built = writer.build();
                 built.writeFolder(out);
-                List<String> copied = copyCompanions(source, out);
+                String newDigest;
+                try (ModelBundle written = ModelBundle.load(out)) {
+                    newDigest = written.modelInfo().digest();
+                }
+                List<String> copied = copyCompanions(source, out, source.modelInfo().digest(), built.manifest().name(),
+                        newDigest);
                 return new Result(out, built.manifest(), copied);
             } finally {
                 BundleFiles.deleteRecursively(staging);
@@ -280,8 +285,14 @@ public final class OnnxExport {
                 p.createdAt());
     }
 
-    /** Copies the source folder's files that are neither its manifest nor its weights (calibration, reports). */
-    private static List<String> copyCompanions(ModelBundle source, Path out) throws IOException {
+    /**
+     * Copies the source folder's files that are neither its manifest nor its weights (calibration, reports). The
+     * uncertainty calibration names the weights it belongs to (name and digest) and is refused for any other model;
+     * since the export computes the same function (parity tests: within 1e-4 months), its entry is moved to the
+     * exported model, and only when it named the source's own digest.
+     */
+    private static List<String> copyCompanions(ModelBundle source, Path out, String sourceDigest, String newName,
+            String newDigest) throws IOException {
         List<String> copied = new ArrayList<>();
         if (source.folder().isEmpty()) {
             return copied;
@@ -297,10 +308,43 @@ public final class OnnxExport {
         for (Path f : files) {
             String name = f.getFileName().toString();
             if (!skip.contains(name) && !Files.exists(out.resolve(name))) {
-                Files.copy(f, out.resolve(name), StandardCopyOption.COPY_ATTRIBUTES);
-                copied.add(name);
+                if (name.equals(CALIBRATION_FILE) && retargetCalibration(f, out.resolve(name), sourceDigest, newName, newDigest)) {
+                    copied.add(name + " (its model entry now names " + newName + ")");
+                } else {
+                    Files.copy(f, out.resolve(name), StandardCopyOption.COPY_ATTRIBUTES);
+                    copied.add(name);
+                }
             }
         }
         return copied;
+    }
+
+    /** The uncertainty calibration's file name in a bundle folder (boneage-clinical's {@code UncertaintyCalibration}). */
+    private static final String CALIBRATION_FILE = "uncertainty-calibration.json";
+
+    /**
+     * Writes the calibration with its {@code model} entry pointing at the exported model, when it named the source.
+     *
+     * @return whether it was rewritten (else the caller copies it unchanged)
+     */
+    private static boolean retargetCalibration(Path from, Path to, String sourceDigest, String newName, String newDigest)
+            throws IOException {
+        com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper()
+                .enable(com.fasterxml.jackson.databind.SerializationFeature.INDENT_OUTPUT);
+        com.fasterxml.jackson.databind.JsonNode root;
+        try {
+            root = json.readTree(from.toFile());
+        } catch (IOException e) {
+            return false;
+        }
+        com.fasterxml.jackson.databind.JsonNode model = root == null ? null : root.get("model");
+        if (!(model instanceof com.fasterxml.jackson.databind.node.ObjectNode m) || !model.path("digest").isTextual()
+                || !model.path("digest").asText().equals(sourceDigest)) {
+            return false;
+        }
+        m.put("name", newName);
+        m.put("digest", newDigest);
+        json.writeValue(to.toFile(), root);
+        return true;
     }
 }

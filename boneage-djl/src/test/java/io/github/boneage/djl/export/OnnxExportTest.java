@@ -73,9 +73,17 @@ class OnnxExportTest {
                     .containsEntry("exportedFrom.format", "djl-params")
                     .containsEntry("exporter", OnnxExport.exporterDescription())
                     .containsAllEntriesOf(s.provenance().trainerSettings());
-            assertThat(exported.copiedFiles()).contains("uncertainty-calibration.json", "held-out-ids.txt");
-            assertThat(Files.readAllBytes(exported.folder().resolve("uncertainty-calibration.json")))
-                    .isEqualTo(Files.readAllBytes(DEFAULT.resolve("uncertainty-calibration.json")));
+            assertThat(exported.copiedFiles()).contains("held-out-ids.txt",
+                    "uncertainty-calibration.json (its model entry now names " + o.name() + ")");
+            assertThat(Files.readAllBytes(exported.folder().resolve("held-out-ids.txt")))
+                    .isEqualTo(Files.readAllBytes(DEFAULT.resolve("held-out-ids.txt")));
+            // The calibration now names the exported weights; everything else in it is unchanged.
+            String calibration = Files.readString(exported.folder().resolve("uncertainty-calibration.json"));
+            String original = Files.readString(DEFAULT.resolve("uncertainty-calibration.json"));
+            assertThat(calibration).contains("\"digest\" : \"" + onnx.modelInfo().digest() + "\"")
+                    .contains("\"name\" : \"" + o.name() + "\"");
+            assertThat(calibration.replace(onnx.modelInfo().digest(), source.modelInfo().digest()).replace(o.name(), s.name()))
+                    .isEqualToIgnoringWhitespace(original);
             long bytes = Files.size(exported.folder().resolve("agnostic.onnx"));
             LOG.info("agnostic.onnx: {} bytes", bytes);
             assertThat(bytes).isBetween(8_000_000L, 10_000_000L);
