@@ -14,8 +14,9 @@ import picocli.CommandLine.Option;
         mixinStandardHelpOptions = true,
         versionProvider = VersionProvider.class,
         description = "Estimate a child's bone age from hand radiographs.",
-        subcommands = {EstimateCommand.class, EvaluateCommand.class, TrainCommand.class, CalibrateCommand.class, ExperimentCommand.class,
-            LandmarksCommand.class, PreprocessCommand.class, SynthCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {EstimateCommand.class, EvaluateCommand.class, TrainCommand.class, CalibrateCommand.class,
+            ExperimentCommand.class, LandmarksCommand.class, PreprocessCommand.class, SynthCommand.class,
+            ExportCommand.class, CommandLine.HelpCommand.class})
 public final class BoneAgeCli {
 
     /** System property the launcher sets to {@code true} when standard error is a terminal ({@code [ -t 2 ]}). */

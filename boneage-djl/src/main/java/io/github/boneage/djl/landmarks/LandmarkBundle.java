@@ -102,6 +102,11 @@ public record LandmarkBundle(Path folder, LandmarkNetSpec spec, double sigma, St
             throw new ModelBundleException(folder.toString(), MANIFEST + ", field weights.file: must name a file in the folder, got '"
                     + file + "'");
         }
+        String engine = root.path("engine").asText(engineFor(file));
+        if (!engine.equals(engineFor(file))) {
+            throw new ModelBundleException(folder.toString(), MANIFEST + ", field engine: weights " + file + " run on "
+                    + engineFor(file) + ", but the manifest says '" + engine + "'");
+        }
         Path weights = folder.resolve(file);
         if (!Files.isRegularFile(weights)) {
             throw new ModelBundleException(folder.toString(), "weights file " + file + " is missing");
@@ -132,7 +137,7 @@ public record LandmarkBundle(Path folder, LandmarkNetSpec spec, double sigma, St
         String sha = sha256(folder.resolve(weights));
         ObjectNode root = JSON.createObjectNode();
         root.put("format", FORMAT);
-        root.put("engine", "PyTorch");
+        root.put("engine", engineFor(weights));
         ObjectNode net = root.putObject("network");
         net.put("type", "landmark-unet");
         net.put("inputSize", spec.inputSize());
@@ -151,6 +156,24 @@ public record LandmarkBundle(Path folder, LandmarkNetSpec spec, double sigma, St
         provenance.forEach(prov::put);
         JSON.writeValue(folder.resolve(MANIFEST).toFile(), root);
         return new LandmarkBundle(folder, spec, sigma, weights, sha, provenance);
+    }
+
+    /** ONNX Runtime, the engine of {@code .onnx} weights (an ONNX export, {@code OnnxExport.exportLandmarks}). */
+    public static final String ONNX_ENGINE = "OnnxRuntime";
+    /** PyTorch, the engine of DJL parameter weights ({@code .params}, the trainer's output). */
+    public static final String PYTORCH_ENGINE = "PyTorch";
+
+    /**
+     * @param weights a weights file name
+     * @return the engine that runs it: {@value #ONNX_ENGINE} for {@code .onnx}, else {@value #PYTORCH_ENGINE}
+     */
+    public static String engineFor(String weights) {
+        return weights.endsWith(".onnx") ? ONNX_ENGINE : PYTORCH_ENGINE;
+    }
+
+    /** @return the engine that runs this bundle's weights ({@link #engineFor}) */
+    public String engine() {
+        return engineFor(weights);
     }
 
     /** @return SHA-256 of a file, lower-case hex */

@@ -81,10 +81,21 @@ public final class LearnedLandmarkDetector implements LandmarkDetector, AutoClos
         this.noHandThreshold = b.noHandThreshold;
         this.minPointConfidence = b.minPointConfidence;
         this.quarterTurns = b.quarterTurns;
-        Model m = Model.newInstance(LandmarkBundle.MODEL_NAME, Device.cpu(), "PyTorch");
+        Model m = Model.newInstance(LandmarkBundle.MODEL_NAME, Device.cpu(), bundle.engine());
         try {
-            m.setBlock(new LandmarkNetBlock(bundle.spec()));
-            m.load(bundle.folder(), LandmarkBundle.MODEL_NAME);
+            if (bundle.engine().equals(LandmarkBundle.ONNX_ENGINE)) {
+                // An ONNX export: the engine gets the checked bytes themselves, not a path it would search.
+                byte[] bytes = java.nio.file.Files.readAllBytes(bundle.folder().resolve(bundle.weights()));
+                String actual = io.github.boneage.djl.impl.BundleFiles.sha256(bytes);
+                if (!actual.equals(bundle.sha256())) {
+                    throw new ModelBundleException(bundle.folder().toString(), "weights file " + bundle.weights()
+                            + " changed after it was checked: SHA-256 is now " + actual);
+                }
+                m.load(new java.io.ByteArrayInputStream(bytes));
+            } else {
+                m.setBlock(new LandmarkNetBlock(bundle.spec()));
+                m.load(bundle.folder(), LandmarkBundle.MODEL_NAME);
+            }
         } catch (IOException | MalformedModelException | RuntimeException e) {
             m.close();
             throw new ModelBundleException(bundle.folder().toString(), "cannot load " + bundle.weights() + ": " + e.getMessage(), e);
