@@ -347,9 +347,7 @@ public final class LearnedLandmarkDetector implements LandmarkDetector, AutoClos
         if (n == 0) {
             return false;
         }
-        float[] sorted = p.clone();
-        java.util.Arrays.sort(sorted);
-        return sum / n < sorted[sorted.length / 2];
+        return sum / n < in.median();
     }
 
     private float[] predict(float[] input, String sourceId) {

@@ -84,6 +84,46 @@ public final class NetInput {
         return n == 0 ? 0f : (float) (sum / n);
     }
 
+    /**
+     * The median grey, exactly the element a full sort would put at index {@code length / 2}, in linear time: a
+     * histogram finds the bin that holds that rank and only that bin's values are sorted (a full sort of a
+     * half-resolution radiograph's reduced pixels cost more than the rest of the polarity test).
+     *
+     * @return the median of the reduced pixels
+     */
+    public float median() {
+        float min = Float.POSITIVE_INFINITY;
+        float max = Float.NEGATIVE_INFINITY;
+        for (float v : pixels) {
+            min = Math.min(min, v);
+            max = Math.max(max, v);
+        }
+        int rank = pixels.length / 2;
+        if (!(max > min)) {
+            return min;
+        }
+        int bins = 4096;
+        double scale = (bins - 1) / ((double) max - min);
+        int[] counts = new int[bins];
+        for (float v : pixels) {
+            counts[(int) ((v - min) * scale)]++;
+        }
+        int bin = 0;
+        int below = 0;
+        while (below + counts[bin] <= rank) {
+            below += counts[bin++];
+        }
+        float[] inBin = new float[counts[bin]];
+        int n = 0;
+        for (float v : pixels) {
+            if ((int) ((v - min) * scale) == bin) {
+                inBin[n++] = v;
+            }
+        }
+        java.util.Arrays.sort(inBin);
+        return inBin[rank - below];
+    }
+
     /** @return reduced width */
     public int width() {
         return width;
