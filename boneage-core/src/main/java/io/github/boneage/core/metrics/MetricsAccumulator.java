@@ -7,6 +7,8 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
+import java.util.function.IntPredicate;
 
 /**
  * Collects (reference age, estimated age, sex) triples and computes {@link AgeMetrics} over all of them, per sex and
@@ -85,36 +87,27 @@ public final class MetricsAccumulator {
         }
         Map<Sex, AgeMetrics> bySex = new EnumMap<>(Sex.class);
         for (Sex sex : Sex.values()) {
-            double[] r = new double[size];
-            double[] e = new double[size];
-            int n = 0;
-            for (int i = 0; i < size; i++) {
-                if (sexes[i] == sex) {
-                    r[n] = reference[i];
-                    e[n] = estimate[i];
-                    n++;
-                }
-            }
-            if (n > 0) {
-                bySex.put(sex, AgeMetrics.of(r, e, n));
-            }
+            metricsOf(i -> sexes[i] == sex).ifPresent(m -> bySex.put(sex, m));
         }
         List<BandMetrics> byBand = new ArrayList<>();
         for (AgeBand band : bands) {
-            double[] r = new double[size];
-            double[] e = new double[size];
-            int n = 0;
-            for (int i = 0; i < size; i++) {
-                if (band.contains(reference[i])) {
-                    r[n] = reference[i];
-                    e[n] = estimate[i];
-                    n++;
-                }
-            }
-            if (n > 0) {
-                byBand.add(new BandMetrics(band, AgeMetrics.of(r, e, n)));
-            }
+            metricsOf(i -> band.contains(reference[i])).ifPresent(m -> byBand.add(new BandMetrics(band, m)));
         }
         return new MetricsReport(AgeMetrics.of(reference, estimate, size), bySex, byBand);
+    }
+
+    /** The metrics of the pairs whose index passes {@code selected}, if there is at least one. */
+    private Optional<AgeMetrics> metricsOf(IntPredicate selected) {
+        double[] r = new double[size];
+        double[] e = new double[size];
+        int n = 0;
+        for (int i = 0; i < size; i++) {
+            if (selected.test(i)) {
+                r[n] = reference[i];
+                e[n] = estimate[i];
+                n++;
+            }
+        }
+        return n == 0 ? Optional.empty() : Optional.of(AgeMetrics.of(r, e, n));
     }
 }

@@ -125,6 +125,8 @@ public final class NetworkRun {
                 initialize(trainer, network, batchSize);
                 optimizer.register(network.trainableParameters(), network.backboneParameterIds(),
                         settings.resolvedBackboneFactor(job.backbone().pretrained()));
+                // The parameter arrays are updated in place, so the list checked after every backward pass is built once.
+                List<NDArray> weights = network.trainableParameters().stream().map(Parameter::getArray).toList();
                 Progress p = resumed == null ? new Progress() : Progress.from(resumed);
                 if (resumed != null) {
                     Path moments = job.checkpointDir().resolve(resumed.checkpointFolder()).resolve(OPTIMIZER_FILE);
@@ -141,7 +143,7 @@ public final class NetworkRun {
                 for (int step = p.nextStep; step < totalSteps; step++) {
                     long t0 = System.nanoTime();
                     BatchLoader.Batch batch = loader.take(step);
-                    double lossValue = trainStep(trainer, optimizer, network, batch, loader, step);
+                    double lossValue = trainStep(trainer, optimizer, network, weights, batch, loader, step);
                     long elapsed = System.nanoTime() - t0;
                     sessionTrainNanos += elapsed;
                     sessionImages += batchSize;
@@ -210,8 +212,8 @@ public final class NetworkRun {
         return nl < 0 ? m : m.substring(0, nl);
     }
 
-    private double trainStep(Trainer trainer, TrainingOptimizer optimizer, BoneAgeNetwork network, BatchLoader.Batch batch,
-            BatchLoader loader, int step) {
+    private double trainStep(Trainer trainer, TrainingOptimizer optimizer, BoneAgeNetwork network, List<NDArray> weights,
+            BatchLoader.Batch batch, BatchLoader loader, int step) {
         int n = batch.size();
         try (NDManager manager = trainer.getManager().newSubManager()) {
             Shape[] shapes = network.inputShapes(n);
@@ -234,7 +236,6 @@ public final class NetworkRun {
                 throw new TrainingException("network " + job.name() + " diverged at iteration " + step + " (loss " + value
                         + "); lower the learning rate (now " + optimizer.currentLearningRate() + ")");
             }
-            List<NDArray> weights = network.trainableParameters().stream().map(Parameter::getArray).toList();
             if (!GradientGuard.allFinite(weights)) {
                 // Applying them would make every weight they touch NaN; the run cannot recover from that.
                 GradientGuard.discard(weights);
