@@ -45,6 +45,16 @@ public interface BoneAgeEstimator extends AutoCloseable {
         return Optional.empty();
     }
 
+    /**
+     * @return whether the estimator reads the request's reference points when it carries them, though it also
+     *         estimates without them (e.g. an {@link EnsembleEstimator} whose region members fall back to its
+     *         whole-image members); a pipeline then passes points it located reliably and never refuses for their
+     *         absence. False by default: the points are then read only when {@link #roiScheme()} needs them.
+     */
+    default boolean usesLandmarksWhenGiven() {
+        return false;
+    }
+
     /** @return the model behind this estimator */
     ModelInfo model();
 

@@ -14,13 +14,13 @@ import io.github.boneage.clinical.report.ReportWriter;
 import io.github.boneage.clinical.uncertainty.UncertaintyCalibration;
 import io.github.boneage.clinical.uncertainty.UncertaintyEstimator;
 import io.github.boneage.core.BoneAgeEstimate;
+import io.github.boneage.core.BoneAgeEstimator;
 import io.github.boneage.core.BoneAgeException;
 import io.github.boneage.core.InputFormatException;
 import io.github.boneage.core.QualityGateException;
 import io.github.boneage.core.Sex;
 import io.github.boneage.core.landmarks.LandmarkDetection;
 import io.github.boneage.core.landmarks.LandmarksTable;
-import io.github.boneage.djl.DjlBoneAgeEstimator;
 import io.github.boneage.pipeline.BoneAgePipeline;
 import io.github.boneage.pipeline.GateCheck;
 import io.github.boneage.pipeline.Orientation;
@@ -115,7 +115,8 @@ final class EstimateCommand implements Callable<Integer> {
                     + "came, for experiments on curated data only.")
     boolean qualityGate;
 
-    @Option(names = "--model", paramLabel = "BUNDLE", description = "Model bundle folder or zip (default: the shipped default model).")
+    @Option(names = "--model", paramLabel = "BUNDLE",
+            description = "Model bundle folder or zip, or an ensemble bundle folder (default: the shipped default model).")
     Path model;
 
     @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "table",
@@ -173,7 +174,7 @@ final class EstimateCommand implements Callable<Integer> {
             }
         }
         Path bundle = ModelLocator.resolve(model);
-        try (DjlBoneAgeEstimator estimator = DjlBoneAgeEstimator.builder().setBundle(bundle).build()) {
+        try (BoneAgeEstimator estimator = Estimators.open(bundle)) {
             // Everything per image happens in the library's pipeline, so the CLI and a library user get the same answer.
             BoneAgePipeline.Builder builder = BoneAgePipeline.builder().setEstimator(estimator).optQualityGate(qualityGate);
             if (uncertainty) {
@@ -290,7 +291,7 @@ final class EstimateCommand implements Callable<Integer> {
         return b.build();
     }
 
-    private UncertaintyEstimator uncertaintyEstimator(DjlBoneAgeEstimator estimator, Path bundle) {
+    private UncertaintyEstimator uncertaintyEstimator(BoneAgeEstimator estimator, Path bundle) {
         UncertaintyCalibration calibration = UncertaintyCalibration.forBundle(bundle).orElseThrow(() -> new BoneAgeException(
                 "--uncertainty: model " + bundle + " has no uncertainty calibration (expected "
                         + UncertaintyCalibration.fileFor(bundle) + "); see docs/uncertainty.md to fit one"));

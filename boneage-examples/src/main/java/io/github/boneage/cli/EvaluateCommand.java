@@ -5,18 +5,23 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.github.boneage.core.BoneAgeException;
+import io.github.boneage.core.BoneAgeEstimator;
 import io.github.boneage.core.EstimationOutcome;
 import io.github.boneage.core.EstimationRequest;
+import io.github.boneage.core.HandLandmarks;
+import io.github.boneage.core.RoiScheme;
 import io.github.boneage.core.Sex;
 import io.github.boneage.core.dataset.DatasetProblem;
 import io.github.boneage.core.dataset.RsnaDataset;
 import io.github.boneage.core.dataset.Sample;
 import io.github.boneage.core.image.GreyImage;
+import io.github.boneage.core.landmarks.LandmarkDetection;
+import io.github.boneage.core.landmarks.LandmarkDetector;
 import io.github.boneage.core.metrics.AgeMetrics;
 import io.github.boneage.core.metrics.BandMetrics;
 import io.github.boneage.core.metrics.MetricsAccumulator;
 import io.github.boneage.core.metrics.MetricsReport;
-import io.github.boneage.djl.DjlBoneAgeEstimator;
+import io.github.boneage.djl.landmarks.LandmarkDetectors;
 import io.github.boneage.preprocess.io.ImageDecoder;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -68,11 +73,15 @@ final class EvaluateCommand implements Callable<Integer> {
     @Option(names = "--labels", required = true, paramLabel = "CSV", description = "Labels CSV with columns id,boneage,male.")
     Path labels;
 
-    @Option(names = "--model", paramLabel = "BUNDLE", description = "Model bundle folder or zip (default: the shipped default model).")
+    @Option(names = "--model", paramLabel = "BUNDLE",
+            description = "Model bundle folder or zip, or an ensemble bundle folder (default: the shipped default model).")
     Path model;
 
-    @Option(names = "--landmarks", paramLabel = "FILE", description = "Landmarks CSV, needed by models that crop ROI1-3.")
-    Path landmarks;
+    @Option(names = "--landmarks", paramLabel = "FILE|auto",
+            description = "Landmarks CSV, needed by models that crop ROI1-3; or 'auto' to detect them with the default "
+                    + "detector (an image it cannot read fails for an ROI model; an ensemble's whole-image members then "
+                    + "estimate it alone).")
+    String landmarks;
 
     @Option(names = "--ids", paramLabel = "FILE",
             description = "Evaluate only the ids listed in FILE, one a line (e.g. models/default/held-out-ids.txt).")
@@ -143,7 +152,9 @@ final class EvaluateCommand implements Callable<Integer> {
                     : "give the image folder once: as DIR or as --images DIR, not both");
         }
         Path images = imagesArgument != null ? imagesArgument : imagesOption;
-        RsnaDataset dataset = Datasets.read(images, labels, landmarks == null ? null : Inputs.readLandmarks(landmarks), false);
+        boolean autoLandmarks = "auto".equalsIgnoreCase(landmarks);
+        RsnaDataset dataset = Datasets.read(images, labels,
+                landmarks == null || autoLandmarks ? null : Inputs.readLandmarks(Path.of(landmarks)), false);
         Set<String> wanted = idsFile == null ? null : Datasets.readIds(idsFile);
 
         // Samples and labelled-but-missing images in one id order, so that --ids and --limit treat them alike.
@@ -191,10 +202,14 @@ final class EvaluateCommand implements Callable<Integer> {
 
         List<Prediction> results = new ArrayList<>();
         String modelName;
-        try (DjlBoneAgeEstimator estimator = DjlBoneAgeEstimator.builder().setBundle(ModelLocator.resolve(model)).build()) {
+        int fallbacks;
+        try (BoneAgeEstimator estimator = Estimators.open(ModelLocator.resolve(model))) {
             modelName = estimator.model().name();
+            boolean usesPoints = estimator.roiScheme().map(RoiScheme::needsLandmarks).orElse(true)
+                    || estimator.usesLandmarksWhenGiven();
+            LandmarkDetector detector = autoLandmarks && usesPoints ? LandmarkDetectors.defaultDetector() : null;
             try (Progress progress = Progress.start(spec, "evaluate", samples.size())) {
-                estimateAll(estimator, samples, results, failures, progress);
+                fallbacks = estimateAll(estimator, detector, samples, results, failures, progress);
             }
         }
 
@@ -207,6 +222,9 @@ final class EvaluateCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         out.printf("model %s on %s: %d images evaluated, %d failed%s%n", modelName, labels, results.size(), failures.size(),
                 notFound == null ? "" : ", " + notFound.count() + " of " + notFound.listed() + " --ids not found");
+        if (fallbacks > 0) {
+            out.printf("%d of them without reference points: estimated by the ensemble's whole-image members alone%n", fallbacks);
+        }
         if (report != null) {
             out.println(report.summary());
             if (!report.byAgeBand().isEmpty()) {
@@ -240,9 +258,12 @@ final class EvaluateCommand implements Callable<Integer> {
         return failures.isEmpty() && (notFound == null || notFound.count() == 0) ? ExitCode.OK : ExitCode.PARTIAL;
     }
 
-    private static void estimateAll(DjlBoneAgeEstimator estimator, List<Sample> samples, List<Prediction> results,
-            List<Failure> failures, Progress progress) {
+    /** @return how many estimates fell back to an ensemble's whole-image members (no reference points) */
+    private static int estimateAll(BoneAgeEstimator estimator, LandmarkDetector detector, List<Sample> samples,
+            List<Prediction> results, List<Failure> failures, Progress progress) {
         ImageDecoder decoder = ImageDecoder.create();
+        boolean needsPoints = estimator.roiScheme().map(RoiScheme::needsLandmarks).orElse(true);
+        int fallbacks = 0;
         for (int start = 0; start < samples.size(); start += CHUNK) {
             List<Sample> chunk = samples.subList(start, Math.min(samples.size(), start + CHUNK));
             List<EstimationRequest> requests = new ArrayList<>();
@@ -250,8 +271,19 @@ final class EvaluateCommand implements Callable<Integer> {
             for (Sample s : chunk) {
                 try {
                     GreyImage image = decoder.decode(s.image());
+                    HandLandmarks points = s.landmarksForImage(image.width(), image.height()).orElse(null);
+                    if (points == null && detector != null) {
+                        LandmarkDetection d = detector.detect(image, s.image().toString());
+                        if (d.ok()) {
+                            points = d.landmarks().orElseThrow();
+                        } else if (needsPoints) {
+                            failures.add(new Failure(s.image().toString(), "no automatic landmarks (" + d.verdict() + ": "
+                                    + d.reason() + ")"));
+                            continue;
+                        }
+                    }
                     requests.add(EstimationRequest.builder().setImage(image).optSourceId(s.image().toString()).optSex(s.sex())
-                            .optLandmarks(s.landmarksForImage(image.width(), image.height()).orElse(null)).build());
+                            .optLandmarks(points).build());
                     requested.add(s);
                 } catch (BoneAgeException | UncheckedIOException e) {
                     failures.add(new Failure(s.image().toString(), e.getMessage()));
@@ -263,12 +295,14 @@ final class EvaluateCommand implements Callable<Integer> {
                 EstimationOutcome o = outcomes.get(k);
                 if (o.isSuccess()) {
                     results.add(new Prediction(s.id(), s.sex(), s.boneAgeMonths(), o.estimate().orElseThrow().months()));
+                    fallbacks += estimator.usesLandmarksWhenGiven() && requests.get(k).landmarks().isEmpty() ? 1 : 0;
                 } else {
                     failures.add(new Failure(s.image().toString(), o.error().orElseThrow().getMessage()));
                 }
             }
             progress.stepBy(chunk.size());
         }
+        return fallbacks;
     }
 
     /**

@@ -155,6 +155,11 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--no-augment", description = "Train without augmentation (rotation, shift, zoom, brightness/contrast).")
     boolean noAugment;
 
+    @Option(names = "--mirror", paramLabel = "P",
+            description = "Probability of mirroring a training image left-right, in [0, 1] (default: 0; 0.5 teaches the "
+                    + "network left and right hands alike, which the pipeline's mirror averaging relies on).")
+    Double mirrorProbability;
+
     @Option(names = "--patience", paramLabel = "N",
             description = "Stop after N validations without a better validation MAD (default: 0, never).")
     Integer patience;
@@ -255,7 +260,10 @@ final class TrainCommand implements Callable<Integer> {
                     split.train().size(), split.validation().size());
         }
 
-        PreprocessSpec preprocessSpec = start.bundle != null ? start.preprocess
+        // Fine-tuning may move the crop (--roi) or the equalizer: both are preprocessing, the network still sees an
+        // input of the same size, and a whole-hand model's features are a better start for an ROI model than ImageNet's.
+        PreprocessSpec preprocessSpec = start.bundle != null
+                ? start.preprocess.withRoi(roiScheme).withEqualizer(equalizer != null ? equalizer : start.preprocess.equalizer())
                 : TrainingSetup.preprocess(roiScheme, equalizer != null ? equalizer : EqualizerSpec.histeq(), size != null ? size : 160);
         ConsoleProgress progress = new ConsoleProgress(spec.commandLine().getErr(), "", Progress.wanted(spec));
         TrainingReport report;
@@ -333,18 +341,12 @@ final class TrainCommand implements Callable<Integer> {
         if (size != null && size != p.size()) {
             differ.add("--size " + size + " (the bundle's: " + p.size() + ")");
         }
-        if (equalizer != null && !equalizer.equals(p.equalizer())) {
-            differ.add("--equalizer " + equalizer.method() + " (the bundle's: " + p.equalizer().method() + ")");
-        }
-        if (roi != null && roi != p.roi()) {
-            differ.add("--roi " + roi.label() + " (the bundle's: " + p.roi().label() + ")");
-        }
         SexHandling bundleSex = SexHandling.fromLabel(manifest.sexHandling().mode().label());
         if (sexMode != null && sexMode != bundleSex) {
             differ.add("--sex-mode " + sexMode.label() + " (the bundle's: " + bundleSex.label() + ")");
         }
         if (!differ.isEmpty()) {
-            throw new ParameterException(spec.commandLine(), "fine-tuning keeps the starting bundle's input and network, but "
+            throw new ParameterException(spec.commandLine(), "fine-tuning keeps the starting bundle's input size and network, but "
                     + String.join(", ", differ) + " differ; leave them out, or train anew with --backbone");
         }
         NetworkSpec network = NetworkSpec.fromArguments(manifest.block().arguments());
@@ -460,8 +462,18 @@ final class TrainCommand implements Callable<Integer> {
         if (loss != null) {
             b.optLoss(loss);
         }
+        if (noAugment && mirrorProbability != null) {
+            throw new ParameterException(spec.commandLine(), "--mirror is an augmentation: not together with --no-augment");
+        }
         if (noAugment) {
             b.optAugmentation(Augmentation.none());
+        } else if (mirrorProbability != null) {
+            if (!(mirrorProbability >= 0 && mirrorProbability <= 1)) {
+                throw new ParameterException(spec.commandLine(), "--mirror must be in [0, 1], got " + mirrorProbability);
+            }
+            Augmentation standard = Augmentation.standard();
+            b.optAugmentation(new Augmentation(standard.maxRotationDegrees(), standard.maxShiftFraction(),
+                    standard.maxScaleDelta(), standard.maxBrightness(), standard.maxContrastDelta(), mirrorProbability));
         }
         if (patience != null) {
             b.optEarlyStoppingPatience(patience);

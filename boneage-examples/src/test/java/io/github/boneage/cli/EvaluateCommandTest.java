@@ -80,6 +80,43 @@ class EvaluateCommandTest {
     }
 
     @Test
+    void evaluatesAnEnsembleBundleWithAutomaticLandmarks() throws IOException {
+        Path ensemble = work.resolve("ensemble");
+        Path weights = work.resolve("resnet_tiny.onnx");
+        PreprocessSpec roi1 = new PreprocessSpec(RoiScheme.ROI1, EqualizerSpec.histeq(), 32, 3, new double[] {0.5, 0.5, 0.5},
+                new double[] {0.25, 0.25, 0.25});
+        ModelBundleWriter.builder().setName("tiny-roi1").setArchitecture("resnet_tiny").setFormat(ModelFormat.ONNX)
+                .setPreprocessing(roi1).addWeights(NetworkRole.AGNOSTIC, weights).optOutput(OutputSpec.regression(24, 100))
+                .build().writeFolder(ensemble.resolve("roi1"));
+        try (var files = Files.list(bundle)) {
+            Files.createDirectories(ensemble.resolve("whole"));
+            for (Path f : files.toList()) {
+                Files.copy(f, ensemble.resolve("whole").resolve(f.getFileName()));
+            }
+        }
+        Files.writeString(ensemble.resolve("boneage-ensemble.json"), "{\"format\": \"boneage-ensemble/1\", \"name\": "
+                + "\"tiny-ensemble\", \"members\": [{\"bundle\": \"whole\", \"weight\": 1}, {\"bundle\": \"roi1\", \"weight\": 1}]}");
+        Path predictions = work.resolve("ensemble-predictions.csv");
+        Run r = run("evaluate", dataset.resolve("images").toString(), "--labels",
+                dataset.resolve("boneage-training-dataset.csv").toString(), "--model", ensemble.toString(), "--landmarks", "auto",
+                "--predictions", predictions.toString());
+        assertThat(r.exitCode()).as(r.err()).isZero();
+        assertThat(r.out()).contains("model tiny-ensemble").contains("6 images evaluated, 0 failed");
+        Path wholePredictions = work.resolve("whole-predictions.csv");
+        assertThat(run(evaluate(dataset, "--predictions", wholePredictions.toString())).exitCode()).isZero();
+        // Every image the detector read got the ROI1 member too, so its estimate differs from the whole-image model's;
+        // the others are the whole-image model's exactly, and the count says how many.
+        List<String> both = Files.readAllLines(predictions);
+        List<String> whole = Files.readAllLines(wholePredictions);
+        long same = java.util.stream.IntStream.range(1, both.size()).filter(i -> both.get(i).equals(whole.get(i))).count();
+        if (same > 0) {
+            assertThat(r.out()).contains(same + " of them without reference points");
+        } else {
+            assertThat(r.out()).doesNotContain("without reference points");
+        }
+    }
+
+    @Test
     void writesJsonPredictionsAndPlots() throws IOException {
         Path out = work.resolve("eval-all");
         Run r = run(evaluate(dataset, "--json", out.resolve("metrics.json").toString(), "--predictions",

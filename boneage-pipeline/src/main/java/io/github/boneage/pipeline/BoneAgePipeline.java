@@ -94,6 +94,8 @@ public final class BoneAgePipeline {
     private final LandmarkDetector voteDetector;
     private final boolean gate;
     private final boolean modelNeedsLandmarks;
+    /** The model needs the points, or reads them when reliable ones are found and falls back without them. */
+    private final boolean modelUsesLandmarks;
     private final InversionCheck inversion;
     private final StructureCheck structure;
     private final ImageDecoder decoder;
@@ -109,6 +111,7 @@ public final class BoneAgePipeline {
         this.voteDetector = detector.readsAnyOrientation() ? ClassicalLandmarkDetector.builder().build() : detector;
         this.gate = b.gate;
         this.modelNeedsLandmarks = estimator.roiScheme().map(RoiScheme::needsLandmarks).orElse(true);
+        this.modelUsesLandmarks = modelNeedsLandmarks || estimator.usesLandmarksWhenGiven();
         this.inversion = new InversionCheck(b.inversionMargin);
         this.structure = new StructureCheck(b.minBoneStructure);
         this.decoder = b.decoder != null ? b.decoder : ImageDecoder.create();
@@ -278,6 +281,17 @@ public final class BoneAgePipeline {
             trace.detection = d;
             forModel = d.landmarks().orElseThrow(() -> new QualityGateException(input.sourceId(), d));
             trace.add(Check.LANDMARKS, Outcome.PASSED, "gate off: detector's points used as found (" + d.verdict() + ")");
+        } else if (modelUsesLandmarks && given == null) {
+            LandmarkDetection d = detector.detect(image, input.sourceId());
+            trace.detection = d;
+            forModel = d.ok() ? d.landmarks().orElse(null) : null;
+            trace.add(Check.LANDMARKS, forModel != null ? Outcome.PASSED : Outcome.SKIPPED, forModel != null
+                    ? "gate off: detector's points used (" + d.verdict() + ")"
+                    : "gate off: no reliable points (" + d.verdict() + "); the model's whole-image part alone estimates");
+        }
+        if (modelUsesLandmarks && !modelNeedsLandmarks && forModel == null) {
+            warnings.add("no reliable reference points, so the model's region members did not run: the estimate is its "
+                    + "whole-image members' alone");
         }
         trace.orientation = orientation;
         trace.image = image;
@@ -286,7 +300,7 @@ public final class BoneAgePipeline {
             spacing = new PixelSpacing(spacing.columnSpacingMm(), spacing.rowSpacingMm(), spacing.attribute());
         }
         EstimationRequest.Builder request = EstimationRequest.builder().setImage(image).optSourceId(input.sourceId())
-                .optSex(sex).optLandmarks(modelNeedsLandmarks ? forModel : null);
+                .optSex(sex).optLandmarks(modelUsesLandmarks ? forModel : null);
         if (age != null) {
             request.optChronologicalAgeMonths(age);
         }
@@ -529,7 +543,20 @@ public final class BoneAgePipeline {
                 chosen.tilt(), how));
 
         HandLandmarks forModel = null;
-        if (modelNeedsLandmarks) {
+        if (modelUsesLandmarks && !modelNeedsLandmarks) {
+            // Region members run only on points the detector trusts; otherwise the whole-image members estimate alone.
+            if (given != null) {
+                forModel = given;
+                trace.add(Check.LANDMARKS, Outcome.PASSED, "given by the caller");
+            } else if (trusted.ok()) {
+                forModel = uprightPoints;
+                trace.add(Check.LANDMARKS, Outcome.PASSED, String.format(Locale.ROOT,
+                        "located with confidence %.2f; the model's region members read them", trusted.confidence()));
+            } else {
+                trace.add(Check.LANDMARKS, Outcome.SKIPPED, "not located reliably (" + trusted.reason()
+                        + "); the model's whole-image members estimate alone");
+            }
+        } else if (modelNeedsLandmarks) {
             if (given != null) {
                 forModel = given;
                 trace.add(Check.LANDMARKS, Outcome.PASSED, "given by the caller");

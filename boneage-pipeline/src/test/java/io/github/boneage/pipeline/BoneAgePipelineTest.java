@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 import io.github.boneage.core.BoneAgeException;
+import io.github.boneage.core.EnsembleEstimator;
 import io.github.boneage.core.HandLandmarks;
 import io.github.boneage.core.ImplausibleEstimateException;
 import io.github.boneage.core.ReferencePoint;
@@ -25,6 +26,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.Random;
 import org.junit.jupiter.api.Assertions;
 import org.junit.jupiter.api.Assumptions;
@@ -122,6 +124,37 @@ class BoneAgePipelineTest {
                     .as("%s", rp).isLessThan(0.2 * hand.landmarks().handSize());
         }
         assertThat(whole.requests.get(0).landmarks()).isEmpty();
+    }
+
+    @Test
+    void anEnsembleGetsReliablePointsForItsRegionMembersAndFallsBackToItsWholeImageMembersWithoutThem() {
+        ContentEstimator whole = new ContentEstimator(RoiScheme.WHOLE);
+        ContentEstimator roi = new ContentEstimator(RoiScheme.ROI1, image -> 100);
+        SyntheticHand hand = HANDS.generate(9L);
+        try (EnsembleEstimator ensemble = EnsembleEstimator.builder().addMember(whole, 1).addMember(roi, 1).build()) {
+            PipelineResult gated = BoneAgePipeline.builder().setEstimator(ensemble).build().run(input(hand.image(), "e"));
+            assertThat(gated.isSuccess()).as("%s", gated).isTrue();
+            assertThat(roi.requests).isNotEmpty().allSatisfy(r -> assertThat(r.landmarks()).isPresent());
+            assertThat(gated.gate()).filteredOn(c -> c.check() == Check.LANDMARKS).extracting(GateCheck::outcome)
+                    .containsExactly(Outcome.PASSED);
+            assertThat(gated.report().orElseThrow().warnings()).noneMatch(w -> w.contains("region members"));
+
+            // A detector that finds no reliable points (gate off, so the pipeline asks it directly): no refusal, the
+            // whole-image member alone, and the report says so.
+            roi.requests.clear();
+            LandmarkDetector unsure = (image, id) -> new LandmarkDetection(QualityVerdict.LOW_CONFIDENCE, "faint", Optional.empty(),
+                    java.util.Map.of(), 0.1, false);
+            PipelineResult fallback = BoneAgePipeline.builder().setEstimator(ensemble).optQualityGate(false)
+                    .optLandmarkDetector(unsure).build().run(input(hand.image(), "f"));
+            assertThat(fallback.isSuccess()).as("%s", fallback).isTrue();
+            assertThat(roi.requests).isEmpty();
+            assertThat(fallback.report().orElseThrow().estimate().roiScheme()).isEqualTo(RoiScheme.WHOLE);
+            PipelineResult wholeAlone = BoneAgePipeline.builder().setEstimator(new ContentEstimator(RoiScheme.WHOLE))
+                    .optQualityGate(false).build().run(input(hand.image(), "w"));
+            assertThat(fallback.report().orElseThrow().estimate().months())
+                    .isEqualTo(wholeAlone.report().orElseThrow().estimate().months());
+            assertThat(fallback.report().orElseThrow().warnings()).anyMatch(w -> w.contains("region members did not run"));
+        }
     }
 
     @Test

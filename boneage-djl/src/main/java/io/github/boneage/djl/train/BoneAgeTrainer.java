@@ -395,7 +395,10 @@ public final class BoneAgeTrainer {
         }
         NetworkSpec spec = NetworkSpec.fromArguments(manifest.block().arguments());
         List<String> differences = new ArrayList<>();
-        if (!manifest.preprocessing().equals(preprocess)) {
+        // The crop and the equalizer may change (a whole-hand model is a good start for an ROI model); the tensor the
+        // network reads (size, channels, normalization) may not.
+        PreprocessSpec bundleInput = manifest.preprocessing().withRoi(preprocess.roi()).withEqualizer(preprocess.equalizer());
+        if (!bundleInput.equals(preprocess)) {
             differences.add("preprocessing " + preprocess + " (the bundle's: " + manifest.preprocessing() + ")");
         }
         String bundleSex = manifest.sexHandling().mode().name().toLowerCase(Locale.ROOT).replace('_', '-');

@@ -10,6 +10,8 @@ import io.github.boneage.djl.train.net.Architecture;
 import io.github.boneage.djl.train.net.BackboneSpec;
 import io.github.boneage.djl.train.net.BoneAgeNetwork;
 import io.github.boneage.djl.train.net.NetworkSpec;
+import io.github.boneage.preprocess.EqualizerSpec;
+import io.github.boneage.preprocess.PreprocessSpec;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Random;
@@ -82,6 +84,23 @@ class BundleFineTuneTest {
                     .hasEntrySatisfying("startedFrom", v -> assertThat(v).contains(start.toString()));
         }
         assertThat(Files.readAllLines(tuned.resolve(BoneAgeTrainer.TRAINING_IDS_FILE))).hasSize(report.trainingImages());
+    }
+
+    @Test
+    void anotherEqualizerIsPreprocessingAndMayChangeWhenFineTuning() {
+        Path tuned = dir.resolve("tuned-histeq");
+        PreprocessSpec histeq = TrainingData.spec(32).withEqualizer(EqualizerSpec.histeq());
+        BoneAgeTrainer.builder()
+                .setTrainingData(TrainingData.hands(78, 16, 64, Sex.UNKNOWN))
+                .setPreprocessSpec(histeq)
+                .setBackbone(BackboneSpec.bundle(start, Architecture.TORCHSCRIPT, "tiny-fixture"))
+                .setOutputDirectory(tuned)
+                .optSettings(TrainingSettings.builder().optIterations(1).optBatchSize(8).optAugmentation(Augmentation.none()).build())
+                .build()
+                .train();
+        try (ModelBundle bundle = ModelBundle.load(tuned)) {
+            assertThat(bundle.manifest().preprocessing()).isEqualTo(histeq);
+        }
     }
 
     @Test

@@ -1,0 +1,108 @@
+package io.github.boneage.djl;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
+
+import io.github.boneage.core.BoneAgeEstimate;
+import io.github.boneage.core.EnsembleEstimator;
+import io.github.boneage.core.EstimationRequest;
+import io.github.boneage.core.RoiScheme;
+import io.github.boneage.core.Sex;
+import io.github.boneage.preprocess.PreprocessSpec;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** An ensemble bundle of a whole-image and an ROI1 network: weighted mean, fallback without points, malformed files. */
+class EnsembleBundleTest {
+
+    @TempDir
+    static Path work;
+
+    private static Path ensemble;
+
+    @BeforeAll
+    static void writeBundles() throws Exception {
+        ensemble = EnsembleEstimatorTest.writeEnsemble(work, work.resolve("whole-and-roi1"),
+                PreprocessSpec.paper(RoiScheme.WHOLE, Fixtures.SIZE), PreprocessSpec.paper(RoiScheme.ROI1, Fixtures.SIZE));
+    }
+
+    @Test
+    void theEstimateIsTheWeightedMeanOfTheMembersAndFallsBackToTheWholeImageWithoutPoints() {
+        EstimationRequest withPoints = SyntheticRadiographs.request(2, Sex.FEMALE);
+        EstimationRequest withoutPoints = EstimationRequest.builder().setImage(withPoints.image()).optSex(Sex.FEMALE)
+                .optSourceId("no-points.png").build();
+        double whole;
+        double roi1;
+        try (DjlBoneAgeEstimator a = DjlBoneAgeEstimator.builder().setBundle(ensemble.resolve("first")).build();
+                DjlBoneAgeEstimator b = DjlBoneAgeEstimator.builder().setBundle(ensemble.resolve("second")).build()) {
+            whole = a.estimate(withPoints).months();
+            roi1 = b.estimate(withPoints).months();
+        }
+        assertThat(roi1).isNotCloseTo(whole, within(0.01));
+        try (EnsembleEstimator e = EnsembleBundle.open(ensemble)) {
+            assertThat(e.roiScheme()).contains(RoiScheme.WHOLE);
+            assertThat(e.usesLandmarksWhenGiven()).isTrue();
+            assertThat(e.members()).hasSize(2);
+            BoneAgeEstimate both = e.estimate(withPoints);
+            assertThat(both.months()).isCloseTo((1 * whole + 3 * roi1) / 4, within(1e-4));
+            assertThat(both.roiScheme()).isEqualTo(RoiScheme.ROI1);
+            assertThat(both.model().name()).isEqualTo("test-ensemble");
+            BoneAgeEstimate alone = e.estimate(withoutPoints);
+            assertThat(alone.months()).isCloseTo(whole, within(1e-4));
+            assertThat(alone.roiScheme()).isEqualTo(RoiScheme.WHOLE);
+            assertThat(alone.model().name()).isEqualTo("test-ensemble" + EnsembleEstimator.FALLBACK_SUFFIX);
+            // Batched: the two kinds of request mixed, each combined from its own members.
+            var outcomes = e.estimateBatch(java.util.List.of(withoutPoints, withPoints, withoutPoints));
+            assertThat(outcomes.get(0).estimate().orElseThrow().months()).isCloseTo(alone.months(), within(1e-4));
+            assertThat(outcomes.get(1).estimate().orElseThrow().months()).isCloseTo(both.months(), within(1e-4));
+            assertThat(outcomes.get(2).estimate().orElseThrow().months()).isCloseTo(alone.months(), within(1e-4));
+        }
+    }
+
+    @Test
+    void malformedDescriptionsAreRefusedNamingTheFieldAndFile() throws Exception {
+        assertRefused("{\"name\": \"x\", \"members\": [{\"bundle\": \"first\", \"weight\": 1}]}", "'format'");
+        assertRefused("{\"format\": \"boneage-ensemble/1\", \"members\": [{\"bundle\": \"first\", \"weight\": 1}]}", "'name'");
+        assertRefused("{\"format\": \"boneage-ensemble/1\", \"name\": \"x\", \"members\": []}", "'members'");
+        assertRefused("{\"format\": \"boneage-ensemble/1\", \"name\": \"x\", \"members\": [{\"bundle\": \"../first\", "
+                + "\"weight\": 1}]}", "members[0].bundle");
+        assertRefused("{\"format\": \"boneage-ensemble/1\", \"name\": \"x\", \"members\": [{\"bundle\": \"first\", "
+                + "\"weight\": -1}]}", "members[0].weight");
+        assertRefused("{\"format\": \"boneage-ensemble/1\", \"name\": \"x\", \"members\": [{\"bundle\": \"first\", "
+                + "\"weight\": 1}], \"heldOutMetrics\": {\"n\": 0, \"mad\": 1, \"data\": \"d\"}}", "heldOutMetrics.n");
+        assertRefused("{\"format\": ", "cannot read");
+    }
+
+    @Test
+    void aMissingMemberBundleIsRefusedAndTheOthersAreClosed() throws Exception {
+        Path folder = work.resolve("missing-member");
+        Files.createDirectories(folder);
+        copyFolder(ensemble.resolve("first"), folder.resolve("first"));
+        Files.writeString(folder.resolve(EnsembleBundle.FILE_NAME), "{\"format\": \"boneage-ensemble/1\", \"name\": \"x\", "
+                + "\"members\": [{\"bundle\": \"first\", \"weight\": 1}, {\"bundle\": \"absent\", \"weight\": 1}]}");
+        assertThatThrownBy(() -> EnsembleBundle.open(folder)).isInstanceOf(ModelBundleException.class)
+                .hasMessageContaining("absent");
+    }
+
+    private static void assertRefused(String json, String field) throws Exception {
+        Path folder = Files.createTempDirectory(work, "bad");
+        copyFolder(ensemble.resolve("first"), folder.resolve("first"));
+        Files.writeString(folder.resolve(EnsembleBundle.FILE_NAME), json);
+        assertThat(EnsembleBundle.isEnsemble(folder)).isTrue();
+        assertThatThrownBy(() -> EnsembleBundle.open(folder)).isInstanceOf(ModelBundleException.class)
+                .hasMessageContaining(EnsembleBundle.FILE_NAME).hasMessageContaining(field);
+    }
+
+    private static void copyFolder(Path from, Path to) throws Exception {
+        Files.createDirectories(to);
+        try (var files = Files.list(from)) {
+            for (Path f : files.toList()) {
+                Files.copy(f, to.resolve(f.getFileName()));
+            }
+        }
+    }
+}
