@@ -24,8 +24,8 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * The default model on PyTorch ({@code models/default}, DJL parameters) against its ONNX export on ONNX Runtime
- * ({@code models/default-onnx}, written by {@code ./boneage export --format onnx}), single-image latency in one run:
+ * The default model on PyTorch ({@code models/default-pytorch}, DJL parameters) against its ONNX export on ONNX Runtime
+ * ({@code models/default}, the shipped default, written by {@code ./boneage export --format onnx}), single-image latency in one run:
  * {@code estimate} of one 160 x 160 synthetic hand (the model's own size, so resizing is a copy and the time is
  * mostly the forward pass; histogram equalization, tensor conversion and checks are the same for both). One engine
  * thread each, as in {@link InferenceBenchmark}.
@@ -45,7 +45,7 @@ public class DefaultModelEngineBenchmark {
     /** The estimator on one engine and the request. */
     @State(Scope.Benchmark)
     public static class Input {
-        /** {@code PyTorch}: models/default; {@code OnnxRuntime}: models/default-onnx. */
+        /** {@code PyTorch}: models/default-pytorch; {@code OnnxRuntime}: models/default. */
         @Param({"PyTorch", "OnnxRuntime"})
         public String engine;
 
@@ -57,8 +57,8 @@ public class DefaultModelEngineBenchmark {
         public void setUp() {
             GreyImage image = SyntheticHandGenerator.builder().setSeed(42).optImageSize(160, 160).build().generate(3L).image();
             Path bundle = engine.equals("PyTorch")
-                    ? Paths.get(System.getProperty("boneage.benchmark.model", "models/default"))
-                    : Paths.get(System.getProperty("boneage.benchmark.onnxModel", "models/default-onnx"));
+                    ? Paths.get(System.getProperty("boneage.benchmark.model", "models/default-pytorch"))
+                    : Paths.get(System.getProperty("boneage.benchmark.onnxModel", "models/default"));
             estimator = DjlBoneAgeEstimator.builder().setBundle(bundle).optPoolSize(1)
                     .optEngineOption("intraOpNumThreads", "1").optEngineOption("interOpNumThreads", "1").build();
             request = EstimationRequest.builder().setImage(image).optSex(Sex.FEMALE).optSourceId("benchmark").build();

@@ -14,8 +14,9 @@ import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * What an ONNX-only consumer of boneage-djl gets, the engines being optional dependencies: ONNX bundles run, and a
- * PyTorch bundle (such as the default model) fails with a message naming the dependencies to add. Runs in its own JVM
+ * What an ONNX-only consumer of boneage-djl gets, the engines being optional dependencies: ONNX bundles run (the shipped
+ * default model and landmark detector among them), and a PyTorch bundle (such as the default model's training weights,
+ * models/default-pytorch) fails with a message naming the dependencies to add. Runs in its own JVM
  * (surefire execution {@code without-pytorch}), whose class path leaves out every {@code ai.djl.pytorch} artifact.
  */
 @EnabledIfSystemProperty(named = "boneage.withoutPyTorch.fork", matches = "true")
@@ -41,8 +42,18 @@ class WithoutPyTorchTest {
     }
 
     @Test
+    void theShippedDefaultModelAndLandmarkDetectorRunWithoutPyTorch() {
+        try (BoneAgeEstimator estimator = DjlBoneAgeEstimator.builder().setBundle(Path.of("..", "models", "default")).build();
+                io.github.boneage.djl.landmarks.LearnedLandmarkDetector detector = io.github.boneage.djl.landmarks
+                        .LearnedLandmarkDetector.builder().setBundle(Path.of("..", "models", "landmarks")).build()) {
+            assertThat(estimator.estimate(SyntheticRadiographs.request(1, Sex.FEMALE)).months()).isBetween(0.0, 240.0);
+            assertThat(detector.detect(SyntheticRadiographs.image(1), "synthetic")).isNotNull();
+        }
+    }
+
+    @Test
     void aPyTorchBundleNamesTheDependenciesToAdd() {
-        Path defaultModel = Path.of("..", "models", "default");
+        Path defaultModel = Path.of("..", "models", "default-pytorch");
         assertThat(defaultModel.resolve("boneage-model.json")).satisfies(p -> assertThat(Files.isRegularFile(p)).isTrue());
         assertThatThrownBy(() -> DjlBoneAgeEstimator.builder().setBundle(defaultModel).build())
                 .isInstanceOf(ModelBundleException.class)

@@ -18,6 +18,11 @@ final class ModelLocator {
     /** Environment variable or system property that overrides the default model's location. */
     static final String DEFAULT_MODEL_VARIABLE = "BONEAGE_DEFAULT_MODEL";
 
+    /** The shipped default model's folder under models/ (ONNX Runtime). */
+    static final String DEFAULT_FOLDER = "default";
+    /** The default model's training weights' folder under models/ (DJL parameters, PyTorch). */
+    static final String TRAINABLE_FOLDER = "default-pytorch";
+
     /** The classpath copy, made once per process and deleted when the JVM exits. */
     private static ClasspathModel classpathCopy;
 
@@ -32,7 +37,7 @@ final class ModelLocator {
         if (configured != null) {
             return Paths.get(configured);
         }
-        Path shipped = checkoutDefault();
+        Path shipped = inCheckout(DEFAULT_FOLDER);
         if (shipped != null) {
             return shipped;
         }
@@ -56,12 +61,30 @@ final class ModelLocator {
         return classpathCopy.path();
     }
 
-    /** The default bundle in the repository's models/ folder, found relative to the CLI jar. */
-    private static Path checkoutDefault() {
+    /**
+     * The default model's training weights, which {@code train} fine-tunes when no {@code --from} is given: the shipped
+     * default runs on ONNX Runtime, whose export cannot be trained, so its DJL parameters (PyTorch engine) are kept in
+     * the repository's {@code models/default-pytorch}.
+     *
+     * @return that folder
+     * @throws BoneAgeException when the CLI does not run from a checkout that has it
+     */
+    static Path trainableDefault() {
+        Path folder = inCheckout(TRAINABLE_FOLDER);
+        if (folder == null) {
+            throw new BoneAgeException("no trainable default model: the shipped default runs on ONNX Runtime and cannot be"
+                    + " fine-tuned; pass --from BUNDLE (a bundle written by train, e.g. the source tree's models/"
+                    + TRAINABLE_FOLDER + ") or --backbone");
+        }
+        return folder;
+    }
+
+    /** A bundle folder in the repository's models/ folder, found relative to the CLI jar; null when there is none. */
+    private static Path inCheckout(String name) {
         try {
             Path jar = Paths.get(ModelLocator.class.getProtectionDomain().getCodeSource().getLocation().toURI());
             for (Path dir = jar.getParent(); dir != null; dir = dir.getParent()) {
-                Path candidate = dir.resolve("models").resolve("default");
+                Path candidate = dir.resolve("models").resolve(name);
                 if (Files.isRegularFile(candidate.resolve("boneage-model.json"))) {
                     return candidate;
                 }

@@ -48,7 +48,7 @@ import picocli.CommandLine.TypeConversionException;
 @Command(name = "train",
         mixinStandardHelpOptions = true,
         description = {"Train a model bundle on an RSNA-format set (labels CSV id,boneage,male and a folder of images).",
-            "By default it fine-tunes the shipped default model (--from another bundle; --backbone FILE.pt to train anew from",
+            "By default it fine-tunes the shipped default model's training weights (models/default-pytorch; --from another bundle; --backbone FILE.pt to train anew from",
             "an ImageNet TorchScript backbone, --backbone ARCH from scratch). Images listed in the starting bundle's",
             "held-out-ids.txt are never trained on nor validated on. A seeded fraction of the rest is held out for validation;",
             "the bundle records data, split, settings and validation MAD/CCC.",
@@ -78,7 +78,7 @@ final class TrainCommand implements Callable<Integer> {
     Path out;
 
     @Option(names = "--from", paramLabel = "BUNDLE",
-            description = "The trained bundle to fine-tune (default: the shipped default model): its network, input, sex handling"
+            description = "The trained bundle to fine-tune (default: the shipped default model's training weights, models/default-pytorch): its network, input, sex handling"
                     + " and target scaling, with its weights as the start. Not together with --backbone.")
     Path from;
 
@@ -323,7 +323,7 @@ final class TrainCommand implements Callable<Integer> {
             }
             return new Start(b, null, b.name(), null, SexHandling.SEX_INPUT, Set.of());
         }
-        Path bundle = from != null ? from : ModelLocator.resolve(null);
+        Path bundle = from != null ? from : ModelLocator.trainableDefault();
         if (!Files.isRegularFile(bundle.resolve("boneage-model.json"))) {
             throw new ParameterException(spec.commandLine(), "--from: not a model bundle folder (no boneage-model.json): " + bundle);
         }

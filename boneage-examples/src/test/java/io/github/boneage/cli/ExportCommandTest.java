@@ -31,9 +31,9 @@ class ExportCommandTest {
     @Test
     void exportsTheDefaultModelToOnnx() {
         Path out = temp.resolve("default-onnx");
-        Run r = run("export", "--format", "onnx", "../models/default", "--out", out.toString());
+        Run r = run("export", "--format", "onnx", "../models/default-pytorch", "--out", out.toString());
         assertThat(r.exitCode()).as(r.err()).isZero();
-        assertThat(r.out()).contains("exported ../models/default to " + out + " (onnx, engine OnnxRuntime)")
+        assertThat(r.out()).contains("exported ../models/default-pytorch to " + out + " (onnx, engine OnnxRuntime)")
                 .contains("agnostic: agnostic.onnx sha256 ")
                 .contains("uncertainty-calibration.json (its model entry now names boneage-mobilenetv2-160-full-onnx)");
         try (ModelBundle b = ModelBundle.load(out)) {
@@ -49,15 +49,15 @@ class ExportCommandTest {
     @Test
     void exportsTheLandmarkModelToOnnx() {
         Path out = temp.resolve("landmarks-onnx");
-        Run r = run("export", "--format", "onnx", "../models/landmarks", "--out", out.toString());
+        Run r = run("export", "--format", "onnx", "../models/landmarks-pytorch", "--out", out.toString());
         assertThat(r.exitCode()).as(r.err()).isZero();
-        assertThat(r.out()).contains("exported landmark model ../models/landmarks").contains("landmarks.onnx sha256 ");
+        assertThat(r.out()).contains("exported landmark model ../models/landmarks-pytorch").contains("landmarks.onnx sha256 ");
         assertThat(LandmarkBundle.load(out).engine()).isEqualTo("OnnxRuntime");
     }
 
     @Test
     void unknownFormatIsAUsageError() {
-        Run r = run("export", "--format", "tflite", "../models/default", "--out", temp.resolve("x").toString());
+        Run r = run("export", "--format", "tflite", "../models/default-pytorch", "--out", temp.resolve("x").toString());
         assertThat(r.exitCode()).isEqualTo(ExitCode.USAGE);
         assertThat(r.err()).startsWith("--format must be onnx (the only export format), got 'tflite'");
         assertThat(temp.resolve("x")).doesNotExist();
@@ -66,7 +66,7 @@ class ExportCommandTest {
     @Test
     void unsupportedBundleFailsNamingIt() throws Exception {
         Path out = temp.resolve("once");
-        assertThat(run("export", "--format", "onnx", "../models/default", "--out", out.toString()).exitCode()).isZero();
+        assertThat(run("export", "--format", "onnx", "../models/default-pytorch", "--out", out.toString()).exitCode()).isZero();
         Run r = run("export", "--format", "onnx", out.toString(), "--out", temp.resolve("twice").toString());
         assertThat(r.exitCode()).isEqualTo(ExitCode.FAILURE);
         assertThat(r.err()).startsWith("boneage: " + out + ": cannot export a bundle of format onnx (supported: ");

@@ -137,7 +137,7 @@ class TrainCommandTest {
         assertThat(r.exitCode()).as(r.err()).isZero();
         assertThat(r.out()).contains("fine-tuning boneage-mobilenetv2-160-full").contains("held-out-ids.txt");
         JsonNode manifest = new ObjectMapper().readTree(bundle.resolve("boneage-model.json").toFile());
-        JsonNode shipped = new ObjectMapper().readTree(Path.of("..", "models", "default", "boneage-model.json").toFile());
+        JsonNode shipped = new ObjectMapper().readTree(Path.of("..", "models", "default-pytorch", "boneage-model.json").toFile());
         assertThat(manifest.get("name").asText()).isEqualTo("boneage-mobilenetv2-160-full-fine-tuned");
         // The shipped network, input, sex handling and target scaling, not a from-scratch ResNet-18.
         assertThat(manifest.get("preprocessing")).isEqualTo(shipped.get("preprocessing"));

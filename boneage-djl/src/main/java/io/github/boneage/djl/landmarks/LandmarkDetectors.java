@@ -21,7 +21,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>The default is the learned detector ({@link LearnedLandmarkDetector}) on the shipped bundle, one instance per JVM
  * shared by every caller (it is thread-safe and holds a pool of predictors; loading it once keeps a batch fast). Where
- * no bundle is found or the PyTorch engine is missing, the default is the classical detector, and a warning says why
+ * no bundle is found or its engine (ONNX Runtime for the shipped bundle) is missing, the default is the classical detector, and a warning says why
  * once. The measured comparison is in docs/landmarks.md, "Learned detector".
  */
 public final class LandmarkDetectors {

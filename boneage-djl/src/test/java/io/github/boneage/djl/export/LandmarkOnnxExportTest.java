@@ -27,7 +27,7 @@ import org.slf4j.LoggerFactory;
 class LandmarkOnnxExportTest {
 
     private static final Logger LOG = LoggerFactory.getLogger(LandmarkOnnxExportTest.class);
-    static final Path LANDMARKS = Path.of("../models/landmarks");
+    static final Path LANDMARKS = Path.of("../models/landmarks-pytorch");
 
     @TempDir
     Path temp;

@@ -23,7 +23,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The committed {@code models/default-onnx} (ONNX Runtime) against {@code models/default} (PyTorch) on real
+ * The committed {@code models/default} (ONNX Runtime, the shipped default) against {@code models/default-pytorch} (PyTorch, its training weights) on real
  * radiographs: the first 50 (by id) of the default model's held-out rsna-299 images that played no part in training or
  * epoch selection (held-out-ids.txt minus validation-predictions.csv, i.e. held-out ids 501-1500). Each image is
  * estimated with its true sex by both; every |difference| must be at most 0.05 months.
@@ -32,7 +32,7 @@ import org.slf4j.LoggerFactory;
 class OnnxExportDataTest {
 
     private static final Logger LOG = LoggerFactory.getLogger(OnnxExportDataTest.class);
-    static final Path DEFAULT_ONNX = Path.of("../models/default-onnx");
+    static final Path DEFAULT_ONNX = Path.of("../models/default");
     static final int IMAGES = 50;
 
     @Test

@@ -33,7 +33,7 @@ import org.slf4j.LoggerFactory;
 class OnnxExportTest {
 
     private static final Logger LOG = LoggerFactory.getLogger(OnnxExportTest.class);
-    static final Path DEFAULT = Path.of("../models/default");
+    static final Path DEFAULT = Path.of("../models/default-pytorch");
     /** The parity the issue asks for, in months. */
     static final double PARITY_MONTHS = 0.05;
 
