@@ -16,7 +16,7 @@ import picocli.CommandLine.Option;
         description = "Estimate a child's bone age from hand radiographs.",
         subcommands = {EstimateCommand.class, EvaluateCommand.class, TrainCommand.class, CalibrateCommand.class,
             ExperimentCommand.class, LandmarksCommand.class, PreprocessCommand.class, SynthCommand.class,
-            ExportCommand.class, CommandLine.HelpCommand.class})
+            ExportCommand.class, EnsembleCommand.class, CommandLine.HelpCommand.class})
 public final class BoneAgeCli {
 
     /** System property the launcher sets to {@code true} when standard error is a terminal ({@code [ -t 2 ]}). */

@@ -259,7 +259,7 @@ final class EvaluateCommand implements Callable<Integer> {
     }
 
     /** @return how many estimates fell back to an ensemble's whole-image members (no reference points) */
-    private static int estimateAll(BoneAgeEstimator estimator, LandmarkDetector detector, List<Sample> samples,
+    static int estimateAll(BoneAgeEstimator estimator, LandmarkDetector detector, List<Sample> samples,
             List<Prediction> results, List<Failure> failures, Progress progress) {
         ImageDecoder decoder = ImageDecoder.create();
         boolean needsPoints = estimator.roiScheme().map(RoiScheme::needsLandmarks).orElse(true);

@@ -1,0 +1,303 @@
+package io.github.boneage.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.github.boneage.core.BoneAgeEstimator;
+import io.github.boneage.core.BoneAgeException;
+import io.github.boneage.core.HandLandmarks;
+import io.github.boneage.core.RoiScheme;
+import io.github.boneage.core.dataset.RsnaDataset;
+import io.github.boneage.core.dataset.Sample;
+import io.github.boneage.core.image.GreyImage;
+import io.github.boneage.core.landmarks.LandmarkDetection;
+import io.github.boneage.core.landmarks.LandmarkDetector;
+import io.github.boneage.core.landmarks.LandmarksTable;
+import io.github.boneage.djl.DjlBoneAgeEstimator;
+import io.github.boneage.djl.EnsembleBundle;
+import io.github.boneage.djl.landmarks.LandmarkDetectors;
+import io.github.boneage.preprocess.io.ImageDecoder;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.stream.Stream;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code boneage ensemble}: builds an ensemble bundle from trained bundles, its weights fitted on labelled images that
+ * none of the members trained on. Each member is run once over the images (region members on the images whose
+ * reference points the default detector located); the weights are the grid point (steps of {@value #STEP}, every
+ * member at least one step) with the smallest MAD, counting an image without points by its whole-image members alone,
+ * as the ensemble will estimate it.
+ */
+@Command(name = "ensemble",
+        mixinStandardHelpOptions = true,
+        description = {"Build an ensemble bundle of trained model bundles, the weights fitted on labelled images (an "
+                + "RSNA-format set) that none of them trained on.",
+            "Writes OUT with a copy of each member and boneage-ensemble.json; prints each member's and the ensemble's MAD."})
+final class EnsembleCommand implements Callable<Integer> {
+
+    /** The weight grid's step. */
+    static final double STEP = 0.05;
+
+    @Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
+    @Option(names = "--member", required = true, paramLabel = "NAME=BUNDLE",
+            description = "A member: the sub-folder name it gets in OUT, '=', and its bundle folder (two to four).")
+    List<String> members;
+
+    @Option(names = "--images", required = true, paramLabel = "DIR", description = "Folder of <id>.png / <id>.jpg images.")
+    Path images;
+
+    @Option(names = "--labels", required = true, paramLabel = "CSV", description = "Labels CSV with columns id,boneage,male.")
+    Path labels;
+
+    @Option(names = "--ids", required = true, paramLabel = "FILE",
+            description = "The ids to fit the weights on, one a line: images no member trained on.")
+    Path idsFile;
+
+    @Option(names = "--name", required = true, paramLabel = "NAME", description = "The ensemble's name in results.")
+    String name;
+
+    @Option(names = "--out", required = true, paramLabel = "DIR", description = "The ensemble bundle folder to create (absent or empty).")
+    Path out;
+
+    @Override
+    public Integer call() throws IOException {
+        Map<String, Path> named = new LinkedHashMap<>();
+        for (String m : members) {
+            int eq = m.indexOf('=');
+            if (eq <= 0 || eq == m.length() - 1) {
+                throw new ParameterException(spec.commandLine(), "--member must be NAME=BUNDLE, got '" + m + "'");
+            }
+            String memberName = m.substring(0, eq);
+            if (!memberName.matches("[A-Za-z0-9._-]+") || memberName.startsWith(".")) {
+                throw new ParameterException(spec.commandLine(), "--member name '" + memberName + "' must be a plain folder name");
+            }
+            Path bundle = Path.of(m.substring(eq + 1));
+            if (!Files.isRegularFile(bundle.resolve("boneage-model.json"))) {
+                throw new ParameterException(spec.commandLine(), "--member " + memberName + ": " + bundle
+                        + " is not a model bundle folder (no boneage-model.json)");
+            }
+            if (named.put(memberName, bundle) != null) {
+                throw new ParameterException(spec.commandLine(), "--member name '" + memberName + "' given twice");
+            }
+        }
+        if (named.size() < 2 || named.size() > 4) {
+            throw new ParameterException(spec.commandLine(), "give two to four --member options, got " + named.size());
+        }
+        if (Files.exists(out)) {
+            try (Stream<Path> s = Files.list(out)) {
+                if (s.findAny().isPresent()) {
+                    throw new ParameterException(spec.commandLine(), "--out " + out + " exists and is not empty");
+                }
+            }
+        }
+        RsnaDataset dataset = Datasets.read(images, labels, null, false);
+        Set<String> wanted = Datasets.readIds(idsFile);
+        List<Sample> samples = dataset.samples().stream().filter(s -> wanted.contains(s.id())).toList();
+        if (samples.size() < 10) {
+            throw new ParameterException(spec.commandLine(), "--ids: only " + samples.size() + " of the listed ids have a "
+                    + "labelled image; fitting weights needs at least 10");
+        }
+        PrintWriter o = spec.commandLine().getOut();
+        List<String> problems = new ArrayList<>();
+        samples = withDetectedPoints(samples, problems);
+        long withPoints = samples.stream().filter(s -> s.landmarks().isPresent()).count();
+        o.printf(Locale.ROOT, "%d images; reference points located on %d%n", samples.size(), withPoints);
+
+        List<Map<String, Double>> readings = new ArrayList<>();
+        List<Boolean> region = new ArrayList<>();
+        List<String> names = new ArrayList<>(named.keySet());
+        for (String memberName : names) {
+            try (DjlBoneAgeEstimator estimator = DjlBoneAgeEstimator.builder().setBundle(named.get(memberName)).build()) {
+                boolean readsRegion = estimator.roiScheme().map(RoiScheme::needsLandmarks).orElse(true);
+                List<Sample> mine = readsRegion ? samples.stream().filter(s -> s.landmarks().isPresent()).toList() : samples;
+                readings.add(read(estimator, mine, problems, memberName));
+                region.add(readsRegion);
+            }
+        }
+        if (!region.contains(false)) {
+            throw new ParameterException(spec.commandLine(), "no member reads the whole image: an ensemble needs one to "
+                    + "estimate images without reference points");
+        }
+        Map<String, Double> truth = new HashMap<>();
+        samples.forEach(s -> truth.put(s.id(), s.boneAgeMonths()));
+        // Images every whole-image member read; an image a region member did not read counts by the others alone.
+        List<String> ids = samples.stream().map(Sample::id).filter(id -> readByEveryWholeMember(id, region, readings)).toList();
+        for (int k = 0; k < names.size(); k++) {
+            Map<String, Double> r = readings.get(k);
+            double mad = r.entrySet().stream().mapToDouble(e -> Math.abs(e.getValue() - truth.get(e.getKey()))).average().orElse(Double.NaN);
+            o.printf(Locale.ROOT, "member %s: MAD %.2f months on the %d images it read%n", names.get(k), mad, r.size());
+        }
+        double[] best = null;
+        double bestMad = Double.POSITIVE_INFINITY;
+        for (double[] w : grid(names.size())) {
+            double mad = mad(w, ids, readings, truth);
+            if (mad < bestMad - 1e-12) {
+                bestMad = mad;
+                best = w;
+            }
+        }
+        double[] equal = new double[names.size()];
+        java.util.Arrays.fill(equal, 1.0 / names.size());
+        o.printf(Locale.ROOT, "ensemble on %d images: MAD %.2f months with the fitted weights %s (equal weights: %.2f)%n",
+                ids.size(), bestMad, describe(names, best), mad(equal, ids, readings, truth));
+        write(named, names, best, bestMad, ids.size(), withPoints);
+        o.println("wrote " + out.resolve(EnsembleBundle.FILE_NAME));
+        o.flush();
+        PrintWriter err = spec.commandLine().getErr();
+        problems.forEach(p -> err.println("boneage: " + p));
+        err.flush();
+        return problems.isEmpty() ? ExitCode.OK : ExitCode.PARTIAL;
+    }
+
+    private static boolean readByEveryWholeMember(String id, List<Boolean> region, List<Map<String, Double>> readings) {
+        for (int k = 0; k < region.size(); k++) {
+            if (!region.get(k) && !readings.get(k).containsKey(id)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static List<Sample> withDetectedPoints(List<Sample> samples, List<String> problems) {
+        LandmarkDetector detector = LandmarkDetectors.defaultDetector();
+        ImageDecoder decoder = ImageDecoder.create();
+        Map<String, HandLandmarks> found = new LinkedHashMap<>();
+        for (Sample s : samples) {
+            try {
+                GreyImage image = decoder.decode(s.image());
+                LandmarkDetection d = detector.detect(image, s.image().toString());
+                if (d.ok()) {
+                    found.put(s.id(), d.landmarks().orElseThrow());
+                }
+            } catch (BoneAgeException | UncheckedIOException e) {
+                problems.add(s.image() + ": " + e.getMessage());
+            }
+        }
+        LandmarksTable table = LandmarksTable.of("automatic landmarks", found);
+        return samples.stream().map(s -> found.containsKey(s.id()) ? s.withLandmarks(table) : s).toList();
+    }
+
+    private Map<String, Double> read(BoneAgeEstimator estimator, List<Sample> samples, List<String> problems, String member) {
+        List<EvaluateCommand.Prediction> results = new ArrayList<>();
+        List<EvaluateCommand.Failure> failures = new ArrayList<>();
+        try (Progress progress = Progress.start(spec, member, samples.size())) {
+            EvaluateCommand.estimateAll(estimator, null, samples, results, failures, progress);
+        }
+        failures.forEach(f -> problems.add(member + ": " + f.file() + ": " + f.reason()));
+        Map<String, Double> byId = new HashMap<>();
+        results.forEach(r -> byId.put(r.id(), r.predicted()));
+        return byId;
+    }
+
+    /** @return every weight vector on the simplex in steps of {@link #STEP}, each weight at least one step */
+    static List<double[]> grid(int members) {
+        int steps = (int) Math.round(1 / STEP);
+        List<double[]> out = new ArrayList<>();
+        fill(new int[members], 0, steps, out, steps);
+        return out;
+    }
+
+    private static void fill(int[] counts, int k, int left, List<double[]> out, int steps) {
+        if (k == counts.length - 1) {
+            if (left >= 1) {
+                counts[k] = left;
+                double[] w = new double[counts.length];
+                for (int i = 0; i < w.length; i++) {
+                    w[i] = counts[i] / (double) steps;
+                }
+                out.add(w);
+            }
+            return;
+        }
+        for (int c = 1; c <= left - (counts.length - 1 - k); c++) {
+            counts[k] = c;
+            fill(counts, k + 1, left - c, out, steps);
+        }
+    }
+
+    /** @return the MAD of the weighted mean, renormalized per image over the members that read it */
+    static double mad(double[] w, List<String> ids, List<Map<String, Double>> readings, Map<String, Double> truth) {
+        double sum = 0;
+        for (String id : ids) {
+            double value = 0;
+            double weights = 0;
+            for (int k = 0; k < w.length; k++) {
+                Double r = readings.get(k).get(id);
+                if (r != null) {
+                    value += w[k] * r;
+                    weights += w[k];
+                }
+            }
+            sum += Math.abs(value / weights - truth.get(id));
+        }
+        return sum / ids.size();
+    }
+
+    private static String describe(List<String> names, double[] w) {
+        List<String> parts = new ArrayList<>();
+        for (int k = 0; k < names.size(); k++) {
+            parts.add(String.format(Locale.ROOT, "%s %.2f", names.get(k), w[k]));
+        }
+        return String.join(", ", parts);
+    }
+
+    private void write(Map<String, Path> named, List<String> names, double[] w, double mad, int n, long withPoints)
+            throws IOException {
+        Files.createDirectories(out);
+        for (String memberName : names) {
+            copyFolder(named.get(memberName), out.resolve(memberName));
+        }
+        ObjectMapper mapper = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+        ObjectNode root = mapper.createObjectNode();
+        root.put("format", EnsembleBundle.FORMAT);
+        root.put("name", name);
+        ArrayNode list = root.putArray("members");
+        for (int k = 0; k < names.size(); k++) {
+            list.addObject().put("bundle", names.get(k)).put("weight", w[k]);
+        }
+        ObjectNode provenance = root.putObject("provenance");
+        provenance.put("trainingData", "see the members' provenance");
+        provenance.put("split", String.format(Locale.ROOT, "weights fitted on %d labelled images (ids %s, labels %s; reference"
+                + " points located on %d), none trained on by a member", n, idsFile.getFileName(), labels.getFileName(), withPoints));
+        ObjectNode settings = provenance.putObject("trainerSettings");
+        settings.put("weights", describe(names, w));
+        settings.put("weightGridStep", Double.toString(STEP));
+        settings.put("command", "boneage ensemble " + String.join(" ", spec.commandLine().getParseResult().originalArgs()));
+        provenance.putObject("validationMetrics").put("mad", mad);
+        provenance.put("libraryVersion", new VersionProvider().getVersion()[0]);
+        provenance.put("createdAt", Instant.now().toString());
+        Files.writeString(out.resolve(EnsembleBundle.FILE_NAME), mapper.writeValueAsString(root), StandardCharsets.UTF_8);
+        EnsembleBundle.read(out);
+    }
+
+    private static void copyFolder(Path from, Path to) throws IOException {
+        Files.createDirectories(to);
+        try (Stream<Path> files = Files.list(from)) {
+            for (Path f : files.toList()) {
+                if (Files.isRegularFile(f)) {
+                    Files.copy(f, to.resolve(f.getFileName()));
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,125 @@
+package io.github.boneage.cli;
+
+import static io.github.boneage.cli.CliTest.run;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import io.github.boneage.cli.CliTest.Run;
+import io.github.boneage.core.EnsembleEstimator;
+import io.github.boneage.core.RoiScheme;
+import io.github.boneage.djl.EnsembleBundle;
+import io.github.boneage.djl.ModelBundleWriter;
+import io.github.boneage.djl.manifest.ModelFormat;
+import io.github.boneage.djl.manifest.NetworkRole;
+import io.github.boneage.djl.manifest.OutputSpec;
+import io.github.boneage.preprocess.EqualizerSpec;
+import io.github.boneage.preprocess.PreprocessSpec;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code boneage ensemble} on a synthetic RSNA-format set with two tiny ONNX members (whole image and ROI1). */
+class EnsembleCommandTest {
+
+    @TempDir
+    static Path work;
+
+    static Path dataset;
+    static Path whole;
+    static Path roi1;
+    static Path ids;
+
+    @BeforeAll
+    static void makeDataAndModels() throws IOException {
+        dataset = work.resolve("synth");
+        assertThat(run("synth", "--out", dataset.toString(), "--count", "12", "--seed", "5", "--size", "256x320").exitCode()).isZero();
+        Path weights = work.resolve("resnet_tiny.onnx");
+        try (InputStream in = EnsembleCommandTest.class.getResourceAsStream("/fixtures/resnet_tiny.onnx")) {
+            Files.copy(in, weights, StandardCopyOption.REPLACE_EXISTING);
+        }
+        whole = bundle(weights, RoiScheme.WHOLE, "whole");
+        roi1 = bundle(weights, RoiScheme.ROI1, "roi1");
+        List<String> lines = Files.readAllLines(dataset.resolve("boneage-training-dataset.csv"));
+        ids = work.resolve("ids.txt");
+        Files.write(ids, lines.subList(1, lines.size()).stream().map(l -> l.substring(0, l.indexOf(','))).toList());
+    }
+
+    private static Path bundle(Path weights, RoiScheme roi, String folder) {
+        PreprocessSpec spec = new PreprocessSpec(roi, EqualizerSpec.histeq(), 32, 3, new double[] {0.5, 0.5, 0.5},
+                new double[] {0.25, 0.25, 0.25});
+        return ModelBundleWriter.builder().setName("tiny-" + folder).setArchitecture("resnet_tiny").setFormat(ModelFormat.ONNX)
+                .setPreprocessing(spec).addWeights(NetworkRole.AGNOSTIC, weights).optOutput(OutputSpec.regression(24, 100))
+                .build().writeFolder(work.resolve(folder));
+    }
+
+    private static double figure(String text, String regex) {
+        Matcher m = Pattern.compile(regex).matcher(text);
+        assertThat(m.find()).as("'%s' in %s", regex, text).isTrue();
+        return Double.parseDouble(m.group(1));
+    }
+
+    @Test
+    void fitsWeightsWritesALoadableBundleAndEvaluateReproducesItsMad() throws IOException {
+        Path out = work.resolve("ensemble");
+        Run r = run("ensemble", "--member", "whole=" + whole, "--member", "roi1=" + roi1, "--images",
+                dataset.resolve("images").toString(), "--labels", dataset.resolve("boneage-training-dataset.csv").toString(),
+                "--ids", ids.toString(), "--name", "tiny-ensemble", "--out", out.toString());
+        assertThat(r.exitCode()).as(r.err()).isZero();
+        assertThat(r.out()).contains("member whole: MAD").contains("member roi1: MAD");
+        // The ROI1 member must have run on some images for the test to mean anything.
+        assertThat(figure(r.out(), "reference points located on ([0-9]+)")).isGreaterThan(0);
+        double fitted = figure(r.out(), "ensemble on 12 images: MAD ([0-9.]+) months");
+
+        EnsembleBundle.Description d = EnsembleBundle.read(out);
+        assertThat(d.name()).isEqualTo("tiny-ensemble");
+        assertThat(d.members()).extracting(m -> m.folder().getFileName().toString()).containsExactly("whole", "roi1");
+        assertThat(d.members().stream().mapToDouble(EnsembleBundle.MemberEntry::weight).sum()).isCloseTo(1.0, within(1e-9));
+        assertThat(d.provenance().trainerSettings()).containsKey("command");
+        try (EnsembleEstimator e = EnsembleBundle.open(out)) {
+            assertThat(e.members()).hasSize(2);
+        }
+        // The ensemble estimator, fed the same automatic points, gives the MAD the weights were fitted to.
+        Run evaluated = run("evaluate", dataset.resolve("images").toString(), "--labels",
+                dataset.resolve("boneage-training-dataset.csv").toString(), "--model", out.toString(), "--landmarks", "auto");
+        assertThat(evaluated.exitCode()).as(evaluated.err()).isZero();
+        assertThat(figure(evaluated.out(), "MAD=([0-9.]+)")).isCloseTo(fitted, within(0.011));
+    }
+
+    @Test
+    void badMembersAreUsageErrors() {
+        String images = dataset.resolve("images").toString();
+        String labels = dataset.resolve("boneage-training-dataset.csv").toString();
+        assertThat(run("ensemble", "--member", "whole=" + whole, "--images", images, "--labels", labels, "--ids", ids.toString(),
+                "--name", "x", "--out", work.resolve("one").toString()).exitCode()).isEqualTo(2);
+        Run notABundle = run("ensemble", "--member", "whole=" + whole, "--member", "b=" + work, "--images", images, "--labels",
+                labels, "--ids", ids.toString(), "--name", "x", "--out", work.resolve("nb").toString());
+        assertThat(notABundle.exitCode()).isEqualTo(2);
+        assertThat(notABundle.err()).contains("not a model bundle folder");
+        Run onlyRegions = run("ensemble", "--member", "a=" + roi1, "--member", "b=" + roi1, "--images", images, "--labels",
+                labels, "--ids", ids.toString(), "--name", "x", "--out", work.resolve("regions").toString());
+        assertThat(onlyRegions.exitCode()).isEqualTo(2);
+        assertThat(onlyRegions.err()).contains("no member reads the whole image");
+    }
+
+    @Test
+    void theWeightGridCoversTheSimplexWithEveryMemberPresent() {
+        assertThat(EnsembleCommand.grid(2)).hasSize(19).allSatisfy(w -> {
+            assertThat(w[0] + w[1]).isCloseTo(1.0, within(1e-12));
+            assertThat(w[0]).isGreaterThan(0);
+        });
+        assertThat(EnsembleCommand.grid(3)).hasSize(171);
+        // An image one member did not read counts by the others alone.
+        double mad = EnsembleCommand.mad(new double[] {0.5, 0.5}, List.of("a", "b"),
+                List.of(Map.of("a", 10.0, "b", 20.0), Map.of("a", 30.0)), Map.of("a", 20.0, "b", 20.0));
+        assertThat(mad).isEqualTo(0.0);
+    }
+}
