@@ -57,7 +57,7 @@ class TrainCommandTest {
     void trainsABundleWithCurvesThatEvaluateLoads() throws IOException {
         Path bundle = work.resolve("model");
         // --progress: stderr is not a terminal here, and the bar is what this test reads.
-        Run r = run(train(dataset, bundle, "--progress"));
+        Run r = run(train(dataset, bundle, "--progress", "--mirror", "0.5"));
         assertThat(r.exitCode()).as(r.err()).isZero();
         assertThat(bundle.resolve("boneage-model.json")).isRegularFile();
         assertThat(bundle.resolve("training-report.json")).isRegularFile();
@@ -69,6 +69,7 @@ class TrainCommandTest {
         JsonNode manifest = new ObjectMapper().readTree(bundle.resolve("boneage-model.json").toFile());
         assertThat(manifest.get("preprocessing").get("size").asInt()).isEqualTo(32);
         assertThat(manifest.get("sexHandling").get("mode").asText()).isEqualTo("sex-input");
+        assertThat(manifest.get("provenance").get("trainerSettings").get("augmentation").asText()).contains("flipProbability=0.5");
 
         Path json = work.resolve("trained-eval.json");
         Run eval = run("evaluate", "--images", dataset.resolve("images").toString(), "--labels",
@@ -124,6 +125,8 @@ class TrainCommandTest {
         assertThat(run(train(dataset, bundle, "--backbone", "vgg99")).exitCode()).isEqualTo(ExitCode.USAGE);
         assertThat(run(train(dataset, bundle, "--val-fraction", "1.5")).exitCode()).isEqualTo(ExitCode.USAGE);
         assertThat(run(train(dataset, bundle, "--roi", "roi1")).exitCode()).isEqualTo(ExitCode.USAGE);
+        assertThat(run(train(dataset, bundle, "--mirror", "1.5")).exitCode()).isEqualTo(ExitCode.USAGE);
+        assertThat(run(train(dataset, bundle, "--mirror", "0.5", "--no-augment")).exitCode()).isEqualTo(ExitCode.USAGE);
         assertThat(run("train", "--images", dataset.toString()).exitCode()).isEqualTo(ExitCode.USAGE);
         assertThat(bundle).doesNotExist();
     }
