@@ -5,12 +5,18 @@ import io.github.boneage.clinical.uncertainty.CoverageMeasurement;
 import io.github.boneage.clinical.uncertainty.IntervalMethod;
 import io.github.boneage.clinical.uncertainty.TtaPredictor;
 import io.github.boneage.clinical.uncertainty.UncertaintyCalibration;
+import io.github.boneage.core.BoneAgeEstimator;
 import io.github.boneage.core.BoneAgeException;
 import io.github.boneage.core.EstimationRequest;
+import io.github.boneage.core.RoiScheme;
 import io.github.boneage.core.dataset.DatasetProblem;
 import io.github.boneage.core.dataset.RsnaDataset;
 import io.github.boneage.core.dataset.Sample;
-import io.github.boneage.djl.DjlBoneAgeEstimator;
+import io.github.boneage.core.image.GreyImage;
+import io.github.boneage.core.landmarks.LandmarkDetection;
+import io.github.boneage.core.landmarks.LandmarkDetector;
+import io.github.boneage.djl.EnsembleBundle;
+import io.github.boneage.djl.landmarks.LandmarkDetectors;
 import io.github.boneage.djl.train.BoneAgeTrainer;
 import io.github.boneage.preprocess.io.ImageDecoder;
 import java.io.IOException;
@@ -59,7 +65,7 @@ final class CalibrateCommand implements Callable<Integer> {
     @Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
-    @Parameters(index = "0", paramLabel = "MODEL", description = "The model bundle folder to calibrate.")
+    @Parameters(index = "0", paramLabel = "MODEL", description = "The model bundle folder (or ensemble bundle folder) to calibrate.")
     Path model;
 
     @Option(names = "--images", required = true, paramLabel = "DIR", description = "Folder of <id>.png / <id>.jpg images.")
@@ -101,10 +107,14 @@ final class CalibrateCommand implements Callable<Integer> {
                 throw new ParameterException(spec.commandLine(), "--coverages: each must be in (0, 1), got " + c);
             }
         }
-        if (!Files.isRegularFile(model.resolve("boneage-model.json"))) {
-            throw new ParameterException(spec.commandLine(), "MODEL must be a model bundle folder (with boneage-model.json): "
-                    + model);
+        boolean ensemble = EnsembleBundle.isEnsemble(model);
+        if (!ensemble && !Files.isRegularFile(model.resolve("boneage-model.json"))) {
+            throw new ParameterException(spec.commandLine(), "MODEL must be a model bundle folder (with boneage-model.json) or"
+                    + " an ensemble bundle folder (with " + EnsembleBundle.FILE_NAME + "): " + model);
         }
+        // The bundles whose training and selection lists count: the model's own, or each ensemble member's.
+        List<Path> bundles = ensemble ? EnsembleBundle.read(model).members().stream().map(EnsembleBundle.MemberEntry::folder)
+                .toList() : List.of(model);
         Path target = out != null ? out : model.toAbsolutePath().normalize().resolveSibling(
                 model.toAbsolutePath().normalize().getFileName() + OUT_SUFFIX);
         checkEmpty(target);
@@ -127,7 +137,7 @@ final class CalibrateCommand implements Callable<Integer> {
         if (limit != null && limit < samples.size()) {
             samples = samples.subList(0, limit);
         }
-        refuseTrainedOn(samples);
+        refuseTrainedOn(samples, bundles);
         int needed = 0;
         for (double c : coverages) {
             needed = Math.max(needed, CalibrationRun.minimumFittingImages(c));
@@ -138,7 +148,8 @@ final class CalibrateCommand implements Callable<Integer> {
                     .max().orElse(0), needed, 2 * needed, samples.size()));
         }
         var o = spec.commandLine().getOut();
-        Set<String> selection = selectionIds();
+        Set<String> selection = new java.util.HashSet<>();
+        bundles.forEach(b -> selection.addAll(selectionIds(b)));
         long selected = samples.stream().filter(s -> selection.contains(s.id())).count();
         if (selected > 0) {
             o.printf(Locale.ROOT, "note: %d of the %d images chose the model's kept epoch (%s); they were never trained on%n",
@@ -148,8 +159,12 @@ final class CalibrateCommand implements Callable<Integer> {
         ImageDecoder decoder = ImageDecoder.create();
         CalibrationRun.Result result;
         String version = new VersionProvider().getVersion()[0];
-        try (DjlBoneAgeEstimator estimator = DjlBoneAgeEstimator.builder().setBundle(model).build()) {
+        try (BoneAgeEstimator estimator = Estimators.open(model)) {
             TtaPredictor predictor = TtaPredictor.builder().setEstimator(estimator).build();
+            // A model that reads reference points gets the default detector's (the augmentations move them with the
+            // image); where none are located an ensemble estimates with its whole-image members, as it will in use.
+            LandmarkDetector detector = estimator.usesLandmarksWhenGiven()
+                    || estimator.roiScheme().map(RoiScheme::needsLandmarks).orElse(true) ? LandmarkDetectors.defaultDetector() : null;
             o.printf(Locale.ROOT, "calibrating %s on %d images (%d TTA passes each)%n", estimator.model().name(), samples.size(),
                     predictor.policy().passesPerImage());
             o.flush();
@@ -157,8 +172,7 @@ final class CalibrateCommand implements Callable<Integer> {
                     .setPredictor(predictor)
                     .setModel(estimator.model())
                     .setSamples(samples)
-                    .setRequests(s -> EstimationRequest.builder().setImage(decoder.decode(s.image())).optSourceId(s.id())
-                            .optSex(s.sex()).build())
+                    .setRequests(s -> request(s, decoder, detector))
                     .optSeed(seed)
                     .optMethod(method)
                     .optCoverages(coverages)
@@ -168,7 +182,7 @@ final class CalibrateCommand implements Callable<Integer> {
                     .build()
                     .run();
         }
-        copyBundle(target);
+        copyBundle(model, target);
         result.calibration().write(UncertaintyCalibration.fileFor(target));
 
         o.printf(Locale.ROOT, "fitted on %d images, checked on %d (TTA MAD %.2f months on the checking half)%n",
@@ -192,10 +206,21 @@ final class CalibrateCommand implements Callable<Integer> {
      * images are in its {@code held-out-ids.txt} (so they come from the data set it was trained on), every image
      * outside that list.
      */
-    private void refuseTrainedOn(List<Sample> samples) {
-        Set<String> trained = readIfPresent(model.resolve(BoneAgeTrainer.TRAINING_IDS_FILE));
-        Set<String> heldOut = readIfPresent(model.resolve(TrainCommand.HELD_OUT_IDS_FILE));
-        boolean sameDataSet = samples.stream().anyMatch(s -> heldOut.contains(s.id()));
+    private void refuseTrainedOn(List<Sample> samples, List<Path> bundles) {
+        Set<String> trained = new java.util.HashSet<>();
+        Set<String> heldOut = null;
+        for (Path b : bundles) {
+            trained.addAll(readIfPresent(b.resolve(BoneAgeTrainer.TRAINING_IDS_FILE)));
+            Set<String> own = readIfPresent(b.resolve(TrainCommand.HELD_OUT_IDS_FILE));
+            if (!own.isEmpty()) {
+                // An ensemble's images are held out only where every member with a list holds them out.
+                heldOut = heldOut == null ? new java.util.HashSet<>(own) : heldOut;
+                heldOut.retainAll(own);
+            }
+        }
+        heldOut = heldOut == null ? Set.of() : heldOut;
+        Set<String> held = heldOut;
+        boolean sameDataSet = samples.stream().anyMatch(s -> held.contains(s.id()));
         Set<String> refused = new TreeSet<>();
         List<String> reasons = new ArrayList<>();
         List<String> listed = samples.stream().map(Sample::id).filter(trained::contains).toList();
@@ -204,7 +229,7 @@ final class CalibrateCommand implements Callable<Integer> {
             reasons.add(listed.size() + " listed in " + BoneAgeTrainer.TRAINING_IDS_FILE);
         }
         if (sameDataSet) {
-            List<String> outside = samples.stream().map(Sample::id).filter(id -> !heldOut.contains(id)).toList();
+            List<String> outside = samples.stream().map(Sample::id).filter(id -> !held.contains(id)).toList();
             if (!outside.isEmpty()) {
                 refused.addAll(outside);
                 reasons.add(outside.size() + " from the data set of its " + TrainCommand.HELD_OUT_IDS_FILE
@@ -218,12 +243,25 @@ final class CalibrateCommand implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(), String.format(Locale.ROOT,
                     "%d of the %d images were trained on by %s (%s): %s; calibrate on images that played no part in"
                             + " training%s", refused.size(), samples.size(), model, String.join("; ", reasons), shown,
-                    heldOut.isEmpty() ? "" : ", e.g. --ids " + model.resolve(TrainCommand.HELD_OUT_IDS_FILE)));
+                    heldOut.isEmpty() ? "" : ", e.g. --ids " + bundles.get(0).resolve(TrainCommand.HELD_OUT_IDS_FILE)));
         }
     }
 
-    private Set<String> selectionIds() {
-        Path file = model.resolve(SELECTION_FILE);
+    /** @return the request of one sample, with the detector's points when a detector is given and passes the image */
+    private static EstimationRequest request(Sample s, ImageDecoder decoder, LandmarkDetector detector) {
+        GreyImage image = decoder.decode(s.image());
+        EstimationRequest.Builder b = EstimationRequest.builder().setImage(image).optSourceId(s.id()).optSex(s.sex());
+        if (detector != null) {
+            LandmarkDetection d = detector.detect(image, s.id());
+            if (d.ok()) {
+                b.optLandmarks(d.landmarks().orElseThrow());
+            }
+        }
+        return b.build();
+    }
+
+    private static Set<String> selectionIds(Path bundle) {
+        Path file = bundle.resolve(SELECTION_FILE);
         if (!Files.isRegularFile(file)) {
             return Set.of();
         }
@@ -252,13 +290,22 @@ final class CalibrateCommand implements Callable<Integer> {
         }
     }
 
-    /** Copies the bundle's files (not its sub-folders, and not an older calibration) into the new folder. */
-    private void copyBundle(Path target) throws IOException {
+    /**
+     * Copies the bundle's files into the new folder, not an older calibration; an ensemble's member folders are copied
+     * too (other sub-folders are not).
+     */
+    private static void copyBundle(Path from, Path target) throws IOException {
         Files.createDirectories(target);
-        try (Stream<Path> files = Files.list(model)) {
-            for (Path f : files.filter(Files::isRegularFile).toList()) {
-                if (!f.getFileName().toString().equals(UncertaintyCalibration.BUNDLE_FILE_NAME)) {
+        Set<Path> members = new java.util.HashSet<>();
+        if (EnsembleBundle.isEnsemble(from)) {
+            EnsembleBundle.read(from).members().forEach(m -> members.add(m.folder().getFileName()));
+        }
+        try (Stream<Path> files = Files.list(from)) {
+            for (Path f : files.toList()) {
+                if (Files.isRegularFile(f) && !f.getFileName().toString().equals(UncertaintyCalibration.BUNDLE_FILE_NAME)) {
                     Files.copy(f, target.resolve(f.getFileName()));
+                } else if (Files.isDirectory(f) && members.contains(f.getFileName())) {
+                    copyBundle(f, target.resolve(f.getFileName()));
                 }
             }
         }

@@ -85,6 +85,37 @@ class CalibrateCommandTest {
     }
 
     @Test
+    void calibratesAnEnsembleWhoseMembersTrainingImagesAreRefusedAndEstimateGivesItsInterval() throws IOException {
+        Path ensemble = work.resolve("ensemble");
+        for (String member : List.of("a", "b")) {
+            Files.createDirectories(ensemble.resolve(member));
+            try (var files = Files.list(bundle)) {
+                for (Path f : files.filter(Files::isRegularFile).toList()) {
+                    Files.copy(f, ensemble.resolve(member).resolve(f.getFileName()));
+                }
+            }
+        }
+        Files.writeString(ensemble.resolve("boneage-ensemble.json"), "{\"format\": \"boneage-ensemble/1\", \"name\": \"pair\", "
+                + "\"members\": [{\"bundle\": \"a\", \"weight\": 1}, {\"bundle\": \"b\", \"weight\": 2}]}");
+        Run refused = run("calibrate", ensemble.toString(), "--images", images(), "--labels", labels(), "--out",
+                work.resolve("never-ensemble").toString());
+        assertThat(refused.exitCode()).isEqualTo(ExitCode.USAGE);
+        assertThat(refused.err()).contains("4 of the 16 images were trained on");
+
+        Path out = work.resolve("ensemble-calibrated");
+        Run r = run("calibrate", ensemble.toString(), "--images", images(), "--labels", labels(), "--ids", untouched.toString(),
+                "--out", out.toString(), "--coverages", "0.5,0.8");
+        assertThat(r.exitCode()).as(r.err()).isZero();
+        assertThat(r.out()).contains("calibrating pair").contains("fitted on 6 images, checked on 6");
+        assertThat(out.resolve("a").resolve("boneage-model.json")).isRegularFile();
+        assertThat(out.resolve(UncertaintyCalibration.BUNDLE_FILE_NAME)).isRegularFile();
+        Run estimate = run("estimate", "--model", out.toString(), "--uncertainty", "--coverage", "0.8", "--format", "json",
+                dataset.resolve("images").resolve(trained.get(0) + ".png").toString());
+        assertThat(estimate.exitCode()).as(estimate.err()).isZero();
+        assertThat(estimate.out()).contains("interval");
+    }
+
+    @Test
     void imagesTheModelWasTrainedOnAreRefused() throws IOException {
         Run all = run("calibrate", bundle.toString(), "--images", images(), "--labels", labels(), "--out",
                 work.resolve("never").toString());
