@@ -15,6 +15,7 @@ import io.github.boneage.core.dataset.Sample;
 import io.github.boneage.core.image.GreyImage;
 import io.github.boneage.core.landmarks.LandmarkDetection;
 import io.github.boneage.core.landmarks.LandmarkDetector;
+import io.github.boneage.djl.BoneAgeEstimators;
 import io.github.boneage.djl.EnsembleBundle;
 import io.github.boneage.djl.landmarks.LandmarkDetectors;
 import io.github.boneage.djl.train.BoneAgeTrainer;
@@ -159,7 +160,7 @@ final class CalibrateCommand implements Callable<Integer> {
         ImageDecoder decoder = ImageDecoder.create();
         CalibrationRun.Result result;
         String version = new VersionProvider().getVersion()[0];
-        try (BoneAgeEstimator estimator = Estimators.open(model)) {
+        try (BoneAgeEstimator estimator = BoneAgeEstimators.open(model)) {
             TtaPredictor predictor = TtaPredictor.builder().setEstimator(estimator).build();
             // A model that reads reference points gets the default detector's (the augmentations move them with the
             // image); where none are located an ensemble estimates with its whole-image members, as it will in use.

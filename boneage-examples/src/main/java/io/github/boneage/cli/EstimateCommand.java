@@ -21,6 +21,7 @@ import io.github.boneage.core.QualityGateException;
 import io.github.boneage.core.Sex;
 import io.github.boneage.core.landmarks.LandmarkDetection;
 import io.github.boneage.core.landmarks.LandmarksTable;
+import io.github.boneage.djl.BoneAgeEstimators;
 import io.github.boneage.pipeline.BoneAgePipeline;
 import io.github.boneage.pipeline.GateCheck;
 import io.github.boneage.pipeline.Orientation;
@@ -174,7 +175,7 @@ final class EstimateCommand implements Callable<Integer> {
             }
         }
         Path bundle = ModelLocator.resolve(model);
-        try (BoneAgeEstimator estimator = Estimators.open(bundle)) {
+        try (BoneAgeEstimator estimator = BoneAgeEstimators.open(bundle)) {
             // Everything per image happens in the library's pipeline, so the CLI and a library user get the same answer.
             BoneAgePipeline.Builder builder = BoneAgePipeline.builder().setEstimator(estimator).optQualityGate(qualityGate);
             if (uncertainty) {

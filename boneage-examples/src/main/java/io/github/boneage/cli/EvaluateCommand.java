@@ -21,6 +21,7 @@ import io.github.boneage.core.metrics.AgeMetrics;
 import io.github.boneage.core.metrics.BandMetrics;
 import io.github.boneage.core.metrics.MetricsAccumulator;
 import io.github.boneage.core.metrics.MetricsReport;
+import io.github.boneage.djl.BoneAgeEstimators;
 import io.github.boneage.djl.landmarks.LandmarkDetectors;
 import io.github.boneage.preprocess.io.ImageDecoder;
 import java.io.IOException;
@@ -203,7 +204,7 @@ final class EvaluateCommand implements Callable<Integer> {
         List<Prediction> results = new ArrayList<>();
         String modelName;
         int fallbacks;
-        try (BoneAgeEstimator estimator = Estimators.open(ModelLocator.resolve(model))) {
+        try (BoneAgeEstimator estimator = BoneAgeEstimators.open(ModelLocator.resolve(model))) {
             modelName = estimator.model().name();
             boolean usesPoints = estimator.roiScheme().map(RoiScheme::needsLandmarks).orElse(true)
                     || estimator.usesLandmarksWhenGiven();
