@@ -1,0 +1,97 @@
+package io.github.boneage.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import io.github.boneage.core.EnsembleEstimator;
+import io.github.boneage.core.EstimationOutcome;
+import io.github.boneage.core.EstimationRequest;
+import io.github.boneage.core.HeldOutMetrics;
+import io.github.boneage.core.dataset.RsnaDataset;
+import io.github.boneage.core.dataset.Sample;
+import io.github.boneage.core.image.GreyImage;
+import io.github.boneage.core.landmarks.LandmarkDetection;
+import io.github.boneage.core.landmarks.LandmarkDetector;
+import io.github.boneage.core.metrics.MetricsAccumulator;
+import io.github.boneage.core.metrics.MetricsReport;
+import io.github.boneage.core.testing.SharedData;
+import io.github.boneage.djl.EnsembleBundle;
+import io.github.boneage.djl.landmarks.LandmarkDetectors;
+import io.github.boneage.preprocess.io.ImageDecoder;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The model v2 ensemble (models/v2: the default whole-image network and an ROI1 network): it loads and runs through the
+ * CLI's pipeline, and its recorded held-out figures hold on the 1,000 untouched held-out radiographs.
+ */
+class ModelV2Test {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ModelV2Test.class);
+    private static final Path ENSEMBLE = Paths.get("..", "models", "v2").toAbsolutePath().normalize();
+
+    @Test
+    void estimatesTheSampleThroughTheCliWithAnInterval() {
+        CliTest.Run r = CliTest.run("estimate", ENSEMBLE.resolve("../../samples/synthetic-hand.png").normalize().toString(),
+                "--sex", "female", "--model", ENSEMBLE.toString(), "--uncertainty", "--format", "json");
+        assertThat(r.exitCode()).as(r.err()).isZero();
+        assertThat(r.out()).contains("\"boneAgeMonths\"").contains(EnsembleBundle.read(ENSEMBLE).name()).contains("interval");
+    }
+
+    /**
+     * Ids 501-1,500 of the members' held-out list took part in neither training, nor the ROI1 network's epoch choice,
+     * nor the ensemble's weights (fitted on ids 1-500): the figures quoted for v2.
+     */
+    @Test
+    @Tag("data")
+    @Tag("slow")
+    void recordedHeldOutFiguresHoldOnTheUntouchedRadiographs() throws IOException {
+        Path data = SharedData.require("data/rsna-299");
+        List<String> heldOut = Files.readAllLines(ENSEMBLE.resolve("whole").resolve("held-out-ids.txt")).stream()
+                .filter(l -> !l.isBlank() && !l.startsWith("#")).toList();
+        Set<String> untouched = Set.copyOf(heldOut.subList(500, heldOut.size()));
+        List<Sample> samples = RsnaDataset.builder().setFolder(data).build().samples().stream()
+                .filter(s -> untouched.contains(s.id())).collect(Collectors.toList());
+        assertThat(samples).hasSize(1000);
+        ImageDecoder decoder = ImageDecoder.create();
+        LandmarkDetector detector = LandmarkDetectors.defaultDetector();
+        MetricsAccumulator metrics = new MetricsAccumulator();
+        int withoutPoints = 0;
+        try (EnsembleEstimator v2 = EnsembleBundle.open(ENSEMBLE)) {
+            for (int start = 0; start < samples.size(); start += 32) {
+                List<Sample> batch = samples.subList(start, Math.min(samples.size(), start + 32));
+                List<EstimationRequest> requests = new ArrayList<>();
+                for (Sample s : batch) {
+                    GreyImage image = decoder.decode(s.image());
+                    LandmarkDetection d = detector.detect(image, s.id());
+                    withoutPoints += d.ok() ? 0 : 1;
+                    requests.add(EstimationRequest.builder().setImage(image).optSex(s.sex()).optSourceId(s.id())
+                            .optLandmarks(d.ok() ? d.landmarks().orElseThrow() : null).build());
+                }
+                List<EstimationOutcome> outcomes = v2.estimateBatch(requests);
+                for (int i = 0; i < batch.size(); i++) {
+                    metrics.add(batch.get(i).boneAgeMonths(), outcomes.get(i).estimate().orElseThrow().months(), batch.get(i).sex());
+                }
+            }
+            MetricsReport report = metrics.report();
+            LOG.info("model v2 on the 1,000 untouched held-out rsna-299 images ({} without points): {}", withoutPoints,
+                    report.summary());
+            HeldOutMetrics recorded = v2.model().heldOut().orElseThrow();
+            assertThat(recorded.n()).isEqualTo(report.overall().n());
+            assertThat(report.overall().mad()).isCloseTo(recorded.mad(), within(0.005));
+            assertThat(report.overall().ccc()).isCloseTo(recorded.ccc(), within(0.0005));
+            assertThat(report.overall().rmse()).isCloseTo(recorded.rmse(), within(0.005));
+            assertThat(report.overall().within12()).isCloseTo(recorded.within12(), within(0.0005));
+        }
+    }
+}
