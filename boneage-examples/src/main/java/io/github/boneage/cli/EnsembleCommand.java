@@ -282,7 +282,7 @@ final class EnsembleCommand implements Callable<Integer> {
         ObjectNode settings = provenance.putObject("trainerSettings");
         settings.put("weights", describe(names, w));
         settings.put("weightGridStep", Double.toString(STEP));
-        settings.put("command", "boneage ensemble " + String.join(" ", spec.commandLine().getParseResult().originalArgs()));
+        settings.put("command", "boneage " + String.join(" ", spec.commandLine().getParseResult().originalArgs()));
         provenance.putObject("validationMetrics").put("mad", mad);
         provenance.put("libraryVersion", new VersionProvider().getVersion()[0]);
         provenance.put("createdAt", Instant.now().toString());

@@ -74,6 +74,28 @@ class AugmentationTest {
     }
 
     @Test
+    void fingertipsPushedOffTheImageAreLeftOutAndTheReferencePointsKept() {
+        int w = 120;
+        int h = 90;
+        Map<ReferencePoint, Point> points = new EnumMap<>(ReferencePoint.class);
+        for (ReferencePoint rp : ReferencePoint.values()) {
+            points.put(rp, new Point(30 + 8 * rp.ordinal(), 50));
+        }
+        Map<Finger, Point> tips = new EnumMap<>(Finger.class);
+        for (Finger f : Finger.values()) {
+            tips.put(f, new Point(30 + 12 * f.ordinal(), 1.0));
+        }
+        HandLandmarks atTheEdge = HandLandmarks.of(points, tips);
+        // Shifted up by 4% of the height: the tips, 1 px below the top edge, leave the image.
+        HandLandmarks up = new Augmentation(0, 0, -0.04, false).apply(atTheEdge, w, h);
+        assertThat(up.hasFingertips()).isFalse();
+        assertThat(up.firstPointOutside(w, h)).isEmpty();
+        assertThat(up.point(ReferencePoint.values()[0]).y()).isCloseTo(50 - 0.04 * h, within(1e-6));
+        // Shifted down, they stay in and move with the image.
+        assertThat(new Augmentation(0, 0, 0.04, false).apply(atTheEdge, w, h).hasFingertips()).isTrue();
+    }
+
+    @Test
     void landmarksMoveWithTheImageContent() {
         int w = 120;
         int h = 90;
