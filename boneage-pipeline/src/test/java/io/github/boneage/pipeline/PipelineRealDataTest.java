@@ -2,16 +2,21 @@ package io.github.boneage.pipeline;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.github.boneage.core.BoneAgeEstimator;
 import io.github.boneage.core.EstimationRequest;
 import io.github.boneage.core.RoiScheme;
 import io.github.boneage.core.dataset.DatasetSplit;
 import io.github.boneage.core.dataset.RsnaDataset;
 import io.github.boneage.core.dataset.Sample;
 import io.github.boneage.core.image.GreyImage;
+import io.github.boneage.core.landmarks.LandmarkDetection;
+import io.github.boneage.core.landmarks.LandmarkDetector;
 import io.github.boneage.core.landmarks.QualityVerdict;
 import io.github.boneage.core.metrics.MetricsAccumulator;
 import io.github.boneage.core.testing.SharedData;
+import io.github.boneage.djl.BoneAgeEstimators;
 import io.github.boneage.djl.DjlBoneAgeEstimator;
+import io.github.boneage.djl.landmarks.LandmarkDetectors;
 import io.github.boneage.pipeline.GateCheck.Check;
 import io.github.boneage.pipeline.impl.StructureCheck;
 import io.github.boneage.preprocess.io.ImageDecoder;
@@ -228,6 +233,8 @@ class PipelineRealDataTest {
      * The pipeline's figures (gate, then the model on the image and its mirror image, averaged) on the default model's
      * held-out ids that played no part in training or epoch selection, beside the model alone on the same images.
      * {@code -Dboneage.safety.madImages=1000} measures all of them (docs/safety.md); CI takes the first 300.
+     * {@code -Dboneage.safety.model=../models/v2} measures another model (an ensemble's "model alone" gets the default
+     * detector's points where it locates them, as {@code evaluate --landmarks auto} does).
      */
     @Test
     @Tag("slow")
@@ -249,12 +256,16 @@ class PipelineRealDataTest {
         MetricsAccumulator aloneAll = new MetricsAccumulator();
         Map<QualityVerdict, Integer> refused = new EnumMap<>(QualityVerdict.class);
         ImageDecoder decoder = ImageDecoder.create();
-        try (DjlBoneAgeEstimator model = DjlBoneAgeEstimator.builder().setBundle(BUNDLE).build()) {
+        Path modelPath = Paths.get(System.getProperty("boneage.safety.model", BUNDLE.toString()));
+        try (BoneAgeEstimator model = BoneAgeEstimators.open(modelPath)) {
             BoneAgePipeline pipeline = BoneAgePipeline.builder().setEstimator(model).build();
+            LandmarkDetector points = model.usesLandmarksWhenGiven() ? LandmarkDetectors.defaultDetector() : null;
             for (String id : ids) {
                 Sample s = dataset.sample(id).orElseThrow();
                 GreyImage image = decoder.decode(s.image());
-                double plain = model.estimate(EstimationRequest.builder().setImage(image).optSex(s.sex()).build()).months();
+                LandmarkDetection d = points == null ? null : points.detect(image, id);
+                double plain = model.estimate(EstimationRequest.builder().setImage(image).optSex(s.sex())
+                        .optLandmarks(d != null && d.ok() ? d.landmarks().orElseThrow() : null).build()).months();
                 aloneAll.add(s.boneAgeMonths(), plain, s.sex());
                 PipelineResult r = pipeline.run(PipelineInput.builder().setImage(image).optSourceId(id)
                         .optSex(s.sex(), "labels").build());
@@ -266,7 +277,8 @@ class PipelineRealDataTest {
                 }
             }
         }
-        System.out.printf(Locale.ROOT, "SAFETY pipeline on %d untouched held-out radiographs: refused %s%n", ids.size(), refused);
+        System.out.printf(Locale.ROOT, "SAFETY pipeline (%s) on %d untouched held-out radiographs: refused %s%n", modelPath,
+                ids.size(), refused);
         System.out.println("SAFETY pipeline (accepted): " + pipelined.report().summary());
         System.out.println("SAFETY model alone (same accepted images): " + alone.report().summary());
         System.out.println("SAFETY model alone (all): " + aloneAll.report().summary());
