@@ -81,7 +81,7 @@ final class EvaluateCommand implements Callable<Integer> {
     @Option(names = "--landmarks", paramLabel = "FILE|auto",
             description = "Landmarks CSV, needed by models that crop ROI1-3; or 'auto' to detect them with the default "
                     + "detector (an image it cannot read fails for an ROI model; an ensemble's whole-image members then "
-                    + "estimate it alone).")
+                    + "estimate it alone). An ensemble is given the detector's points by default.")
     String landmarks;
 
     @Option(names = "--ids", paramLabel = "FILE",
@@ -208,7 +208,9 @@ final class EvaluateCommand implements Callable<Integer> {
             modelName = estimator.model().name();
             boolean usesPoints = estimator.roiScheme().map(RoiScheme::needsLandmarks).orElse(true)
                     || estimator.usesLandmarksWhenGiven();
-            LandmarkDetector detector = autoLandmarks && usesPoints ? LandmarkDetectors.defaultDetector() : null;
+            // An ensemble given no points would be measured on its whole-image members alone: it gets the detector's.
+            boolean detect = autoLandmarks || landmarks == null && estimator.usesLandmarksWhenGiven();
+            LandmarkDetector detector = detect && usesPoints ? LandmarkDetectors.defaultDetector() : null;
             try (Progress progress = Progress.start(spec, "evaluate", samples.size())) {
                 fallbacks = estimateAll(estimator, detector, samples, results, failures, progress);
             }

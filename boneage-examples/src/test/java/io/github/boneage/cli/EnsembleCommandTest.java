@@ -87,9 +87,10 @@ class EnsembleCommandTest {
         try (EnsembleEstimator e = EnsembleBundle.open(out)) {
             assertThat(e.members()).hasSize(2);
         }
-        // The ensemble estimator, fed the same automatic points, gives the MAD the weights were fitted to.
+        // The ensemble estimator, fed the same automatic points (evaluate detects them for an ensemble by default), gives
+        // the MAD the weights were fitted to.
         Run evaluated = run("evaluate", dataset.resolve("images").toString(), "--labels",
-                dataset.resolve("boneage-training-dataset.csv").toString(), "--model", out.toString(), "--landmarks", "auto");
+                dataset.resolve("boneage-training-dataset.csv").toString(), "--model", out.toString());
         assertThat(evaluated.exitCode()).as(evaluated.err()).isZero();
         assertThat(figure(evaluated.out(), "MAD=([0-9.]+)")).isCloseTo(fitted, within(0.011));
     }
