@@ -72,7 +72,11 @@ public final class LearnedLandmarkDetector implements LandmarkDetector, AutoClos
     private final double noHandThreshold;
     private final double minPointConfidence;
     private final boolean quarterTurns;
+    private final boolean uprightFirst;
     private volatile boolean closed;
+
+    /** Mean reference-point peak at which the upright view alone decides (see {@link Builder#optUprightFirst}). */
+    static final double UPRIGHT_EXIT_PEAK = 0.7;
 
     private LearnedLandmarkDetector(Builder b) {
         OfflineMode.enforce();
@@ -81,6 +85,7 @@ public final class LearnedLandmarkDetector implements LandmarkDetector, AutoClos
         this.noHandThreshold = b.noHandThreshold;
         this.minPointConfidence = b.minPointConfidence;
         this.quarterTurns = b.quarterTurns;
+        this.uprightFirst = b.uprightFirst;
         Model m = Model.newInstance(LandmarkBundle.MODEL_NAME, Device.cpu(), bundle.engine());
         try {
             if (bundle.engine().equals(LandmarkBundle.ONNX_ENGINE)) {
@@ -179,14 +184,27 @@ public final class LearnedLandmarkDetector implements LandmarkDetector, AutoClos
             }
             System.arraycopy(NetInput.standardize(pixels), 0, batch, t * s * s, s * s);
         }
-        float[] all = predict(batch, sourceId);
+        float[] all;
         int best = 0;
+        if (turns == 4 && uprightFirst) {
+            // Most radiographs are upright: the upright view alone, when it reads a hand with strong peaks and the
+            // fingers up, is what the four views would have chosen; only other images pay for the three turned views.
+            float[] upright = predict(java.util.Arrays.copyOf(batch, s * s), sourceId);
+            if (referenceScore(upright, 0, cells, h) >= UPRIGHT_EXIT_PEAK * PointOrder.REFERENCE && fingersUp(upright, cells, h)) {
+                all = upright;
+                turns = 1;
+            } else {
+                float[] turned = predict(java.util.Arrays.copyOfRange(batch, s * s, 4 * s * s), sourceId);
+                all = new float[upright.length + turned.length];
+                System.arraycopy(upright, 0, all, 0, upright.length);
+                System.arraycopy(turned, 0, all, upright.length, turned.length);
+            }
+        } else {
+            all = predict(batch, sourceId);
+        }
         double bestScore = Double.NEGATIVE_INFINITY;
         for (int t = 0; t < turns; t++) {
-            double score = 0;
-            for (int k = 0; k < PointOrder.REFERENCE; k++) {
-                score += Heatmaps.peak(all, (t * PointOrder.COUNT + k) * cells, h).value();
-            }
+            double score = referenceScore(all, t, cells, h);
             if (score > bestScore) {
                 bestScore = score;
                 best = t;
@@ -350,6 +368,38 @@ public final class LearnedLandmarkDetector implements LandmarkDetector, AutoClos
         return sum / n < in.median();
     }
 
+    /** @return the sum of the seven reference points' peak values in view {@code t} of {@code maps} */
+    private static double referenceScore(float[] maps, int t, int cells, int h) {
+        double score = 0;
+        for (int k = 0; k < PointOrder.REFERENCE; k++) {
+            score += Heatmaps.peak(maps, (t * PointOrder.COUNT + k) * cells, h).value();
+        }
+        return score;
+    }
+
+    /**
+     * @return whether, in view 0 of {@code maps}, the five phalanx points' centre lies above the radius and ulna
+     *         points' centre within 45 degrees of straight up (heatmap rows grow downwards)
+     */
+    private static boolean fingersUp(float[] maps, int cells, int h) {
+        double fx = 0;
+        double fy = 0;
+        double wx = 0;
+        double wy = 0;
+        for (int k = 0; k < PointOrder.REFERENCE; k++) {
+            Heatmaps.Peak p = Heatmaps.peak(maps, k * cells, h);
+            if (k < PointOrder.REFERENCE - 2) {
+                fx += p.x() / (PointOrder.REFERENCE - 2);
+                fy += p.y() / (PointOrder.REFERENCE - 2);
+            } else {
+                wx += p.x() / 2;
+                wy += p.y() / 2;
+            }
+        }
+        double up = wy - fy;
+        return up > 0 && Math.abs(fx - wx) <= up;
+    }
+
     private float[] predict(float[] input, String sourceId) {
         Predictor<float[], float[]> p;
         try {
@@ -407,6 +457,7 @@ public final class LearnedLandmarkDetector implements LandmarkDetector, AutoClos
         private double minPointConfidence = 0.2;
         private int poolSize = Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors()));
         private boolean quarterTurns = true;
+        private boolean uprightFirst = true;
 
         private Builder() {
         }
@@ -472,6 +523,18 @@ public final class LearnedLandmarkDetector implements LandmarkDetector, AutoClos
          */
         public Builder optQuarterTurns(boolean value) {
             this.quarterTurns = value;
+            return this;
+        }
+
+        /**
+         * @param value with quarter turns, whether to run the upright view alone first and the three turned views only
+         *              when it does not read a hand with strong peaks (mean reference peak at least
+         *              {@value LearnedLandmarkDetector#UPRIGHT_EXIT_PEAK}) and the fingers up (default {@code true}:
+         *              about 4x less network time on ordinary radiographs)
+         * @return this builder
+         */
+        public Builder optUprightFirst(boolean value) {
+            this.uprightFirst = value;
             return this;
         }
 
