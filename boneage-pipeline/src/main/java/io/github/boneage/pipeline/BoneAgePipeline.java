@@ -276,18 +276,18 @@ public final class BoneAgePipeline {
                 warnings.add("the image's grey scale was inverted back before estimation (bone bright), as in the "
                         + "model's training images");
             }
-        } else if (modelNeedsLandmarks && given == null) {
-            LandmarkDetection d = detector.detect(image, input.sourceId());
-            trace.detection = d;
-            forModel = d.landmarks().orElseThrow(() -> new QualityGateException(input.sourceId(), d));
-            trace.add(Check.LANDMARKS, Outcome.PASSED, "gate off: detector's points used as found (" + d.verdict() + ")");
         } else if (modelUsesLandmarks && given == null) {
             LandmarkDetection d = detector.detect(image, input.sourceId());
             trace.detection = d;
-            forModel = d.ok() ? d.landmarks().orElse(null) : null;
-            trace.add(Check.LANDMARKS, forModel != null ? Outcome.PASSED : Outcome.SKIPPED, forModel != null
-                    ? "gate off: detector's points used (" + d.verdict() + ")"
-                    : "gate off: no reliable points (" + d.verdict() + "); the model's whole-image part alone estimates");
+            if (modelNeedsLandmarks) {
+                forModel = d.landmarks().orElseThrow(() -> new QualityGateException(input.sourceId(), d));
+                trace.add(Check.LANDMARKS, Outcome.PASSED, "gate off: detector's points used as found (" + d.verdict() + ")");
+            } else {
+                forModel = d.ok() ? d.landmarks().orElse(null) : null;
+                trace.add(Check.LANDMARKS, forModel != null ? Outcome.PASSED : Outcome.SKIPPED, forModel != null
+                        ? "gate off: detector's points used (" + d.verdict() + ")"
+                        : "gate off: no reliable points (" + d.verdict() + "); the model's whole-image part alone estimates");
+            }
         }
         if (modelUsesLandmarks && !modelNeedsLandmarks && forModel == null) {
             warnings.add("no reliable reference points, so the model's region members did not run: the estimate is its "
@@ -543,33 +543,22 @@ public final class BoneAgePipeline {
                 chosen.tilt(), how));
 
         HandLandmarks forModel = null;
-        if (modelUsesLandmarks && !modelNeedsLandmarks) {
-            // Region members run only on points the detector trusts; otherwise the whole-image members estimate alone.
-            if (given != null) {
-                forModel = given;
-                trace.add(Check.LANDMARKS, Outcome.PASSED, "given by the caller");
-            } else if (trusted.ok()) {
-                forModel = uprightPoints;
-                trace.add(Check.LANDMARKS, Outcome.PASSED, String.format(Locale.ROOT,
-                        "located with confidence %.2f; the model's region members read them", trusted.confidence()));
-            } else {
-                trace.add(Check.LANDMARKS, Outcome.SKIPPED, "not located reliably (" + trusted.reason()
-                        + "); the model's whole-image members estimate alone");
-            }
-        } else if (modelNeedsLandmarks) {
-            if (given != null) {
-                forModel = given;
-                trace.add(Check.LANDMARKS, Outcome.PASSED, "given by the caller");
-            } else if (trusted.ok()) {
-                forModel = uprightPoints;
-                trace.add(Check.LANDMARKS, Outcome.PASSED, String.format(Locale.ROOT,
-                        "located with confidence %.2f", trusted.confidence()));
-            } else {
-                throw trace.refuse(Check.LANDMARKS, QualityVerdict.LOW_CONFIDENCE, "the model reads a region placed from "
-                        + "the reference points, and they were not located reliably: " + trusted.reason(), detection);
-            }
-        } else {
+        if (!modelUsesLandmarks) {
             trace.add(Check.LANDMARKS, Outcome.SKIPPED, "the model reads the whole image");
+        } else if (given != null) {
+            forModel = given;
+            trace.add(Check.LANDMARKS, Outcome.PASSED, "given by the caller");
+        } else if (trusted.ok()) {
+            forModel = uprightPoints;
+            trace.add(Check.LANDMARKS, Outcome.PASSED, String.format(Locale.ROOT, "located with confidence %.2f%s",
+                    trusted.confidence(), modelNeedsLandmarks ? "" : "; the model's region members read them"));
+        } else if (modelNeedsLandmarks) {
+            throw trace.refuse(Check.LANDMARKS, QualityVerdict.LOW_CONFIDENCE, "the model reads a region placed from "
+                    + "the reference points, and they were not located reliably: " + trusted.reason(), detection);
+        } else {
+            // Region members run only on points the detector trusts; otherwise the whole-image members estimate alone.
+            trace.add(Check.LANDMARKS, Outcome.SKIPPED, "not located reliably (" + trusted.reason()
+                    + "); the model's whole-image members estimate alone");
         }
 
         StructureCheck.Finding bones = structure.check(readable, uprightPoints);
