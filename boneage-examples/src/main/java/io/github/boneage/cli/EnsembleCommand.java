@@ -5,22 +5,14 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.github.boneage.core.BoneAgeEstimator;
-import io.github.boneage.core.BoneAgeException;
-import io.github.boneage.core.HandLandmarks;
 import io.github.boneage.core.RoiScheme;
 import io.github.boneage.core.dataset.RsnaDataset;
 import io.github.boneage.core.dataset.Sample;
-import io.github.boneage.core.image.GreyImage;
-import io.github.boneage.core.landmarks.LandmarkDetection;
-import io.github.boneage.core.landmarks.LandmarkDetector;
-import io.github.boneage.core.landmarks.LandmarksTable;
 import io.github.boneage.djl.DjlBoneAgeEstimator;
 import io.github.boneage.djl.EnsembleBundle;
 import io.github.boneage.djl.landmarks.LandmarkDetectors;
-import io.github.boneage.preprocess.io.ImageDecoder;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -119,7 +111,7 @@ final class EnsembleCommand implements Callable<Integer> {
         }
         PrintWriter o = spec.commandLine().getOut();
         List<String> problems = new ArrayList<>();
-        samples = withDetectedPoints(samples, problems);
+        samples = AutoLandmarks.withDetectedPoints(samples, LandmarkDetectors.defaultDetector(), problems);
         long withPoints = samples.stream().filter(s -> s.landmarks().isPresent()).count();
         o.printf(Locale.ROOT, "%d images; reference points located on %d%n", samples.size(), withPoints);
 
@@ -176,25 +168,6 @@ final class EnsembleCommand implements Callable<Integer> {
             }
         }
         return true;
-    }
-
-    private static List<Sample> withDetectedPoints(List<Sample> samples, List<String> problems) {
-        LandmarkDetector detector = LandmarkDetectors.defaultDetector();
-        ImageDecoder decoder = ImageDecoder.create();
-        Map<String, HandLandmarks> found = new LinkedHashMap<>();
-        for (Sample s : samples) {
-            try {
-                GreyImage image = decoder.decode(s.image());
-                LandmarkDetection d = detector.detect(image, s.image().toString());
-                if (d.ok()) {
-                    found.put(s.id(), d.landmarks().orElseThrow());
-                }
-            } catch (BoneAgeException | UncheckedIOException e) {
-                problems.add(s.image() + ": " + e.getMessage());
-            }
-        }
-        LandmarksTable table = LandmarksTable.of("automatic landmarks", found);
-        return samples.stream().map(s -> found.containsKey(s.id()) ? s.withLandmarks(table) : s).toList();
     }
 
     private Map<String, Double> read(BoneAgeEstimator estimator, List<Sample> samples, List<String> problems, String member) {
