@@ -88,12 +88,7 @@ class CalibrateCommandTest {
     void calibratesAnEnsembleWhoseMembersTrainingImagesAreRefusedAndEstimateGivesItsInterval() throws IOException {
         Path ensemble = work.resolve("ensemble");
         for (String member : List.of("a", "b")) {
-            Files.createDirectories(ensemble.resolve(member));
-            try (var files = Files.list(bundle)) {
-                for (Path f : files.filter(Files::isRegularFile).toList()) {
-                    Files.copy(f, ensemble.resolve(member).resolve(f.getFileName()));
-                }
-            }
+            CliTest.copyFiles(bundle, ensemble.resolve(member));
         }
         Files.writeString(ensemble.resolve("boneage-ensemble.json"), "{\"format\": \"boneage-ensemble/1\", \"name\": \"pair\", "
                 + "\"members\": [{\"bundle\": \"a\", \"weight\": 1}, {\"bundle\": \"b\", \"weight\": 2}]}");
@@ -125,14 +120,8 @@ class CalibrateCommandTest {
         // A bundle that records only its held-out ids: images sharing ids with that list come from its data set, so
         // every image outside the list was trained on.
         Path heldOutOnly = work.resolve("held-out-only");
-        Files.createDirectories(heldOutOnly);
-        try (var files = Files.list(bundle)) {
-            for (Path f : files.filter(Files::isRegularFile).toList()) {
-                if (!f.getFileName().toString().equals("training-ids.txt")) {
-                    Files.copy(f, heldOutOnly.resolve(f.getFileName()));
-                }
-            }
-        }
+        CliTest.copyFiles(bundle, heldOutOnly);
+        Files.delete(heldOutOnly.resolve("training-ids.txt"));
         List<String> listed = new ArrayList<>(Files.readAllLines(untouched));
         Files.write(heldOutOnly.resolve("held-out-ids.txt"), listed);
         Run mixed = run("calibrate", heldOutOnly.toString(), "--images", images(), "--labels", labels(), "--out",
@@ -150,13 +139,7 @@ class CalibrateCommandTest {
     @Test
     void aBrokenImageIsSkippedAndReported() throws IOException {
         Path data = work.resolve("broken");
-        Files.createDirectories(data.resolve("images"));
-        Files.copy(dataset.resolve("boneage-training-dataset.csv"), data.resolve("boneage-training-dataset.csv"));
-        try (var files = Files.list(dataset.resolve("images"))) {
-            for (Path f : files.toList()) {
-                Files.copy(f, data.resolve("images").resolve(f.getFileName()));
-            }
-        }
+        CliTest.copyDataset(dataset, data);
         String bad = Files.readAllLines(untouched).get(0);
         Files.write(data.resolve("images").resolve(bad + ".png"), new byte[] {1, 2, 3});
         Run r = run("calibrate", bundle.toString(), "--images", data.resolve("images").toString(), "--labels",

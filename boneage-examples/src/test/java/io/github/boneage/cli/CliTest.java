@@ -37,6 +37,32 @@ class CliTest {
     record Run(int exitCode, String out, String err) {
     }
 
+    /**
+     * Copies the regular files of a folder (not its sub-folders) into another, created if absent.
+     *
+     * @param from the folder to copy
+     * @param to   the folder to copy into
+     */
+    static void copyFiles(Path from, Path to) throws IOException {
+        Files.createDirectories(to);
+        try (var files = Files.list(from)) {
+            for (Path f : files.filter(Files::isRegularFile).toList()) {
+                Files.copy(f, to.resolve(f.getFileName()));
+            }
+        }
+    }
+
+    /**
+     * Copies an RSNA-format folder written by {@code synth} (labels CSV and images) for a test to break.
+     *
+     * @param dataset the folder
+     * @param copy    the new folder
+     */
+    static void copyDataset(Path dataset, Path copy) throws IOException {
+        copyFiles(dataset.resolve("images"), copy.resolve("images"));
+        Files.copy(dataset.resolve("boneage-training-dataset.csv"), copy.resolve("boneage-training-dataset.csv"));
+    }
+
     static Run run(String... args) {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();

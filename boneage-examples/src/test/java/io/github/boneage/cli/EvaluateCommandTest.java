@@ -55,13 +55,7 @@ class EvaluateCommandTest {
     /** A copy of the synthetic set that a test may break. */
     private static Path copyOfDataset(String name) throws IOException {
         Path copy = work.resolve(name);
-        Files.createDirectories(copy.resolve("images"));
-        Files.copy(dataset.resolve("boneage-training-dataset.csv"), copy.resolve("boneage-training-dataset.csv"));
-        try (var files = Files.list(dataset.resolve("images"))) {
-            for (Path f : files.toList()) {
-                Files.copy(f, copy.resolve("images").resolve(f.getFileName()));
-            }
-        }
+        CliTest.copyDataset(dataset, copy);
         return copy;
     }
 
@@ -88,12 +82,7 @@ class EvaluateCommandTest {
         ModelBundleWriter.builder().setName("tiny-roi1").setArchitecture("resnet_tiny").setFormat(ModelFormat.ONNX)
                 .setPreprocessing(roi1).addWeights(NetworkRole.AGNOSTIC, weights).optOutput(OutputSpec.regression(24, 100))
                 .build().writeFolder(ensemble.resolve("roi1"));
-        try (var files = Files.list(bundle)) {
-            Files.createDirectories(ensemble.resolve("whole"));
-            for (Path f : files.toList()) {
-                Files.copy(f, ensemble.resolve("whole").resolve(f.getFileName()));
-            }
-        }
+        CliTest.copyFiles(bundle, ensemble.resolve("whole"));
         Files.writeString(ensemble.resolve("boneage-ensemble.json"), "{\"format\": \"boneage-ensemble/1\", \"name\": "
                 + "\"tiny-ensemble\", \"members\": [{\"bundle\": \"whole\", \"weight\": 1}, {\"bundle\": \"roi1\", \"weight\": 1}]}");
         Path predictions = work.resolve("ensemble-predictions.csv");

@@ -91,13 +91,7 @@ class TrainCommandTest {
     @Test
     void aBadImageAmongGoodOnesIsSkippedAndReported() throws IOException {
         Path data = work.resolve("broken");
-        Files.createDirectories(data.resolve("images"));
-        Files.copy(dataset.resolve("boneage-training-dataset.csv"), data.resolve("boneage-training-dataset.csv"));
-        try (var files = Files.list(dataset.resolve("images"))) {
-            for (Path f : files.toList()) {
-                Files.copy(f, data.resolve("images").resolve(f.getFileName()));
-            }
-        }
+        CliTest.copyDataset(dataset, data);
         Files.write(data.resolve("images/3.png"), new byte[] {9, 9, 9});
         Path bundle = work.resolve("broken-model");
         Run r = run(train(data, bundle));
