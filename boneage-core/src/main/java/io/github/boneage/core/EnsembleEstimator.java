@@ -88,8 +88,7 @@ public final class EnsembleEstimator implements BoneAgeEstimator {
 
     @Override
     public BoneAgeEstimate estimate(EstimationRequest request) {
-        EstimationOutcome outcome = estimateBatch(List.of(request)).get(0);
-        return outcome.estimate().orElseThrow(() -> outcome.error().orElseThrow());
+        return estimateBatch(List.of(request)).get(0).orElseThrow();
     }
 
     /**
@@ -123,7 +122,7 @@ public final class EnsembleEstimator implements BoneAgeEstimator {
             BoneAgeEstimate regionReading = null;
             BoneAgeEstimate anyReading = null;
             BoneAgeException error = null;
-            for (int k = 0; k < members.size() && error == null; k++) {
+            for (int k = 0; k < members.size(); k++) {
                 Member m = members.get(k);
                 if (m.readsRegion() && !points) {
                     continue;

@@ -55,4 +55,16 @@ public final class EstimationOutcome {
     public Optional<BoneAgeException> error() {
         return Optional.ofNullable(error);
     }
+
+    /**
+     * @return the estimate
+     * @throws BoneAgeException this item's error, when it failed (what {@link BoneAgeEstimator#estimate} throws for a
+     *                          single request)
+     */
+    public BoneAgeEstimate orElseThrow() {
+        if (error != null) {
+            throw error;
+        }
+        return estimate;
+    }
 }

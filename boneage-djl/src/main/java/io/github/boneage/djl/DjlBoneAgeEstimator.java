@@ -112,8 +112,7 @@ public final class DjlBoneAgeEstimator implements BoneAgeEstimator {
 
     @Override
     public BoneAgeEstimate estimate(EstimationRequest request) {
-        EstimationOutcome outcome = estimateBatch(List.of(request)).get(0);
-        return outcome.estimate().orElseThrow(() -> outcome.error().orElseThrow());
+        return estimateBatch(List.of(request)).get(0).orElseThrow();
     }
 
     @Override
