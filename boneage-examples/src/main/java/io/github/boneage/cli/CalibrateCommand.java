@@ -209,19 +209,9 @@ final class CalibrateCommand implements Callable<Integer> {
      */
     private void refuseTrainedOn(List<Sample> samples, List<Path> bundles) {
         Set<String> trained = new java.util.HashSet<>();
-        Set<String> heldOut = null;
-        for (Path b : bundles) {
-            trained.addAll(readIfPresent(b.resolve(BoneAgeTrainer.TRAINING_IDS_FILE)));
-            Set<String> own = readIfPresent(b.resolve(TrainCommand.HELD_OUT_IDS_FILE));
-            if (!own.isEmpty()) {
-                // An ensemble's images are held out only where every member with a list holds them out.
-                heldOut = heldOut == null ? new java.util.HashSet<>(own) : heldOut;
-                heldOut.retainAll(own);
-            }
-        }
-        heldOut = heldOut == null ? Set.of() : heldOut;
-        Set<String> held = heldOut;
-        boolean sameDataSet = samples.stream().anyMatch(s -> held.contains(s.id()));
+        bundles.forEach(b -> trained.addAll(readIfPresent(b.resolve(BoneAgeTrainer.TRAINING_IDS_FILE))));
+        Set<String> heldOut = heldOutByAll(bundles);
+        boolean sameDataSet = samples.stream().anyMatch(s -> heldOut.contains(s.id()));
         Set<String> refused = new TreeSet<>();
         List<String> reasons = new ArrayList<>();
         List<String> listed = samples.stream().map(Sample::id).filter(trained::contains).toList();
@@ -230,7 +220,7 @@ final class CalibrateCommand implements Callable<Integer> {
             reasons.add(listed.size() + " listed in " + BoneAgeTrainer.TRAINING_IDS_FILE);
         }
         if (sameDataSet) {
-            List<String> outside = samples.stream().map(Sample::id).filter(id -> !held.contains(id)).toList();
+            List<String> outside = samples.stream().map(Sample::id).filter(id -> !heldOut.contains(id)).toList();
             if (!outside.isEmpty()) {
                 refused.addAll(outside);
                 reasons.add(outside.size() + " from the data set of its " + TrainCommand.HELD_OUT_IDS_FILE
@@ -246,6 +236,25 @@ final class CalibrateCommand implements Callable<Integer> {
                             + " training%s", refused.size(), samples.size(), model, String.join("; ", reasons), shown,
                     heldOut.isEmpty() ? "" : ", e.g. --ids " + bundles.get(0).resolve(TrainCommand.HELD_OUT_IDS_FILE)));
         }
+    }
+
+    /**
+     * @return the ids every bundle with a {@code held-out-ids.txt} holds out (an ensemble's image is held out only
+     *         where all its members with a list hold it out); empty when none has a list
+     */
+    private static Set<String> heldOutByAll(List<Path> bundles) {
+        Set<String> heldOut = null;
+        for (Path b : bundles) {
+            Set<String> own = readIfPresent(b.resolve(TrainCommand.HELD_OUT_IDS_FILE));
+            if (!own.isEmpty()) {
+                if (heldOut == null) {
+                    heldOut = new java.util.HashSet<>(own);
+                } else {
+                    heldOut.retainAll(own);
+                }
+            }
+        }
+        return heldOut == null ? Set.of() : heldOut;
     }
 
     /** @return the request of one sample, with the detector's points when a detector is given and passes the image */
