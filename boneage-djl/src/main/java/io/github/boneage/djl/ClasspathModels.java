@@ -1,6 +1,7 @@
 package io.github.boneage.djl;
 
 import io.github.boneage.djl.impl.BundleFiles;
+import io.github.boneage.djl.landmarks.LandmarkBundle;
 import io.github.boneage.djl.manifest.ManifestJson;
 import java.io.IOException;
 import java.io.InputStream;
@@ -33,8 +34,10 @@ import org.slf4j.LoggerFactory;
  *
  * <p>A model artifact holds a descriptor {@code META-INF/boneage/models/<name>.properties} with the keys
  * {@code name}, {@code version}, {@code root} (the resource folder holding the bundle, versioned:
- * {@code io/github/boneage/models/<name>/<version>}) and {@code files} (the comma-separated file names in that folder,
- * as a class loader cannot list a folder inside a jar). {@link #open(String)} copies those files into a private
+ * {@code io/github/boneage/models/<name>/<version>}) and {@code files} (the comma-separated files in that folder,
+ * {@code /}-separated paths for those in sub-folders such as an ensemble's members, as a class loader cannot list a
+ * folder inside a jar; one of them is the bundle's manifest: {@code boneage-model.json}, {@code boneage-ensemble.json}
+ * or {@code landmark-model.json}). {@link #open(String)} copies those files into a private
  * temporary folder, because the engines load weights from files; {@link ModelBundle#load(Path)} then checks every
  * weight file against its SHA-256 as for any bundle. The layout is described in {@code docs/model-bundle.md}.
  */
@@ -52,6 +55,10 @@ public final class ClasspathModels {
     private static final Logger LOG = LoggerFactory.getLogger(ClasspathModels.class);
 
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]*");
+
+    /** The manifests a packaged folder may carry: a model bundle, an ensemble bundle, a landmark detector bundle. */
+    private static final List<String> MANIFESTS = List.of(ManifestJson.FILE_NAME, EnsembleBundle.FILE_NAME,
+            LandmarkBundle.MANIFEST);
 
     private ClasspathModels() {
     }
@@ -133,8 +140,10 @@ public final class ClasspathModels {
                     throw new ModelBundleException(label, descriptor + " lists " + file + " but " + root + file
                             + " is not on the classpath (a damaged or repackaged model jar)");
                 }
+                Path target = copy.resolve(file);
+                Files.createDirectories(target.getParent());
                 try (InputStream in = resource.openStream()) {
-                    Files.copy(in, copy.resolve(file));
+                    Files.copy(in, target);
                 }
             }
             return new ClasspathModel(name, version, descriptor, copy);
@@ -204,23 +213,38 @@ public final class ClasspathModels {
         return value.trim();
     }
 
-    /** File names only: a descriptor must not make the copy write outside its folder. */
+    /**
+     * Relative paths whose segments are plain names (an ensemble bundle keeps its members in sub-folders): a
+     * descriptor must not make the copy write outside its folder. One of them must be a bundle's manifest.
+     */
     private static List<String> fileList(String value, URL descriptor, String label) {
         List<String> files = new ArrayList<>();
         for (String raw : value.split(",")) {
             String f = raw.trim();
-            if (f.isEmpty() || f.equals(".") || f.equals("..") || f.contains("/") || f.contains("\\")) {
-                throw new ModelBundleException(label, descriptor + " lists \"" + f + "\" in files: only plain file "
-                        + "names are allowed");
+            if (!isPlainRelativePath(f)) {
+                throw new ModelBundleException(label, descriptor + " lists \"" + f + "\" in files: only file names and "
+                        + "sub-folder/name paths are allowed");
             }
             if (!files.contains(f)) {
                 files.add(f);
             }
         }
-        if (!files.contains(ManifestJson.FILE_NAME)) {
-            throw new ModelBundleException(label, descriptor + " does not list " + ManifestJson.FILE_NAME + " in files");
+        if (MANIFESTS.stream().noneMatch(files::contains)) {
+            throw new ModelBundleException(label, descriptor + " lists none of " + MANIFESTS + " in files");
         }
         return files;
+    }
+
+    private static boolean isPlainRelativePath(String path) {
+        if (path.isEmpty() || path.contains("\\")) {
+            return false;
+        }
+        for (String segment : path.split("/", -1)) {
+            if (segment.isEmpty() || segment.equals(".") || segment.equals("..")) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static void deleteQuietly(Path dir) {

@@ -3,6 +3,11 @@ package io.github.boneage.djl;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.github.boneage.core.BoneAgeEstimator;
+import io.github.boneage.core.EnsembleEstimator;
+import io.github.boneage.core.RoiScheme;
+import io.github.boneage.djl.landmarks.LandmarkBundle;
+import io.github.boneage.preprocess.PreprocessSpec;
 import java.io.IOException;
 import java.net.URL;
 import java.net.URLClassLoader;
@@ -42,13 +47,21 @@ class ClasspathModelsTest {
             out.write(("# test\nname=" + name + "\nversion=1.2.3\nroot=" + root + "\nfiles=" + files + "\n")
                     .getBytes(StandardCharsets.UTF_8));
             out.closeEntry();
-            for (String f : names(folder)) {
+            for (String f : relativeFiles(folder)) {
                 out.putNextEntry(new JarEntry(root + "/" + f));
                 Files.copy(folder.resolve(f), out);
                 out.closeEntry();
             }
         }
         return jar;
+    }
+
+    /** Every file under a folder, as '/'-separated paths relative to it, sorted. */
+    private static List<String> relativeFiles(Path folder) throws IOException {
+        try (Stream<Path> s = Files.walk(folder)) {
+            return s.filter(Files::isRegularFile).map(p -> folder.relativize(p).toString().replace('\\', '/'))
+                    .sorted().toList();
+        }
     }
 
     private static URLClassLoader loader(Path... jars) throws IOException {
@@ -125,12 +138,56 @@ class ClasspathModelsTest {
 
     @Test
     void aDescriptorCannotWriteOutsideTheCopy() throws IOException {
-        Path jar = modelJar("evil.jar", "evil", bundle(), "boneage-model.json,../escape.txt");
+        Path folder = bundle();
+        int n = 0;
+        for (String bad : List.of("../escape.txt", "member/../../escape.txt", "/etc/escape.txt", "a//b", "./x")) {
+            // A new jar each time: the JDK caches an opened jar file by its path.
+            Path jar = modelJar("evil" + n++ + ".jar", "evil", folder, "boneage-model.json," + bad);
+            try (URLClassLoader loader = loader(jar)) {
+                assertThatThrownBy(() -> ClasspathModels.open("evil", loader)).as(bad)
+                        .isInstanceOf(ModelBundleException.class)
+                        .hasMessageContaining("\"" + bad + "\"")
+                        .hasMessageContaining("sub-folder/name paths");
+            }
+        }
+    }
+
+    @Test
+    void anEnsembleKeepsItsMembersSubFoldersAndOpensAsAnEnsemble() throws Exception {
+        Path folder = EnsembleEstimatorTest.writeEnsemble(work, work.resolve("ensemble"),
+                PreprocessSpec.paper(RoiScheme.WHOLE, Fixtures.SIZE), PreprocessSpec.paper(RoiScheme.ROI1, Fixtures.SIZE));
+        List<String> files = relativeFiles(folder);
+        assertThat(files).contains(EnsembleBundle.FILE_NAME).anyMatch(f -> f.startsWith("first/"));
+        Path jar = modelJar("ensemble.jar", "pair", folder, String.join(",", files));
+        try (URLClassLoader loader = loader(jar); ClasspathModel model = ClasspathModels.open("pair", loader)) {
+            assertThat(relativeFiles(model.path())).isEqualTo(files);
+            for (String f : files) {
+                assertThat(Files.mismatch(folder.resolve(f), model.path().resolve(f))).as(f).isEqualTo(-1L);
+            }
+            try (BoneAgeEstimator e = BoneAgeEstimators.open(model.path())) {
+                assertThat(e).isInstanceOf(EnsembleEstimator.class);
+            }
+        }
+    }
+
+    @Test
+    void aLandmarkBundleIsAccepted() throws IOException {
+        Path folder = Files.createDirectories(work.resolve("landmarks"));
+        Files.writeString(folder.resolve(LandmarkBundle.MANIFEST), "{}");
+        Path jar = modelJar("landmarks.jar", "landmarks", folder, LandmarkBundle.MANIFEST);
+        try (URLClassLoader loader = loader(jar); ClasspathModel model = ClasspathModels.open("landmarks", loader)) {
+            assertThat(model.path().resolve(LandmarkBundle.MANIFEST)).hasContent("{}");
+        }
+    }
+
+    @Test
+    void aFolderWithoutAManifestIsRefused() throws IOException {
+        Path jar = modelJar("bare.jar", "bare", bundle(), "weights.onnx");
         try (URLClassLoader loader = loader(jar)) {
-            assertThatThrownBy(() -> ClasspathModels.open("evil", loader))
+            assertThatThrownBy(() -> ClasspathModels.open("bare", loader))
                     .isInstanceOf(ModelBundleException.class)
-                    .hasMessageContaining("\"../escape.txt\"")
-                    .hasMessageContaining("plain file names");
+                    .hasMessageContaining("lists none of")
+                    .hasMessageContaining(EnsembleBundle.FILE_NAME);
         }
     }
 

@@ -2,8 +2,13 @@ package io.github.boneage.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.github.boneage.core.landmarks.LandmarkDetection;
+import io.github.boneage.core.landmarks.QualityVerdict;
 import io.github.boneage.djl.ClasspathModel;
 import io.github.boneage.djl.ClasspathModels;
+import io.github.boneage.djl.landmarks.LandmarkDetectors;
+import io.github.boneage.djl.landmarks.LearnedLandmarkDetector;
+import io.github.boneage.preprocess.io.ImageDecoder;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -45,5 +50,26 @@ class ClasspathDefaultModelTest {
         Path located = ModelLocator.classpathDefault();
         assertThat(located.resolve("boneage-model.json")).isRegularFile();
         assertThat(Files.mismatch(FOLDER.resolve("boneage-model.json"), located.resolve("boneage-model.json"))).isEqualTo(-1L);
+    }
+
+    /**
+     * The learned landmark detector as a consumer outside the repository gets it (LandmarkDetectors' classpath
+     * fallback): the artifact's copy opens, equals models/landmarks byte for byte, and reads the sample hand. Until
+     * ClasspathModels accepted a landmark-model.json manifest this copy was refused, and such consumers silently fell
+     * back to the classical detector.
+     */
+    @Test
+    void theArtifactHoldsTheLearnedLandmarkDetector() throws IOException {
+        Path folder = FOLDER.resolveSibling("landmarks");
+        try (ClasspathModel model = ClasspathModels.open(LandmarkDetectors.CLASSPATH_NAME);
+             LearnedLandmarkDetector detector = LearnedLandmarkDetector.builder().setBundle(model.path()).build()) {
+            assertThat(names(model.path())).isEqualTo(names(folder));
+            for (String f : names(folder)) {
+                assertThat(Files.mismatch(folder.resolve(f), model.path().resolve(f))).as(f).isEqualTo(-1L);
+            }
+            Path sample = FOLDER.resolve("../../samples/synthetic-hand.png").normalize();
+            LandmarkDetection d = detector.detect(ImageDecoder.create().decode(sample), "synthetic-hand");
+            assertThat(d.verdict()).as(d.reason()).isEqualTo(QualityVerdict.OK);
+        }
     }
 }

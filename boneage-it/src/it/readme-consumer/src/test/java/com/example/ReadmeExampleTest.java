@@ -3,6 +3,10 @@ package com.example;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.github.boneage.djl.ClasspathModel;
+import io.github.boneage.djl.ClasspathModels;
+import io.github.boneage.djl.landmarks.LandmarkDetectors;
+import io.github.boneage.djl.landmarks.LearnedLandmarkDetector;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -59,6 +63,19 @@ class ReadmeExampleTest {
     @Test
     void theConsumerGetsTheCommonsIoThatCommonsCsvNeeds() throws Exception {
         Class.forName("org.apache.commons.io.input.UnsynchronizedBufferedReader");
+    }
+
+    /**
+     * The learned landmark detector travels in boneage-model-default: a consumer whose jars lie outside a checkout
+     * finds it only there. Until ClasspathModels accepted its landmark-model.json manifest the copy was refused and
+     * the pipeline silently used the classical detector.
+     */
+    @Test
+    void theLearnedLandmarkDetectorOpensFromTheModelArtifact() throws Exception {
+        try (ClasspathModel model = ClasspathModels.open(LandmarkDetectors.CLASSPATH_NAME);
+             LearnedLandmarkDetector detector = LearnedLandmarkDetector.builder().setBundle(model.path()).build()) {
+            assertTrue(Files.isRegularFile(model.path().resolve("landmark-model.json")), model.path().toString());
+        }
     }
 
     @Test
