@@ -79,6 +79,32 @@ class BoneAgePipelineTest {
         }
     }
 
+    /**
+     * A film inside a bright unexposed frame: the grey-scale statistic, which reads the border, calls it inverted; the bone at the learned detector's points says otherwise, and wins both ways round.
+     */
+    @Test
+    void aHandInABrightFrameIsReadWithThePolarityItsBonesShow() {
+        GreyImage hand = HANDS.generate(5L).image();
+        int px = hand.width() / 4;
+        int py = hand.height() / 4;
+        GreyImage8 framed = new GreyImage8(hand.width() + 2 * px, hand.height() + 2 * py);
+        for (int y = 0; y < framed.height(); y++) {
+            for (int x = 0; x < framed.width(); x++) {
+                boolean inside = x >= px && x < px + hand.width() && y >= py && y < py + hand.height();
+                framed.set(x, y, inside ? hand.get(x - px, y - py) : 245);
+            }
+        }
+        BoneAgePipeline pipeline = pipeline(new ContentEstimator(RoiScheme.WHOLE));
+        for (boolean invert : new boolean[] {false, true}) {
+            GreyImage image = invert ? Orientation.invert(framed) : framed;
+            PipelineResult r = pipeline.run(input(image, "framed" + (invert ? " inverted" : "")));
+            assertThat(r.isSuccess()).as("%s", r).isTrue();
+            assertThat(r.orientation().orElseThrow().inverted()).as("read inverted").isEqualTo(invert);
+            assertThat(r.gate()).filteredOn(c -> c.check() == Check.INVERSION).extracting(GateCheck::detail)
+                    .singleElement().asString().contains("the bone at the located points is brighter");
+        }
+    }
+
     @Test
     void anUprightHandPassesEveryCheckAndItsReportSaysSo() {
         PipelineResult r = pipeline(new ContentEstimator(RoiScheme.WHOLE)).run(input(HANDS.generate(7L).image(), "h"));

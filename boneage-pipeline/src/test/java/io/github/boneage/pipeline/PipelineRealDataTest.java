@@ -144,25 +144,50 @@ class PipelineRealDataTest {
         ImageDecoder decoder = ImageDecoder.create();
         BoneAgePipeline pipeline = BoneAgePipeline.builder().setEstimator(new ContentEstimator(RoiScheme.WHOLE)).build();
         Map<QualityVerdict, Integer> refused = new EnumMap<>(QualityVerdict.class);
+        Map<QualityVerdict, Integer> refusedInverted = new EnumMap<>(QualityVerdict.class);
         int accepted = 0;
         int moved = 0;
+        int readInverted = 0;
+        int invertedRecognised = 0;
+        int invertedMissed = 0;
         for (String id : ids) {
             Sample sample = dataset.sample(id).orElseThrow(() -> new AssertionError(list + ": id " + id + " not in rsna-299"));
-            PipelineResult r = pipeline.run(PipelineInput.builder().setImage(decoder.decode(sample.image())).optSourceId(id)
-                    .build());
+            GreyImage image = decoder.decode(sample.image());
+            PipelineResult r = pipeline.run(PipelineInput.builder().setImage(image).optSourceId(id).build());
             if (r.isSuccess()) {
                 accepted++;
-                if (r.orientation().orElseThrow().movesPixels()) {
+                Orientation o = r.orientation().orElseThrow();
+                if (o.movesPixels()) {
                     moved++;
-                    System.out.println("SAFETY re-oriented " + id + ": " + r.orientation().orElseThrow().describe());
+                    System.out.println("SAFETY re-oriented " + id + ": " + o.describe());
+                }
+                if (o.inverted()) {
+                    readInverted++;
+                    System.out.println("SAFETY read inverted " + id);
                 }
             } else {
                 refused.merge(r.refusal().orElseThrow(), 1, Integer::sum);
                 System.out.println("SAFETY refused " + r.error().orElseThrow().getMessage());
             }
+            // The inverted copy must be read back inverted or refused, never estimated as it is.
+            PipelineResult inv = pipeline.run(PipelineInput.builder().setImage(Orientation.invert(image))
+                    .optSourceId(id + "-inverted").build());
+            if (inv.isSuccess()) {
+                if (inv.orientation().orElseThrow().inverted()) {
+                    invertedRecognised++;
+                } else {
+                    invertedMissed++;
+                    System.out.println("SAFETY inverted copy read as not inverted: " + id);
+                }
+            } else {
+                refusedInverted.merge(inv.refusal().orElseThrow(), 1, Integer::sum);
+            }
         }
-        System.out.printf(Locale.ROOT, "SAFETY listed radiographs (%s): %d, accepted %d (%.2f%%, re-oriented %d), refused %s%n",
-                list, ids.size(), accepted, 100.0 * accepted / ids.size(), moved, refused);
+        System.out.printf(Locale.ROOT, "SAFETY listed radiographs (%s): %d, accepted %d (%.2f%%, re-oriented %d, read "
+                + "inverted %d), refused %s%n", list, ids.size(), accepted, 100.0 * accepted / ids.size(), moved,
+                readInverted, refused);
+        System.out.printf(Locale.ROOT, "SAFETY their inverted copies: recognised %d, missed %d, refused %s%n",
+                invertedRecognised, invertedMissed, refusedInverted);
     }
 
     @Test

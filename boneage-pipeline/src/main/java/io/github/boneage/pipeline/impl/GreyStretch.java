@@ -16,13 +16,15 @@ public record GreyStretch(int low, double range) {
      * @return its 1st..99th percentile stretch
      */
     public static GreyStretch of(GreyImage image) {
-        int[] histogram = new int[image.maxValue() + 1];
-        for (int y = 0; y < image.height(); y++) {
-            for (int x = 0; x < image.width(); x++) {
-                histogram[image.get(x, y)]++;
-            }
-        }
-        long total = (long) image.width() * image.height();
+        return of(histogram(image), (long) image.width() * image.height());
+    }
+
+    /**
+     * @param histogram the count of each grey level of an image
+     * @param total     its number of pixels
+     * @return its 1st..99th percentile stretch
+     */
+    static GreyStretch of(int[] histogram, long total) {
         int lo = percentile(histogram, total, 0.01);
         int hi = percentile(histogram, total, 0.99);
         return new GreyStretch(lo, Math.max(1, hi - lo));
@@ -36,8 +38,19 @@ public record GreyStretch(int low, double range) {
         return (value - low) / range;
     }
 
+    /** @return the count of each grey level of the image */
+    private static int[] histogram(GreyImage image) {
+        int[] histogram = new int[image.maxValue() + 1];
+        for (int y = 0; y < image.height(); y++) {
+            for (int x = 0; x < image.width(); x++) {
+                histogram[image.get(x, y)]++;
+            }
+        }
+        return histogram;
+    }
+
     /** @return the smallest value with at least {@code fraction} of the samples at or below it */
-    private static int percentile(int[] histogram, long total, double fraction) {
+    static int percentile(int[] histogram, long total, double fraction) {
         long need = Math.max(1, (long) Math.ceil(fraction * total));
         long seen = 0;
         for (int v = 0; v < histogram.length; v++) {
