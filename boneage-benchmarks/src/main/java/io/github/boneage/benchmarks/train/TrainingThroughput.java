@@ -102,6 +102,9 @@ public final class TrainingThroughput {
         System.out.printf(Locale.ROOT, "network %s, input %dx%d, batch %d, %d timed iterations after %d warm-up, %d cores%n",
                 backbone.name().equals("bench") ? backboneArg : backbone.name(), size, size, batch, steps, warmup,
                 Runtime.getRuntime().availableProcessors());
+        // The figure depends on it more than on anything else (4x on our machine), so every run says which it had.
+        System.out.printf(Locale.ROOT, "%s=%s (1: libtorch's large tensors on transparent huge pages)%n",
+                BoneAgeNetwork.HUGE_PAGE_VARIABLE, System.getenv(BoneAgeNetwork.HUGE_PAGE_VARIABLE));
 
         String only = a.getOrDefault("only", "all");
         Rate trainer = null;

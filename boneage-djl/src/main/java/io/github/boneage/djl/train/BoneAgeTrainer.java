@@ -152,6 +152,11 @@ public final class BoneAgeTrainer {
     public TrainingReport train() {
         long start = System.nanoTime();
         BoneAgeNetwork.engine();
+        if (!BoneAgeNetwork.hugePageTensors() && System.getProperty("os.name", "").startsWith("Linux")) {
+            LOG.warn("{} is not 1: PyTorch maps every training tensor in 4 KiB pages and training can run several"
+                    + " times slower; start the JVM with {}=1 (the ./boneage launcher does)",
+                    BoneAgeNetwork.HUGE_PAGE_VARIABLE, BoneAgeNetwork.HUGE_PAGE_VARIABLE);
+        }
         checkOutputFolder();
         NetworkSpec startSpec = startingSpec();
         List<TrainingExample> trainSet = new ArrayList<>(training);

@@ -55,6 +55,9 @@ public final class BoneAgeNetwork implements AutoCloseable {
     /** The engine every network runs on. */
     public static final String ENGINE = "PyTorch";
 
+    /** The libtorch environment variable that puts large CPU tensors on transparent huge pages. */
+    public static final String HUGE_PAGE_VARIABLE = "THP_MEM_ALLOC_ENABLE";
+
     static {
         // Before the engine starts: no usage report, no downloads unless the application allowed them.
         OfflineMode.enforce();
@@ -83,6 +86,20 @@ public final class BoneAgeNetwork implements AutoCloseable {
     public static void configureTrainingThread() {
         engine();
         JniUtils.setGraphExecutorOptimize(false);
+    }
+
+    /**
+     * Whether PyTorch will place its large CPU tensors on transparent huge pages: the environment variable
+     * {@value #HUGE_PAGE_VARIABLE}{@code =1}, read by libtorch itself (from 2.2) when it first allocates, so it must be
+     * set before the JVM starts. Without it every activation and gradient tensor of a training step (over a gigabyte
+     * for MobileNetV2 at batch 32) is mapped afresh from the kernel in 4 KiB pages; on our 2-core Linux machine those
+     * page faults took a third of the run and training ran 4x slower (docs/benchmarks.md). The {@code ./boneage}
+     * launcher sets it. It has no effect where the kernel's transparent huge pages are {@code never}.
+     *
+     * @return whether {@value #HUGE_PAGE_VARIABLE} is {@code 1}
+     */
+    public static boolean hugePageTensors() {
+        return "1".equals(System.getenv(HUGE_PAGE_VARIABLE));
     }
 
     private BoneAgeNetwork(NetworkSpec spec, Model model, Model backboneModel, BoneAgeNetworkBlock block) {
