@@ -58,7 +58,7 @@ class BoneAgePipelineTest {
     }
 
     @Test
-    void mirroredAndInvertedCopiesGetTheUprightEstimateExactlyAndTurnedOnesAreRefused() {
+    void everyQuarterTurnMirrorAndInversionGetsTheUprightEstimateExactly() {
         BoneAgePipeline pipeline = pipeline(new ContentEstimator(RoiScheme.WHOLE));
         for (long index = 0; index < 3; index++) {
             GreyImage hand = HANDS.generate(index).image();
@@ -67,15 +67,33 @@ class BoneAgePipelineTest {
             double months = upright.report().orElseThrow().estimate().months();
             for (Orientation o : everyWayRound()) {
                 PipelineResult r = pipeline.run(input(o.apply(hand), "hand-" + index + " " + o.describe()));
-                if (o.quarterTurnsClockwise() == 0) {
-                    assertThat(r.isSuccess()).as("%s", r).isTrue();
-                    assertThat(r.report().orElseThrow().estimate().months()).as("%s", o.describe()).isEqualTo(months);
-                    assertThat(r.orientation().orElseThrow().inverted()).isEqualTo(o.inverted());
-                } else {
-                    assertThat(r.refusal()).as("%s", o.describe()).contains(QualityVerdict.ORIENTATION_UNCERTAIN);
-                    assertThat(r.error().orElseThrow().getMessage()).contains("turn the image upright");
+                assertThat(r.isSuccess()).as("%s", r).isTrue();
+                assertThat(r.report().orElseThrow().estimate().months()).as("%s", o.describe()).isEqualTo(months);
+                Orientation undone = r.orientation().orElseThrow();
+                assertThat(undone.inverted()).isEqualTo(o.inverted());
+                // Turned back by quarter turns only: a mirror is left to the mirror-image averaging.
+                assertThat(undone.mirrored()).isFalse();
+                assertThat((o.quarterTurnsClockwise() + undone.quarterTurnsClockwise()) % 2).as("%s", o.describe())
+                        .isZero();
+                if (o.quarterTurnsClockwise() != 0) {
+                    assertThat(r.gate()).filteredOn(c -> c.check() == Check.ORIENTATION).extracting(GateCheck::outcome)
+                            .containsExactly(Outcome.CORRECTED);
+                    assertThat(r.report().orElseThrow().warnings()).anyMatch(w -> w.contains("clockwise before estimation"));
                 }
             }
+        }
+    }
+
+    /** A hand lying diagonally has no clear quarter turn: it is refused with the direction, never turned by guess. */
+    @Test
+    void aHandTiltedNearFortyFiveDegreesIsRefusedNotTurned() {
+        SyntheticHandGenerator diagonal = SyntheticHandGenerator.builder().setSeed(20261206L).optRotationRange(-60, -50)
+                .build();
+        BoneAgePipeline pipeline = pipeline(new ContentEstimator(RoiScheme.WHOLE));
+        for (long index = 0; index < 3; index++) {
+            PipelineResult r = pipeline.run(input(diagonal.generate(index).image(), "diagonal-" + index));
+            assertThat(r.refusal()).as("%s", r).contains(QualityVerdict.ORIENTATION_UNCERTAIN);
+            assertThat(r.error().orElseThrow().getMessage()).contains("turn the image upright");
         }
     }
 
