@@ -32,8 +32,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The model v2 ensemble (models/v2: the default whole-image network and an ROI1 network): it loads and runs through the
- * CLI's pipeline, and its recorded held-out figures hold on the 1,000 untouched held-out radiographs.
+ * The model v2 ensemble (models/v2: a whole-image, an ROI1 and an ROI2 network): it loads and runs through the CLI's
+ * pipeline, and its recorded held-out figures hold on the 1,000 untouched held-out radiographs.
  */
 class ModelV2Test {
 
@@ -49,8 +49,8 @@ class ModelV2Test {
     }
 
     /**
-     * Ids 501-1,500 of the members' held-out list took part in neither training, nor the ROI1 network's epoch choice,
-     * nor the ensemble's weights (fitted on ids 1-500): the figures quoted for v2.
+     * Ids 501-1,500 of the members' held-out list took part in neither training, nor any member's epoch choice, nor
+     * the choice of members and their weights (made on ids 1-500): the figures quoted for v2.
      */
     @Test
     @Tag("data")
@@ -67,6 +67,7 @@ class ModelV2Test {
         LandmarkDetector detector = LandmarkDetectors.defaultDetector();
         MetricsAccumulator metrics = new MetricsAccumulator();
         int withoutPoints = 0;
+        int failed = 0;
         try (EnsembleEstimator v2 = EnsembleBundle.open(ENSEMBLE)) {
             for (int start = 0; start < samples.size(); start += 32) {
                 List<Sample> batch = samples.subList(start, Math.min(samples.size(), start + 32));
@@ -80,12 +81,21 @@ class ModelV2Test {
                 }
                 List<EstimationOutcome> outcomes = v2.estimateBatch(requests);
                 for (int i = 0; i < batch.size(); i++) {
-                    metrics.add(batch.get(i).boneAgeMonths(), outcomes.get(i).estimate().orElseThrow().months(), batch.get(i).sex());
+                    // An image the ensemble refuses (a member's output outside 0-240 months) is left out, as evaluate
+                    // leaves it out; the recorded n says how many were estimated.
+                    if (outcomes.get(i).isSuccess()) {
+                        metrics.add(batch.get(i).boneAgeMonths(), outcomes.get(i).estimate().orElseThrow().months(),
+                                batch.get(i).sex());
+                    } else {
+                        failed++;
+                        LOG.info("model v2 refused {}: {}", batch.get(i).id(), outcomes.get(i).error().orElseThrow().getMessage());
+                    }
                 }
             }
             MetricsReport report = metrics.report();
-            LOG.info("model v2 on the 1,000 untouched held-out rsna-299 images ({} without points): {}", withoutPoints,
-                    report.summary());
+            LOG.info("model v2 on the 1,000 untouched held-out rsna-299 images ({} without points, {} refused): {}",
+                    withoutPoints, failed, report.summary());
+            assertThat(failed).as("images the ensemble refused").isLessThanOrEqualTo(2);
             HeldOutMetrics recorded = v2.model().heldOut().orElseThrow();
             assertThat(recorded.n()).isEqualTo(report.overall().n());
             assertThat(report.overall().mad()).isCloseTo(recorded.mad(), within(0.005));
