@@ -4,6 +4,7 @@ import io.github.boneage.core.HandLandmarks;
 import io.github.boneage.core.QualityGateException;
 import io.github.boneage.core.RoiScheme;
 import io.github.boneage.core.image.GreyImage;
+import io.github.boneage.djl.EnsembleBundle;
 import io.github.boneage.djl.ModelBundle;
 import io.github.boneage.core.landmarks.LandmarkDetection;
 import io.github.boneage.preprocess.EqualizerSpec;
@@ -14,6 +15,8 @@ import io.github.boneage.preprocess.io.ImageDecoder;
 import io.github.boneage.preprocess.io.PngWriter;
 import io.github.boneage.djl.landmarks.LandmarkDetectors;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -76,6 +79,9 @@ final class PreprocessCommand implements Callable<Integer> {
         String from;
         if (model != null || roi == null || equalizer == null || size == null) {
             Path bundle = ModelLocator.resolve(model);
+            if (EnsembleBundle.isEnsemble(bundle)) {
+                throw new picocli.CommandLine.ParameterException(spec.commandLine(), ensembleMessage(bundle));
+            }
             try (ModelBundle b = ModelBundle.load(bundle)) {
                 base = b.manifest().preprocessing();
                 from = "model " + b.manifest().name();
@@ -110,5 +116,29 @@ final class PreprocessCommand implements Callable<Integer> {
                 preprocessSpec.equalizer().method(), preprocessSpec.channels(), preprocessSpec.channels() == 1 ? "" : "s",
                 from, out);
         return ExitCode.OK;
+    }
+
+    /**
+     * An ensemble's members each see their own picture, so one output cannot be "what the model sees": the message lists
+     * them with their regions and names a member folder to give instead.
+     */
+    private static String ensembleMessage(Path ensemble) {
+        List<String> members = new ArrayList<>();
+        Path example = null;
+        for (EnsembleBundle.MemberEntry m : EnsembleBundle.read(ensemble).members()) {
+            try (ModelBundle b = ModelBundle.load(m.folder())) {
+                RoiScheme roi = b.manifest().preprocessing().roi();
+                members.add(m.folder().getFileName() + " (" + roi.label() + ")");
+                // A region member makes the better example: its picture is the one a user cannot guess.
+                if (example == null && roi != RoiScheme.WHOLE) {
+                    example = m.folder();
+                }
+            }
+        }
+        if (example == null) {
+            example = EnsembleBundle.read(ensemble).members().get(0).folder();
+        }
+        return "--model " + ensemble + " is an ensemble: its members see different pictures (" + String.join(", ", members)
+                + "); give one member's folder, e.g. --model " + example;
     }
 }

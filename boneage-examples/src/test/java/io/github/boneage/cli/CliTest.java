@@ -151,6 +151,17 @@ class CliTest {
     }
 
     @Test
+    void preprocessNamesTheMembersOfAnEnsembleInsteadOfGuessingOne() {
+        Path ensemble = Path.of("..", "models", "v2").toAbsolutePath().normalize();
+        Run r = run("preprocess", dataset.resolve("images/0.png").toString(), "--out", work.resolve("e.png").toString(),
+                "--model", ensemble.toString());
+        assertThat(r.exitCode()).as(r.err()).isEqualTo(2);
+        assertThat(r.err()).contains("is an ensemble").contains("roi1 (roi1)").contains("whole (whole)")
+                .contains("--model " + ensemble.resolve("roi1"));
+        assertThat(work.resolve("e.png")).doesNotExist();
+    }
+
+    @Test
     void preprocessSizeZeroKeepsTheCropSize() {
         Path out = work.resolve("keep.png");
         Run r = run("preprocess", dataset.resolve("images/1.png").toString(), "--out", out.toString(), "--size", "0");
