@@ -3,8 +3,10 @@ package io.github.boneage.spark;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
+import io.github.boneage.core.BoneAgeEstimator;
 import io.github.boneage.core.Sex;
 import io.github.boneage.djl.ClasspathModel;
+import io.github.boneage.djl.BoneAgeEstimators;
 import io.github.boneage.djl.ClasspathModels;
 import io.github.boneage.djl.DjlBoneAgeEstimator;
 import io.github.boneage.pipeline.BoneAgePipeline;
@@ -187,5 +189,42 @@ class SparkScoringTest {
         assertThat((String) byId.get("b").getAs(ScoreSchema.SEX)).isEqualTo("male");
         assertThat((Object) byId.get("e").getAs(ScoreSchema.SDS)).isNull();
         assertThat((Object) byId.get("e").getAs(ScoreSchema.ESTIMATE_MONTHS)).isNotNull();
+    }
+
+    /** An ensemble bundle (the repository's models/v2) scores as the library pipeline scores it, with its identity. */
+    @Test
+    void scoresWithAnEnsembleBundleLikeTheLibrary() throws IOException {
+        Path ensemble = Path.of("..", "models", "v2").toAbsolutePath().normalize();
+        String out = dir.resolve("out-ensemble").toString();
+        Map<String, Double> want = new HashMap<>();
+        String digest;
+        try (BoneAgeEstimator estimator = BoneAgeEstimators.open(ensemble)) {
+            digest = estimator.model().digest();
+            BoneAgePipeline pipeline = BoneAgePipeline.builder().setEstimator(estimator).build();
+            for (int i = 0; i < GOOD; i++) {
+                Path file = images.resolve(String.format("hand-%02d.png", i));
+                PipelineResult r = pipeline.run(PipelineInput.builder().setFile(file).optSourceId(file.toString()).build());
+                want.put(file.toString(), r.report().orElseThrow().estimate().months());
+            }
+        }
+        try {
+            ScoringSummary s = SparkScoringJob.builder().setOutput(out).optImages(List.of(images.toString()))
+                    .optModel(ensemble).build().run(spark);
+            assertThat(s.digest()).isEqualTo(digest).contains(",");
+            assertThat(s.failed()).isEqualTo(1);
+            int compared = 0;
+            for (Row row : SparkScoringJob.readScores(spark, out).collectAsList()) {
+                Double months = want.get((String) row.getAs(ScoreSchema.ID));
+                if (months != null) {
+                    assertThat((double) row.getAs(ScoreSchema.ESTIMATE_MONTHS)).isCloseTo(months, within(1e-3));
+                    assertThat((String) row.getAs(ScoreSchema.MODEL_NAME)).startsWith("boneage-v2-whole-roi1-roi2");
+                    compared++;
+                }
+            }
+            assertThat(compared).isEqualTo(GOOD);
+        } finally {
+            // Other tests count the pipelines this JVM holds.
+            ExecutorPipelines.closeAll();
+        }
     }
 }

@@ -2,8 +2,10 @@ package io.github.boneage.spark.impl;
 
 import io.github.boneage.clinical.uncertainty.UncertaintyCalibration;
 import io.github.boneage.clinical.uncertainty.UncertaintyEstimator;
+import io.github.boneage.core.BoneAgeEstimator;
 import io.github.boneage.core.BoneAgeException;
 import io.github.boneage.djl.DjlBoneAgeEstimator;
+import io.github.boneage.djl.EnsembleBundle;
 import io.github.boneage.pipeline.BoneAgePipeline;
 import java.util.ArrayList;
 import java.util.List;
@@ -55,11 +57,14 @@ public final class ExecutorPipelines {
     private static Loaded load(PipelineSettings s) {
         long start = System.nanoTime();
         ModelSource.Opened opened = null;
-        DjlBoneAgeEstimator estimator = null;
+        BoneAgeEstimator estimator = null;
         try {
             opened = s.model().open();
-            estimator = DjlBoneAgeEstimator.builder().setBundle(opened.path()).optPoolSize(s.predictors())
-                    .optBatchSize(s.batchSize()).build();
+            // An ensemble's members each get the executor's predictor pool and batch size.
+            estimator = EnsembleBundle.isEnsemble(opened.path())
+                    ? EnsembleBundle.open(opened.path(), b -> b.optPoolSize(s.predictors()).optBatchSize(s.batchSize()))
+                    : DjlBoneAgeEstimator.builder().setBundle(opened.path()).optPoolSize(s.predictors())
+                            .optBatchSize(s.batchSize()).build();
             String digest = estimator.model().digest();
             if (!digest.equals(s.expectedDigest())) {
                 throw new BoneAgeException("model " + s.model().describe() + " on this executor has weights digest " + digest
@@ -88,7 +93,7 @@ public final class ExecutorPipelines {
         }
     }
 
-    private static void closeQuietly(DjlBoneAgeEstimator estimator, ModelSource.Opened opened) {
+    private static void closeQuietly(BoneAgeEstimator estimator, ModelSource.Opened opened) {
         try {
             if (estimator != null) {
                 estimator.close();
@@ -116,7 +121,7 @@ public final class ExecutorPipelines {
     }
 
     /** A pipeline with what it owns, or why it could not be built. */
-    private record Loaded(BoneAgePipeline pipeline, DjlBoneAgeEstimator estimator, ModelSource.Opened opened,
+    private record Loaded(BoneAgePipeline pipeline, BoneAgeEstimator estimator, ModelSource.Opened opened,
             BoneAgeException failure) {
     }
 }

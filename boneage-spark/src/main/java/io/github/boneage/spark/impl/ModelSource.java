@@ -4,10 +4,15 @@ import io.github.boneage.core.BoneAgeException;
 import io.github.boneage.core.ModelInfo;
 import io.github.boneage.djl.ClasspathModel;
 import io.github.boneage.djl.ClasspathModels;
+import io.github.boneage.djl.EnsembleBundle;
 import io.github.boneage.djl.ModelBundle;
 import java.io.Serializable;
 import java.nio.file.Path;
 import java.nio.file.Paths;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
 
 /**
  * Where every JVM of a job finds the model: a bundle path that the driver and every executor can read (a shared or
@@ -65,8 +70,24 @@ public record ModelSource(String bundlePath) implements Serializable {
      * @return the model's identity
      */
     public ModelInfo identify() {
-        try (Opened opened = open(); ModelBundle bundle = ModelBundle.load(opened.path())) {
-            return bundle.modelInfo();
+        try (Opened opened = open()) {
+            if (!EnsembleBundle.isEnsemble(opened.path())) {
+                try (ModelBundle bundle = ModelBundle.load(opened.path())) {
+                    return bundle.modelInfo();
+                }
+            }
+            // An ensemble's identity as EnsembleEstimator states it: its name, and its members' digests in order.
+            EnsembleBundle.Description d = EnsembleBundle.read(opened.path());
+            List<String> digests = new ArrayList<>();
+            Set<String> architectures = new LinkedHashSet<>();
+            for (EnsembleBundle.MemberEntry m : d.members()) {
+                try (ModelBundle bundle = ModelBundle.load(m.folder())) {
+                    digests.add(bundle.modelInfo().digest());
+                    architectures.add(bundle.modelInfo().architecture());
+                }
+            }
+            return new ModelInfo(d.name(), String.join("+", architectures), String.join(",", digests), d.provenance(),
+                    d.heldOut());
         }
     }
 
