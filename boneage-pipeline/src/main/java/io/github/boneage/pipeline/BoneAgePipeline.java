@@ -550,7 +550,7 @@ public final class BoneAgePipeline {
                 // by lossless quarter turns, and kept only if the detector then reads it upright, clearly, on its own:
                 // on 2,309 untrained real radiographs it called no upright hand turned (docs/safety.md). Hands tilted
                 // near 45 degrees, weak readings and an unconfirmed turn are refused as before.
-                Reading back = turnedBack(readable, first, chosen, id);
+                TurnedBack back = turnedBack(readable, first, chosen, id);
                 if (back == null) {
                     throw trace.refuse(Check.ORIENTATION, QualityVerdict.ORIENTATION_UNCERTAIN, String.format(Locale.ROOT,
                             "the hand appears turned (fingers point %s; %s); turn the image upright, fingers up, and "
@@ -560,9 +560,9 @@ public final class BoneAgePipeline {
                         + "fingers pointing %s (%.0f° from that axis) and read the turned image upright", chosen.turns(),
                         chosen.turns() == 1 ? "" : "s", POINTING[(4 - chosen.turns()) % 4], chosen.tilt());
                 turns = chosen.turns();
-                readable = Orientation.rotate(readable, turns);
-                first = back.detection();
-                chosen = back;
+                readable = back.image();
+                first = back.reading().detection();
+                chosen = back.reading();
             }
             uprightPoints = HandLandmarks.of(first.landmarks().orElseThrow().points());
             trusted = first;
@@ -650,12 +650,21 @@ public final class BoneAgePipeline {
     }
 
     /**
-     * @return the detector's reading of the image turned by the quarter turns its first reading asks for, when that
-     *         first reading is clear (mean reference-point peak at least {@link #TURN_BACK_PEAK}, fingers within
+     * A turned hand turned back: the image after the quarter turns, and the detector's upright reading of it.
+     *
+     * @param image   the turned image
+     * @param reading the detector's reading of it
+     */
+    private record TurnedBack(GreyImage image, Reading reading) {
+    }
+
+    /**
+     * @return the image turned by the quarter turns its first reading asks for, with the detector's reading of it, when
+     *         that first reading is clear (mean reference-point peak at least {@link #TURN_BACK_PEAK}, fingers within
      *         {@link #TURN_BACK_TILT} degrees of the axis) and the turned image reads as clearly upright; otherwise
      *         null
      */
-    private Reading turnedBack(GreyImage readable, LandmarkDetection first, Reading chosen, String id) {
+    private TurnedBack turnedBack(GreyImage readable, LandmarkDetection first, Reading chosen, String id) {
         if (meanPeak(first) < TURN_BACK_PEAK || Math.abs(chosen.tilt()) > TURN_BACK_TILT) {
             return null;
         }
@@ -665,7 +674,7 @@ public final class BoneAgePipeline {
             return null;
         }
         Reading back = Reading.of(again, 0, turned.width(), turned.height());
-        return back.turns() == 0 && Math.abs(back.tilt()) <= TURN_BACK_TILT ? back : null;
+        return back.turns() == 0 && Math.abs(back.tilt()) <= TURN_BACK_TILT ? new TurnedBack(turned, back) : null;
     }
 
     /** @return whether a detection says there is not one hand in the image */

@@ -16,7 +16,7 @@ public record GreyStretch(int low, double range) {
      * @return its 1st..99th percentile stretch
      */
     public static GreyStretch of(GreyImage image) {
-        return of(histogram(image), (long) image.width() * image.height());
+        return of(histogram(image, 0, 0, image.width(), image.height()), (long) image.width() * image.height());
     }
 
     /**
@@ -38,11 +38,18 @@ public record GreyStretch(int low, double range) {
         return (value - low) / range;
     }
 
-    /** @return the count of each grey level of the image */
-    private static int[] histogram(GreyImage image) {
+    /**
+     * @param image any grey image
+     * @param x0    the rectangle's first column
+     * @param y0    its first row
+     * @param x1    one past its last column
+     * @param y1    one past its last row
+     * @return the count of each grey level of the image inside the rectangle
+     */
+    static int[] histogram(GreyImage image, int x0, int y0, int x1, int y1) {
         int[] histogram = new int[image.maxValue() + 1];
-        for (int y = 0; y < image.height(); y++) {
-            for (int x = 0; x < image.width(); x++) {
+        for (int y = y0; y < y1; y++) {
+            for (int x = x0; x < x1; x++) {
                 histogram[image.get(x, y)]++;
             }
         }

@@ -58,12 +58,7 @@ public final class PointPolarity {
         if (x0 > x1 || y0 > y1) {
             return 0;
         }
-        int[] histogram = new int[image.maxValue() + 1];
-        for (int y = y0; y <= y1; y++) {
-            for (int x = x0; x <= x1; x++) {
-                histogram[image.get(x, y)]++;
-            }
-        }
+        int[] histogram = GreyStretch.histogram(image, x0, y0, x1 + 1, y1 + 1);
         long total = (long) (x1 - x0 + 1) * (y1 - y0 + 1);
         GreyStretch stretch = GreyStretch.of(histogram, total);
         double median = stretch.apply(GreyStretch.percentile(histogram, total, 0.5));
