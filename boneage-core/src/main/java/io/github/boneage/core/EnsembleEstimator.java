@@ -63,9 +63,9 @@ public final class EnsembleEstimator implements BoneAgeEstimator {
         this.members = List.copyOf(b.members);
         this.hasWholeMembers = members.stream().anyMatch(m -> !m.readsRegion());
         this.hasRegionMembers = members.stream().anyMatch(Member::readsRegion);
-        String architecture = members.stream().map(m -> m.estimator().model().architecture()).distinct()
-                .collect(Collectors.joining("+"));
-        String digest = members.stream().map(m -> m.estimator().model().digest()).collect(Collectors.joining(","));
+        List<ModelInfo> infos = members.stream().map(m -> m.estimator().model()).toList();
+        String architecture = architectureOf(infos);
+        String digest = digestOf(infos);
         String name = b.name != null ? b.name : members.stream().map(m -> m.estimator().model().name())
                 .collect(Collectors.joining(" + ", "ensemble of ", ""));
         ModelProvenance provenance = b.provenance != null ? b.provenance : new ModelProvenance(
@@ -73,6 +73,24 @@ public final class EnsembleEstimator implements BoneAgeEstimator {
                 Map.of(), "unknown", "unknown");
         this.model = new ModelInfo(name, architecture, digest, provenance, b.heldOut);
         this.fallbackModel = new ModelInfo(name + FALLBACK_SUFFIX, architecture, digest, provenance, null);
+    }
+
+    /**
+     * @param members the members' identities, in the ensemble's order
+     * @return the ensemble's architecture as its {@link #model()} states it: the members' distinct architectures,
+     *         joined by {@code +}
+     */
+    public static String architectureOf(List<ModelInfo> members) {
+        return members.stream().map(ModelInfo::architecture).distinct().collect(Collectors.joining("+"));
+    }
+
+    /**
+     * @param members the members' identities, in the ensemble's order
+     * @return the ensemble's weights digest as its {@link #model()} states it: the members' digests in order, joined
+     *         by {@code ,} (what a reader of the bundle without an engine must compute to check a loaded ensemble)
+     */
+    public static String digestOf(List<ModelInfo> members) {
+        return members.stream().map(ModelInfo::digest).collect(Collectors.joining(","));
     }
 
     private static String describe(List<Member> members) {

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 import io.github.boneage.core.BoneAgeEstimator;
 import io.github.boneage.core.EnsembleEstimator;
 import io.github.boneage.core.HeldOutMetrics;
+import io.github.boneage.core.ModelInfo;
 import io.github.boneage.core.ModelProvenance;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -107,6 +108,28 @@ public final class EnsembleBundle {
             }
             throw e;
         }
+    }
+
+    /**
+     * Reads an ensemble's identity from its files without starting an engine: the name, architecture and digest that
+     * {@link #open(Path)}'s estimator reports ({@link EnsembleEstimator#architectureOf}, {@link EnsembleEstimator#digestOf}
+     * over the members' manifests, every weight file checked against its SHA-256), the described provenance
+     * ({@code null} when the description records none) and held-out figures.
+     *
+     * @param folder the ensemble bundle's folder
+     * @return its identity
+     * @throws ModelBundleException as {@link #open(Path)}
+     */
+    public static ModelInfo modelInfo(Path folder) {
+        Description d = read(folder);
+        List<ModelInfo> members = new ArrayList<>();
+        for (MemberEntry m : d.members()) {
+            try (ModelBundle bundle = ModelBundle.load(m.folder())) {
+                members.add(bundle.modelInfo());
+            }
+        }
+        return new ModelInfo(d.name(), EnsembleEstimator.architectureOf(members), EnsembleEstimator.digestOf(members),
+                d.provenance(), d.heldOut());
     }
 
     /**

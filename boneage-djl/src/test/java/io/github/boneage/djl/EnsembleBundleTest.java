@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.within;
 import io.github.boneage.core.BoneAgeEstimate;
 import io.github.boneage.core.EnsembleEstimator;
 import io.github.boneage.core.EstimationRequest;
+import io.github.boneage.core.ModelInfo;
 import io.github.boneage.core.RoiScheme;
 import io.github.boneage.core.Sex;
 import io.github.boneage.preprocess.PreprocessSpec;
@@ -60,6 +61,17 @@ class EnsembleBundleTest {
             assertThat(outcomes.get(0).estimate().orElseThrow().months()).isCloseTo(alone.months(), within(1e-4));
             assertThat(outcomes.get(1).estimate().orElseThrow().months()).isCloseTo(both.months(), within(1e-4));
             assertThat(outcomes.get(2).estimate().orElseThrow().months()).isCloseTo(alone.months(), within(1e-4));
+        }
+    }
+
+    /** The identity read from the files alone is the one the opened ensemble reports (Spark's executors check it). */
+    @Test
+    void itsIdentityReadsFromTheFilesAsTheOpenedEnsembleStatesIt() {
+        ModelInfo read = EnsembleBundle.modelInfo(ensemble);
+        try (EnsembleEstimator e = EnsembleBundle.open(ensemble)) {
+            assertThat(read.name()).isEqualTo(e.model().name());
+            assertThat(read.architecture()).isEqualTo(e.model().architecture());
+            assertThat(read.digest()).isEqualTo(e.model().digest()).contains(",");
         }
     }
 

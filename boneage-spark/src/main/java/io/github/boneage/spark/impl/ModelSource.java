@@ -9,10 +9,6 @@ import io.github.boneage.djl.ModelBundle;
 import java.io.Serializable;
 import java.nio.file.Path;
 import java.nio.file.Paths;
-import java.util.ArrayList;
-import java.util.LinkedHashSet;
-import java.util.List;
-import java.util.Set;
 
 /**
  * Where every JVM of a job finds the model: a bundle path that the driver and every executor can read (a shared or
@@ -71,23 +67,12 @@ public record ModelSource(String bundlePath) implements Serializable {
      */
     public ModelInfo identify() {
         try (Opened opened = open()) {
-            if (!EnsembleBundle.isEnsemble(opened.path())) {
-                try (ModelBundle bundle = ModelBundle.load(opened.path())) {
-                    return bundle.modelInfo();
-                }
+            if (EnsembleBundle.isEnsemble(opened.path())) {
+                return EnsembleBundle.modelInfo(opened.path());
             }
-            // An ensemble's identity as EnsembleEstimator states it: its name, and its members' digests in order.
-            EnsembleBundle.Description d = EnsembleBundle.read(opened.path());
-            List<String> digests = new ArrayList<>();
-            Set<String> architectures = new LinkedHashSet<>();
-            for (EnsembleBundle.MemberEntry m : d.members()) {
-                try (ModelBundle bundle = ModelBundle.load(m.folder())) {
-                    digests.add(bundle.modelInfo().digest());
-                    architectures.add(bundle.modelInfo().architecture());
-                }
+            try (ModelBundle bundle = ModelBundle.load(opened.path())) {
+                return bundle.modelInfo();
             }
-            return new ModelInfo(d.name(), String.join("+", architectures), String.join(",", digests), d.provenance(),
-                    d.heldOut());
         }
     }
 
