@@ -17,6 +17,7 @@ import io.github.boneage.core.landmarks.LandmarkDetector;
 import io.github.boneage.core.landmarks.QualityVerdict;
 import io.github.boneage.pipeline.GateCheck.Check;
 import io.github.boneage.pipeline.GateCheck.Outcome;
+import io.github.boneage.pipeline.impl.PointPolarityTest;
 import io.github.boneage.preprocess.landmarks.ClassicalLandmarkDetector;
 import io.github.boneage.synthetic.SyntheticHand;
 import io.github.boneage.synthetic.SyntheticHandGenerator;
@@ -103,15 +104,7 @@ class BoneAgePipelineTest {
     @Test
     void aHandInABrightFrameIsReadWithThePolarityItsBonesShow() {
         GreyImage hand = HANDS.generate(5L).image();
-        int px = hand.width() / 4;
-        int py = hand.height() / 4;
-        GreyImage8 framed = new GreyImage8(hand.width() + 2 * px, hand.height() + 2 * py);
-        for (int y = 0; y < framed.height(); y++) {
-            for (int x = 0; x < framed.width(); x++) {
-                boolean inside = x >= px && x < px + hand.width() && y >= py && y < py + hand.height();
-                framed.set(x, y, inside ? hand.get(x - px, y - py) : 245);
-            }
-        }
+        GreyImage framed = PointPolarityTest.inBrightFrame(hand, hand.width() / 4, hand.height() / 4);
         BoneAgePipeline pipeline = pipeline(new ContentEstimator(RoiScheme.WHOLE));
         for (boolean invert : new boolean[] {false, true}) {
             GreyImage image = invert ? Orientation.invert(framed) : framed;

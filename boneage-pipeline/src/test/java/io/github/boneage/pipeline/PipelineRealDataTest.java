@@ -71,13 +71,11 @@ class PipelineRealDataTest {
         // The gate does not depend on the model's numbers, only on its region (the default model reads the whole image).
         BoneAgePipeline pipeline = BoneAgePipeline.builder().setEstimator(new ContentEstimator(RoiScheme.WHOLE)).build();
         Map<QualityVerdict, Integer> refusedAsIs = new EnumMap<>(QualityVerdict.class);
-        Map<QualityVerdict, Integer> refusedInverted = new EnumMap<>(QualityVerdict.class);
+        InvertedCopies inverted = new InvertedCopies();
         int accepted = 0;
         int correctedAsIs = 0;
         int mirroredAsIs = 0;
         int turnedAsIs = 0;
-        int invertedRecognised = 0;
-        int invertedMissed = 0;
         List<Double> spreads = new ArrayList<>();
         for (Path file : files) {
             GreyImage image = decoder.decode(file);
@@ -97,18 +95,7 @@ class PipelineRealDataTest {
                 refusedAsIs.merge(asIs.refusal().orElseThrow(), 1, Integer::sum);
                 System.out.println("SAFETY refused " + asIs.error().orElseThrow().getMessage());
             }
-            PipelineResult inverted = pipeline.run(PipelineInput.builder().setImage(Orientation.invert(image))
-                    .optSourceId(file + " inverted").build());
-            if (inverted.isSuccess()) {
-                if (inverted.orientation().orElseThrow().inverted()) {
-                    invertedRecognised++;
-                } else {
-                    invertedMissed++;
-                    System.out.println("SAFETY inverted copy read as not inverted: " + file);
-                }
-            } else {
-                refusedInverted.merge(inverted.refusal().orElseThrow(), 1, Integer::sum);
-            }
+            inverted.run(pipeline, image, file.toString());
         }
         int n = files.size();
         double[] s = spreads.stream().mapToDouble(Double::doubleValue).sorted().toArray();
@@ -117,13 +104,13 @@ class PipelineRealDataTest {
         System.out.printf(Locale.ROOT, "SAFETY accepted as-is: read inverted %d, turned %d, mirrored %d%n", correctedAsIs,
                 turnedAsIs, mirroredAsIs);
         System.out.printf(Locale.ROOT, "SAFETY inverted copies: recognised %d (%.2f%%), missed %d, refused %s%n",
-                invertedRecognised, 100.0 * invertedRecognised / n, invertedMissed, refusedInverted);
+                inverted.recognised, 100.0 * inverted.recognised / n, inverted.missed, inverted.refused);
         System.out.printf(Locale.ROOT, "SAFETY bone-structure spread on accepted: min %.3f p1 %.3f p5 %.3f median %.3f%n", s[0],
                 s[(int) (0.01 * (s.length - 1))], s[(int) (0.05 * (s.length - 1))], s[s.length / 2]);
         // Bounds a little looser than measured (docs/safety.md), so that a regression fails the build.
         assertThat((double) accepted / n).as("accepted ordinary radiographs").isGreaterThan(0.985);
         assertThat(correctedAsIs).as("ordinary radiographs read inverted").isZero();
-        assertThat(invertedMissed).as("inverted copies estimated as if upright").isLessThanOrEqualTo(n / 200);
+        assertThat(inverted.missed).as("inverted copies estimated as if upright").isLessThanOrEqualTo(n / 200);
         assertThat(s[0]).as("least bone structure on an accepted radiograph").isGreaterThan(StructureCheck.DEFAULT_MIN_SPREAD);
     }
 
@@ -145,12 +132,10 @@ class PipelineRealDataTest {
         ImageDecoder decoder = ImageDecoder.create();
         BoneAgePipeline pipeline = BoneAgePipeline.builder().setEstimator(new ContentEstimator(RoiScheme.WHOLE)).build();
         Map<QualityVerdict, Integer> refused = new EnumMap<>(QualityVerdict.class);
-        Map<QualityVerdict, Integer> refusedInverted = new EnumMap<>(QualityVerdict.class);
+        InvertedCopies inverted = new InvertedCopies();
         int accepted = 0;
         int moved = 0;
         int readInverted = 0;
-        int invertedRecognised = 0;
-        int invertedMissed = 0;
         for (String id : ids) {
             Sample sample = dataset.sample(id).orElseThrow(() -> new AssertionError(list + ": id " + id + " not in rsna-299"));
             GreyImage image = decoder.decode(sample.image());
@@ -170,25 +155,13 @@ class PipelineRealDataTest {
                 refused.merge(r.refusal().orElseThrow(), 1, Integer::sum);
                 System.out.println("SAFETY refused " + r.error().orElseThrow().getMessage());
             }
-            // The inverted copy must be read back inverted or refused, never estimated as it is.
-            PipelineResult inv = pipeline.run(PipelineInput.builder().setImage(Orientation.invert(image))
-                    .optSourceId(id + "-inverted").build());
-            if (inv.isSuccess()) {
-                if (inv.orientation().orElseThrow().inverted()) {
-                    invertedRecognised++;
-                } else {
-                    invertedMissed++;
-                    System.out.println("SAFETY inverted copy read as not inverted: " + id);
-                }
-            } else {
-                refusedInverted.merge(inv.refusal().orElseThrow(), 1, Integer::sum);
-            }
+            inverted.run(pipeline, image, id);
         }
         System.out.printf(Locale.ROOT, "SAFETY listed radiographs (%s): %d, accepted %d (%.2f%%, re-oriented %d, read "
                 + "inverted %d), refused %s%n", list, ids.size(), accepted, 100.0 * accepted / ids.size(), moved,
                 readInverted, refused);
         System.out.printf(Locale.ROOT, "SAFETY their inverted copies: recognised %d, missed %d, refused %s%n",
-                invertedRecognised, invertedMissed, refusedInverted);
+                inverted.recognised, inverted.missed, inverted.refused);
     }
 
     @Test
@@ -319,5 +292,25 @@ class PipelineRealDataTest {
         System.out.println("SAFETY model alone (all): " + aloneAll.report().summary());
         assertThat(pipelined.report().overall().mad()).isLessThan(10.0);
         assertThat(pipelined.report().overall().ccc()).isGreaterThan(0.94);
+    }
+
+    /** Each radiograph's inverted copy, which must be read back inverted or refused, never estimated as it is. */
+    private static final class InvertedCopies {
+        final Map<QualityVerdict, Integer> refused = new EnumMap<>(QualityVerdict.class);
+        int recognised;
+        int missed;
+
+        void run(BoneAgePipeline pipeline, GreyImage image, String id) {
+            PipelineResult r = pipeline.run(PipelineInput.builder().setImage(Orientation.invert(image))
+                    .optSourceId(id + " inverted").build());
+            if (!r.isSuccess()) {
+                refused.merge(r.refusal().orElseThrow(), 1, Integer::sum);
+            } else if (r.orientation().orElseThrow().inverted()) {
+                recognised++;
+            } else {
+                missed++;
+                System.out.println("SAFETY inverted copy read as not inverted: " + id);
+            }
+        }
     }
 }
