@@ -123,20 +123,20 @@ final class PreprocessCommand implements Callable<Integer> {
      * them with their regions and names a member folder to give instead.
      */
     private static String ensembleMessage(Path ensemble) {
+        List<EnsembleBundle.MemberEntry> entries = EnsembleBundle.read(ensemble).members();
         List<String> members = new ArrayList<>();
-        Path example = null;
-        for (EnsembleBundle.MemberEntry m : EnsembleBundle.read(ensemble).members()) {
+        Path example = entries.get(0).folder();
+        boolean regionFound = false;
+        for (EnsembleBundle.MemberEntry m : entries) {
             try (ModelBundle b = ModelBundle.load(m.folder())) {
                 RoiScheme roi = b.manifest().preprocessing().roi();
                 members.add(m.folder().getFileName() + " (" + roi.label() + ")");
                 // A region member makes the better example: its picture is the one a user cannot guess.
-                if (example == null && roi != RoiScheme.WHOLE) {
+                if (!regionFound && roi != RoiScheme.WHOLE) {
                     example = m.folder();
+                    regionFound = true;
                 }
             }
-        }
-        if (example == null) {
-            example = EnsembleBundle.read(ensemble).members().get(0).folder();
         }
         return "--model " + ensemble + " is an ensemble: its members see different pictures (" + String.join(", ", members)
                 + "); give one member's folder, e.g. --model " + example;
