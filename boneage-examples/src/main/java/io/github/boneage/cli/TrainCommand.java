@@ -116,7 +116,8 @@ final class TrainCommand implements Callable<Integer> {
     EqualizerSpec equalizer;
 
     @Option(names = "--size", paramLabel = "N",
-            description = "Input side in pixels (default: the starting bundle's; 160 when training anew).")
+            description = "Input side in pixels (default: the starting bundle's, which a fine-tuned TorchScript backbone may"
+                    + " change; 160 when training anew).")
     Integer size;
 
     @Option(names = "--epochs", paramLabel = "N",
@@ -337,19 +338,24 @@ final class TrainCommand implements Callable<Integer> {
                     + " fine-tuned; use --backbone FILE.pt to train anew");
         }
         PreprocessSpec p = manifest.preprocessing();
+        NetworkSpec network = NetworkSpec.fromArguments(manifest.block().arguments());
         List<String> differ = new ArrayList<>();
         if (size != null && size != p.size()) {
-            differ.add("--size " + size + " (the bundle's: " + p.size() + ")");
+            if (network.torchScriptBackbone()) {
+                // A TorchScript backbone ends in global pooling: the same weights read a larger (sharper) input.
+                p = p.withSize(size);
+            } else {
+                differ.add("--size " + size + " (the bundle's: " + p.size() + "; only a TorchScript backbone can change it)");
+            }
         }
         SexHandling bundleSex = SexHandling.fromLabel(manifest.sexHandling().mode().label());
         if (sexMode != null && sexMode != bundleSex) {
             differ.add("--sex-mode " + sexMode.label() + " (the bundle's: " + bundleSex.label() + ")");
         }
         if (!differ.isEmpty()) {
-            throw new ParameterException(spec.commandLine(), "fine-tuning keeps the starting bundle's input size and network, but "
+            throw new ParameterException(spec.commandLine(), "fine-tuning keeps the starting bundle's network, but "
                     + String.join(", ", differ) + " differ; leave them out, or train anew with --backbone");
         }
-        NetworkSpec network = NetworkSpec.fromArguments(manifest.block().arguments());
         Set<String> heldOut = Set.of();
         Path heldOutFile = bundle.resolve(HELD_OUT_IDS_FILE);
         if (Files.isRegularFile(heldOutFile)) {

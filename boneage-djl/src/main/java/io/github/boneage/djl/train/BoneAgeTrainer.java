@@ -400,9 +400,12 @@ public final class BoneAgeTrainer {
         }
         NetworkSpec spec = NetworkSpec.fromArguments(manifest.block().arguments());
         List<String> differences = new ArrayList<>();
-        // The crop and the equalizer may change (a whole-hand model is a good start for an ROI model); the tensor the
-        // network reads (size, channels, normalization) may not.
+        // The crop and the equalizer may change (a whole-hand model is a good start for an ROI model), and so may the
+        // size when the backbone is TorchScript (it ends in global pooling); the channels and normalization may not.
         PreprocessSpec bundleInput = manifest.preprocessing().withRoi(preprocess.roi()).withEqualizer(preprocess.equalizer());
+        if (spec.torchScriptBackbone()) {
+            bundleInput = bundleInput.withSize(preprocess.size());
+        }
         if (!bundleInput.equals(preprocess)) {
             differences.add("preprocessing " + preprocess + " (the bundle's: " + manifest.preprocessing() + ")");
         }
@@ -422,7 +425,7 @@ public final class BoneAgeTrainer {
         startedFrom = manifest.name() + " (" + folder + "; weights sha256 " + manifest.weights().stream()
                 .map(w -> w.role().label() + " " + w.sha256().substring(0, Math.min(12, w.sha256().length())))
                 .collect(java.util.stream.Collectors.joining(", ")) + ")";
-        return spec;
+        return spec.withInputSize(preprocess.size());
     }
 
     private NetworkSpec networkSpec(double[] scaling) {

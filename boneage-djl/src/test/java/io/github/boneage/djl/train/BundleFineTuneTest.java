@@ -104,10 +104,37 @@ class BundleFineTuneTest {
     }
 
     @Test
+    void aTorchScriptBackboneIsFineTunedAtAnotherInputSize() throws Exception {
+        NetworkSpec startSpec = startReport.networks().get(0).spec();
+        Path tuned = dir.resolve("tuned-48");
+        TrainingReport report = BoneAgeTrainer.builder()
+                .setTrainingData(TrainingData.hands(79, 16, 64, Sex.UNKNOWN))
+                .setPreprocessSpec(TrainingData.spec(48))
+                .setBackbone(BackboneSpec.bundle(start, Architecture.TORCHSCRIPT, "tiny-fixture"))
+                .setOutputDirectory(tuned)
+                .optSettings(TrainingSettings.builder().optIterations(1).optBatchSize(8).optAugmentation(Augmentation.none()).build())
+                .build()
+                .train();
+        assertThat(report.networks().get(0).spec()).isEqualTo(startSpec.withInputSize(48));
+        try (ModelBundle bundle = ModelBundle.load(tuned)) {
+            assertThat(bundle.manifest().preprocessing()).isEqualTo(TrainingData.spec(48));
+            assertThat(bundle.manifest().input().height()).isEqualTo(48);
+        }
+        // The new bundle reads 48-pixel images and is itself a start for further fine-tuning at that size.
+        try (BoneAgeNetwork network = BoneAgeNetwork.fromBundle(tuned, NetworkRole.AGNOSTIC, false)) {
+            assertThat(network.spec().inputSize()).isEqualTo(48);
+            float[] aux = network.spec().auxiliaryInputs() == 0 ? null : new float[] {1};
+            assertThat(network.forward(new float[48 * 48], 1, aux)).hasSize(network.spec().head().outputs());
+        }
+    }
+
+    @Test
     void aDifferentInputThanTheBundlesIsRefused() {
+        PreprocessSpec threeChannels = new PreprocessSpec(io.github.boneage.core.RoiScheme.WHOLE, EqualizerSpec.none(), 32, 3,
+                PreprocessSpec.IMAGENET_MEAN, PreprocessSpec.IMAGENET_STD);
         assertThatThrownBy(() -> BoneAgeTrainer.builder()
                         .setTrainingData(TrainingData.hands(77, 16, 64, Sex.UNKNOWN))
-                        .setPreprocessSpec(TrainingData.spec(48))
+                        .setPreprocessSpec(threeChannels)
                         .setBackbone(BackboneSpec.bundle(start, Architecture.TORCHSCRIPT, "tiny-fixture"))
                         .setOutputDirectory(dir.resolve("refused"))
                         .optSettings(TrainingSettings.builder().optIterations(1).optBatchSize(8).build())

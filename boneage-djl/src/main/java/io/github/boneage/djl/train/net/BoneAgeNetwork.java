@@ -121,13 +121,17 @@ public final class BoneAgeNetwork implements AutoCloseable {
     public static BoneAgeNetwork create(NetworkSpec spec, BackboneSpec backbone, String name) {
         if (backbone.source() == BackboneSpec.Source.BUNDLE) {
             BoneAgeNetwork network = fromBundle(Path.of(backbone.location()), NetworkRole.parse(name), true);
-            if (!network.spec().equals(spec)) {
-                NetworkSpec found = network.spec();
+            NetworkSpec found = network.spec();
+            // A TorchScript backbone ends in global average pooling, so its weights read any image size: fine-tuning may
+            // change the size (a DJL-built backbone may not: ResNetV1 chooses its stem from it).
+            NetworkSpec comparable = found.torchScriptBackbone() ? found.withInputSize(spec.inputSize()) : found;
+            if (!comparable.equals(spec)) {
                 network.close();
                 throw new IllegalArgumentException("network " + name + " of bundle " + backbone.location() + " is " + found
                         + ", not the requested " + spec);
             }
-            return network;
+            return found.equals(spec) ? network
+                    : new BoneAgeNetwork(spec, network.model, network.backboneModel, network.block);
         }
         Model backboneModel = switch (backbone.source()) {
             case SCRATCH, BUNDLE -> null;

@@ -79,6 +79,16 @@ public record NetworkSpec(
         }
     }
 
+    /**
+     * @param newInputSize the image side of the copy, in pixels
+     * @return a copy reading images of another size (only meaningful for backbones that end in global pooling, as every
+     *         TorchScript backbone the trainer takes does)
+     */
+    public NetworkSpec withInputSize(int newInputSize) {
+        return new NetworkSpec(architecture, backbone, format, newInputSize, channels, head, sexInput, chronologicalAgeInput,
+                targetMean, targetStd);
+    }
+
     /** @return how many auxiliary inputs (sex, chronological age) follow the image */
     @JsonIgnore
     public int auxiliaryInputs() {
