@@ -8,12 +8,13 @@ import java.nio.file.Path;
 
 /**
  * A model bundle found on the classpath (see {@link ClasspathModels}), copied into a private temporary folder so that
- * the engines, which read files, can load it. Give {@link #path()} to {@code DjlBoneAgeEstimator.Builder.setBundle} or
- * {@link ModelBundle#load(Path)}; {@link #close()} deletes the copy, so close it after the estimator that uses it:
+ * the engines, which read files, can load it. Give {@link #path()} to {@link BoneAgeEstimators#open} (a bundle or an
+ * ensemble), {@code DjlBoneAgeEstimator.Builder.setBundle} or {@link ModelBundle#load(Path)}; {@link #close()} deletes
+ * the copy, so close it after the estimator that uses it:
  *
  * <pre>{@code
- * try (ClasspathModel model = ClasspathModels.open("default");
- *      BoneAgeEstimator estimator = DjlBoneAgeEstimator.builder().setBundle(model.path()).build()) {
+ * try (ClasspathModel model = ClasspathModels.open(ClasspathModels.DEFAULT);
+ *      BoneAgeEstimator estimator = BoneAgeEstimators.open(model.path())) {
  *     ...
  * }
  * }</pre>

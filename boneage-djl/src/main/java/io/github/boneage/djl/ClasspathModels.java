@@ -23,11 +23,11 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Finds model bundles packaged as jars on the classpath, such as the default model of
- * {@code io.github.boneage:boneage-model-default}:
+ * {@code io.github.boneage:boneage-model-v2}:
  *
  * <pre>{@code
  * try (ClasspathModel model = ClasspathModels.open(ClasspathModels.DEFAULT);
- *      BoneAgeEstimator estimator = DjlBoneAgeEstimator.builder().setBundle(model.path()).build()) {
+ *      BoneAgeEstimator estimator = BoneAgeEstimators.open(model.path())) {
  *     ...
  * }
  * }</pre>
@@ -43,14 +43,26 @@ import org.slf4j.LoggerFactory;
  */
 public final class ClasspathModels {
 
-    /** The name of the default model, packaged by {@code io.github.boneage:boneage-model-default}. */
-    public static final String DEFAULT = "default";
+    /**
+     * The name of the default model, model v2 (an ensemble of a whole-image, an ROI1 and an ROI2 network; open it with
+     * {@link BoneAgeEstimators#open}), packaged by {@code io.github.boneage:boneage-model-v2}. Its region members need
+     * the learned landmark detector of {@code boneage-model-default}.
+     */
+    public static final String DEFAULT = "v2";
+
+    /**
+     * The name of model v1, one whole-image network, packaged by {@code io.github.boneage:boneage-model-default} together
+     * with the learned landmark detector; the artifact's and the resource's name date from when it was the default.
+     */
+    public static final String V1 = "default";
 
     /** The resource folder holding the descriptors, {@code <name>.properties}. */
     public static final String DESCRIPTOR_FOLDER = "META-INF/boneage/models/";
 
     /** The dependency that packages {@link #DEFAULT}, for messages. */
-    static final String DEFAULT_ARTIFACT = "io.github.boneage:boneage-model-default";
+    static final String DEFAULT_ARTIFACT = "io.github.boneage:boneage-model-v2";
+    /** The dependency that packages {@link #V1} and the learned landmark detector, for messages. */
+    static final String V1_ARTIFACT = "io.github.boneage:boneage-model-default";
 
     private static final Logger LOG = LoggerFactory.getLogger(ClasspathModels.class);
 
@@ -171,7 +183,9 @@ public final class ClasspathModels {
     }
 
     private static String artifactHint(String name) {
-        return DEFAULT.equals(name) ? DEFAULT_ARTIFACT + " (version from io.github.boneage:boneage-bom)"
+        String bom = " (version from io.github.boneage:boneage-bom)";
+        return DEFAULT.equals(name) ? DEFAULT_ARTIFACT + bom
+                : V1.equals(name) || "landmarks".equals(name) ? V1_ARTIFACT + bom
                 : "the artifact that packages it (a jar holding " + descriptorPath(name) + ")";
     }
 

@@ -114,6 +114,8 @@ class ClasspathModelsTest {
             assertThatThrownBy(() -> ClasspathModels.open(ClasspathModels.DEFAULT, loader))
                     .isInstanceOf(ModelBundleException.class)
                     .hasMessageContaining("not on the classpath")
+                    .hasMessageContaining("io.github.boneage:boneage-model-v2");
+            assertThatThrownBy(() -> ClasspathModels.open(ClasspathModels.V1, loader))
                     .hasMessageContaining("io.github.boneage:boneage-model-default");
             assertThatThrownBy(() -> ClasspathModels.open("other", loader))
                     .isInstanceOf(ModelBundleException.class)

@@ -86,8 +86,7 @@ final class LandmarksCommand implements Callable<Integer> {
         LearnedLandmarkDetector learned = switch (detectorName) {
             case "classical", "auto" -> null;
             case "learned" -> LandmarkDetectors.learned(false);
-            case "learned+classical" -> LearnedLandmarkDetector.builder().setBundle(LandmarkDetectors.requireBundle())
-                    .optClassicalFallback(classical).build();
+            case "learned+classical" -> LandmarkDetectors.learned(classical);
             default -> throw new picocli.CommandLine.ParameterException(spec.commandLine(),
                     "--detector must be auto, learned, classical or learned+classical, got '" + detectorName + "'");
         };

@@ -3,24 +3,29 @@ package io.github.boneage.cli;
 import io.github.boneage.core.BoneAgeException;
 import io.github.boneage.djl.ClasspathModel;
 import io.github.boneage.djl.ClasspathModels;
+import io.github.boneage.djl.EnsembleBundle;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 
 /**
- * Finds the model bundle to use: the one given; else the one named by {@value #DEFAULT_MODEL_VARIABLE}; else the
- * repository's {@code models/default} when the CLI runs from a checkout (so a retrained model is used at once); else
- * the default model packaged in {@code boneage-model-default} on the classpath, which a copied CLI carries in its
- * {@code lib/} folder.
+ * Finds the model to use: the one given; else the one named by {@value #DEFAULT_MODEL_VARIABLE}; else the
+ * repository's {@code models/v2} when the CLI runs from a checkout (so a retrained model is used at once); else model
+ * v2 packaged in {@code boneage-model-v2} on the classpath, which a copied CLI carries in its {@code lib/} folder.
+ *
+ * <p>The default is model v2, the ensemble of a whole-image, an ROI1 and an ROI2 network, more accurate than model v1
+ * ({@code models/default}, the single whole-image network its members were fine-tuned from; docs/default-model.md gives
+ * both models' held-out figures): where the landmark detector finds no reliable points it estimates with its
+ * whole-image network alone and its result says so.
  */
 final class ModelLocator {
 
     /** Environment variable or system property that overrides the default model's location. */
     static final String DEFAULT_MODEL_VARIABLE = "BONEAGE_DEFAULT_MODEL";
 
-    /** The shipped default model's folder under models/ (ONNX Runtime). */
-    static final String DEFAULT_FOLDER = "default";
-    /** The default model's training weights' folder under models/ (DJL parameters, PyTorch). */
+    /** The default model's folder under models/ (ONNX Runtime). */
+    static final String DEFAULT_FOLDER = "v2";
+    /** The training weights of model v1, the network the default's members were fine-tuned from (DJL parameters, PyTorch). */
     static final String TRAINABLE_FOLDER = "default-pytorch";
 
     /** The classpath copy, made once per process and deleted when the JVM exits. */
@@ -43,7 +48,7 @@ final class ModelLocator {
         }
         if (!ClasspathModels.isAvailable(ClasspathModels.DEFAULT)) {
             throw new BoneAgeException("no default model: pass --model BUNDLE, set " + DEFAULT_MODEL_VARIABLE
-                    + ", or put io.github.boneage:boneage-model-default on the classpath");
+                    + ", or put io.github.boneage:boneage-model-v2 on the classpath");
         }
         return classpathDefault();
     }
@@ -62,9 +67,9 @@ final class ModelLocator {
     }
 
     /**
-     * The default model's training weights, which {@code train} fine-tunes when no {@code --from} is given: the shipped
-     * default runs on ONNX Runtime, whose export cannot be trained, so its DJL parameters (PyTorch engine) are kept in
-     * the repository's {@code models/default-pytorch}.
+     * The training weights {@code train} fine-tunes when no {@code --from} is given: model v1's network, from which each
+     * of the default ensemble's members was fine-tuned. The shipped models run on ONNX Runtime, whose export cannot be
+     * trained, so its DJL parameters (PyTorch engine) are kept in the repository's {@code models/default-pytorch}.
      *
      * @return that folder
      * @throws BoneAgeException when the CLI does not run from a checkout that has it
@@ -79,13 +84,16 @@ final class ModelLocator {
         return folder;
     }
 
-    /** A bundle folder in the repository's models/ folder, found relative to the CLI jar; null when there is none. */
+    /**
+     * A model bundle or ensemble folder in the repository's models/ folder, found relative to the CLI jar; null when
+     * there is none.
+     */
     private static Path inCheckout(String name) {
         try {
             Path jar = Paths.get(ModelLocator.class.getProtectionDomain().getCodeSource().getLocation().toURI());
             for (Path dir = jar.getParent(); dir != null; dir = dir.getParent()) {
                 Path candidate = dir.resolve("models").resolve(name);
-                if (Files.isRegularFile(candidate.resolve("boneage-model.json"))) {
+                if (Files.isRegularFile(candidate.resolve("boneage-model.json")) || EnsembleBundle.isEnsemble(candidate)) {
                     return candidate;
                 }
             }

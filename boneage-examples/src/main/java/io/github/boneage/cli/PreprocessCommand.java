@@ -27,13 +27,18 @@ import picocli.CommandLine.Spec;
  * {@code boneage preprocess}: writes one image exactly as a model would see it (grey, before tensor normalization).
  * The ROI, equalizer, size and channels are the model's ({@code --model}, default: the shipped default model), so that
  * by default the picture is what {@code estimate} feeds the default model; {@code --roi}, {@code --equalizer} and
- * {@code --size} override them one by one.
+ * {@code --size} override them one by one. An ensemble's members each see their own picture: one is written per member
+ * ({@code OUT-NAME.png}), or only {@code --member}'s (or, given {@code --roi}, only the picture of the member reading
+ * that region, else the first member's, with that region), and region members get reference points as
+ * {@code estimate} finds them (the learned detector) unless {@code --landmarks} gives them.
  */
 @Command(name = "preprocess",
         mixinStandardHelpOptions = true,
         description = {"Write IMAGE as the model sees it: ROI crop, equalization and resize (grey, before normalization).",
             "ROI, equalizer, size and channels come from the model's manifest (--model, default: the shipped default "
-                    + "model); --roi, --equalizer and --size override them."})
+                    + "model); --roi, --equalizer and --size override them. For an ensemble (the default model is one) it "
+                    + "writes one picture per member, OUT-NAME.png, or only --member's (with --roi: the member reading "
+                    + "that region)."})
 final class PreprocessCommand implements Callable<Integer> {
 
     /** The {@code --landmarks} value that asks for automatic detection instead of a file. */
@@ -49,8 +54,14 @@ final class PreprocessCommand implements Callable<Integer> {
     Path out;
 
     @Option(names = "--model", paramLabel = "BUNDLE",
-            description = "Take the preprocessing from this model bundle (folder or zip; default: the shipped default model).")
+            description = "Take the preprocessing from this model bundle or ensemble (folder or zip; default: the shipped "
+                    + "default model).")
     Path model;
+
+    @Option(names = "--member", paramLabel = "NAME",
+            description = "With an ensemble: write only this member's picture, to OUT (default: every member's, or with "
+                    + "--roi the member reading that region).")
+    String member;
 
     @Option(names = "--roi", paramLabel = "SCHEME", converter = Converters.RoiConverter.class,
             description = "whole, roi1, roi2 or roi3 (default: the model's). roi1/roi2 need --landmarks (a file or auto).")
@@ -58,7 +69,8 @@ final class PreprocessCommand implements Callable<Integer> {
 
     @Option(names = "--landmarks", paramLabel = "FILE",
             description = "Landmarks CSV (see docs/landmarks.md); the row whose id is IMAGE's name without extension is used. "
-                    + "'auto' detects them on IMAGE (fails if the quality gate rejects it).")
+                    + "'auto' detects them on IMAGE (fails if the quality gate rejects it; an ensemble's region members "
+                    + "get them so without this option).")
     Path landmarks;
 
     @Option(names = "--equalizer", paramLabel = "METHOD", converter = Converters.EqualizerConverter.class,
@@ -75,70 +87,136 @@ final class PreprocessCommand implements Callable<Integer> {
             throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--size must be >= 0, got " + size);
         }
         // The model is read only when it decides something: all three flags given (and no --model) need no model.
-        PreprocessSpec base;
-        String from;
         if (model != null || roi == null || equalizer == null || size == null) {
             Path bundle = ModelLocator.resolve(model);
             if (EnsembleBundle.isEnsemble(bundle)) {
-                throw new picocli.CommandLine.ParameterException(spec.commandLine(), ensembleMessage(bundle));
+                return ensemble(bundle);
+            }
+            if (member != null) {
+                throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--member: " + bundle
+                        + " is a single model bundle, not an ensemble");
             }
             try (ModelBundle b = ModelBundle.load(bundle)) {
-                base = b.manifest().preprocessing();
-                from = "model " + b.manifest().name();
+                GreyImage decoded = ImageDecoder.create().decode(image);
+                PreprocessSpec base = b.manifest().preprocessing();
+                write(decoded, overridden(base), givenLandmarks(decoded), "model " + b.manifest().name(), out);
             }
         } else {
-            base = new PreprocessSpec(roi, equalizer, size, 1, new double[] {0}, new double[] {1});
-            from = "the flags";
+            GreyImage decoded = ImageDecoder.create().decode(image);
+            write(decoded, new PreprocessSpec(roi, equalizer, size, 1, new double[] {0}, new double[] {1}),
+                    givenLandmarks(decoded), "the flags", out);
         }
-        PreprocessSpec preprocessSpec = new PreprocessSpec(roi != null ? roi : base.roi(),
-                equalizer != null ? equalizer : base.equalizer(), size != null ? size : base.size(), base.channels(),
-                base.mean(), base.std());
+        return ExitCode.OK;
+    }
+
+    /**
+     * One picture per member (or {@code --member}'s). Without {@code --landmarks}, the region members' points are
+     * detected as {@code estimate} does; where the detector finds none, the ensemble estimates with its whole-image
+     * members only, and so only their pictures are written and the others named as not written.
+     */
+    private int ensemble(Path bundle) {
+        List<EnsembleBundle.MemberEntry> entries = EnsembleBundle.read(bundle).members();
+        List<String> names = entries.stream().map(m -> m.folder().getFileName().toString()).toList();
+        if (member != null && !names.contains(member)) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--member " + member + ": " + bundle
+                    + " has the members " + String.join(", ", names));
+        }
+        // --roi without --member asks for one picture of that region: the member that reads it, else the first.
+        String single = member;
+        if (single == null && roi != null) {
+            single = names.get(0);
+            for (EnsembleBundle.MemberEntry entry : entries) {
+                try (ModelBundle b = ModelBundle.load(entry.folder())) {
+                    if (b.manifest().preprocessing().roi() == roi) {
+                        single = entry.folder().getFileName().toString();
+                        break;
+                    }
+                }
+            }
+        }
         GreyImage decoded = ImageDecoder.create().decode(image);
-        HandLandmarks handLandmarks;
+        HandLandmarks points = null;
+        String noPoints = null;
+        List<String> notWritten = new ArrayList<>();
+        for (EnsembleBundle.MemberEntry entry : entries) {
+            String name = entry.folder().getFileName().toString();
+            if (single != null && !single.equals(name)) {
+                continue;
+            }
+            PreprocessSpec memberSpec;
+            String modelName;
+            try (ModelBundle b = ModelBundle.load(entry.folder())) {
+                memberSpec = overridden(b.manifest().preprocessing());
+                modelName = b.manifest().name();
+            }
+            if (memberSpec.roi() != RoiScheme.WHOLE && points == null && noPoints == null) {
+                if (landmarks != null) {
+                    points = givenLandmarks(decoded);
+                } else {
+                    LandmarkDetection detection = LandmarkDetectors.defaultDetector().detect(decoded, image.toString());
+                    if (detection.ok()) {
+                        points = detection.landmarks().orElseThrow();
+                    } else if (single != null) {
+                        throw new QualityGateException(image.toString(), detection);
+                    } else {
+                        noPoints = detection.verdict() + ": " + detection.reason();
+                    }
+                }
+            }
+            if (memberSpec.roi() != RoiScheme.WHOLE && points == null) {
+                notWritten.add(name + " (" + memberSpec.roi().label() + ")");
+                continue;
+            }
+            Path target = single != null ? out : memberFile(out, name);
+            write(decoded, memberSpec, memberSpec.roi() == RoiScheme.WHOLE ? null : points,
+                    "member " + name + " (" + modelName + ") of " + bundle.getFileName(), target);
+        }
+        if (!notWritten.isEmpty()) {
+            spec.commandLine().getOut().printf("not written: %s; no reliable reference points (%s), so the ensemble "
+                    + "estimates this image with its whole-image members only%n", String.join(", ", notWritten), noPoints);
+        }
+        return ExitCode.OK;
+    }
+
+    /** {@code out.png} -> {@code out-NAME.png}, beside it. */
+    static Path memberFile(Path out, String name) {
+        String file = out.getFileName().toString();
+        int dot = file.lastIndexOf('.');
+        String stem = dot > 0 ? file.substring(0, dot) : file;
+        String extension = dot > 0 ? file.substring(dot) : ".png";
+        return out.resolveSibling(stem + "-" + name + extension);
+    }
+
+    /** The model's settings with the flags given laid over them. */
+    private PreprocessSpec overridden(PreprocessSpec base) {
+        return new PreprocessSpec(roi != null ? roi : base.roi(), equalizer != null ? equalizer : base.equalizer(),
+                size != null ? size : base.size(), base.channels(), base.mean(), base.std());
+    }
+
+    /** The points {@code --landmarks} gives (a file, or {@code auto}); null when not given. */
+    private HandLandmarks givenLandmarks(GreyImage decoded) {
         if (landmarks == null) {
-            handLandmarks = null;
-        } else if (landmarks.toString().equals(AUTO)) {
+            return null;
+        }
+        if (landmarks.toString().equals(AUTO)) {
             LandmarkDetection detection = LandmarkDetectors.defaultDetector().detect(decoded, image.toString());
             if (!detection.ok()) {
                 throw new QualityGateException(image.toString(), detection);
             }
-            handLandmarks = detection.landmarks().orElseThrow();
-        } else {
-            handLandmarks = Inputs.landmarksFor(landmarks, image, decoded.width(), decoded.height());
+            return detection.landmarks().orElseThrow();
         }
+        return Inputs.landmarksFor(landmarks, image, decoded.width(), decoded.height());
+    }
+
+    private void write(GreyImage decoded, PreprocessSpec preprocessSpec, HandLandmarks handLandmarks, String from, Path target) {
         PreparedImage prepared = new Preprocessor(preprocessSpec).prepare(decoded, handLandmarks);
-        PngWriter.write(prepared.image(), out);
+        PngWriter.write(prepared.image(), target);
         RoiScheme usedRoi = preprocessSpec.roi();
         spec.commandLine().getOut().printf("%s: %s %dx%d from ROI %s (x=%d y=%d %dx%d), equalizer %s, %d channel%s in the "
                         + "tensor (settings of %s) -> %s%n",
                 image, usedRoi.label(), prepared.image().width(), prepared.image().height(), usedRoi.label(),
                 prepared.roi().x(), prepared.roi().y(), prepared.roi().width(), prepared.roi().height(),
                 preprocessSpec.equalizer().method(), preprocessSpec.channels(), preprocessSpec.channels() == 1 ? "" : "s",
-                from, out);
-        return ExitCode.OK;
-    }
-
-    /**
-     * An ensemble's members each see their own picture, so one output cannot be "what the model sees": the message lists
-     * them with their regions and names a member folder to give instead.
-     */
-    private static String ensembleMessage(Path ensemble) {
-        List<EnsembleBundle.MemberEntry> entries = EnsembleBundle.read(ensemble).members();
-        List<String> members = new ArrayList<>();
-        Path example = entries.get(0).folder();
-        boolean regionFound = false;
-        for (EnsembleBundle.MemberEntry m : entries) {
-            try (ModelBundle b = ModelBundle.load(m.folder())) {
-                RoiScheme roi = b.manifest().preprocessing().roi();
-                members.add(m.folder().getFileName() + " (" + roi.label() + ")");
-                // A region member makes the better example: its picture is the one a user cannot guess.
-                if (!regionFound && roi != RoiScheme.WHOLE) {
-                    example = m.folder();
-                    regionFound = true;
-                }
-            }
-        }
-        return "--model " + ensemble + " is an ensemble: its members see different pictures (" + String.join(", ", members)
-                + "); give one member's folder, e.g. --model " + example;
+                from, target);
     }
 }

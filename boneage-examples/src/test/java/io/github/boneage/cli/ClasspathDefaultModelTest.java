@@ -18,12 +18,15 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 /**
- * The default model as the CLI gets it from the boneage-model-default artifact (the fallback of a CLI copied away from
- * the repository): the same files, byte for byte, as models/default, so the artifact never ships a stale model.
+ * The models the CLI gets from the model artifacts (the fallback of a CLI copied away from the repository): model v1
+ * and the landmark detector of boneage-model-default, the same files, byte for byte, as models/default and
+ * models/landmarks, so the artifact never ships a stale model; and the default model, v2, which the locator copies from
+ * boneage-model-v2 (whose own test checks every file against models/v2).
  */
 class ClasspathDefaultModelTest {
 
     private static final Path FOLDER = Paths.get("..", "models", "default").toAbsolutePath().normalize();
+    private static final Path V2 = Paths.get("..", "models", "v2").toAbsolutePath().normalize();
 
     private static List<String> names(Path folder) throws IOException {
         try (Stream<Path> s = Files.list(folder)) {
@@ -33,9 +36,9 @@ class ClasspathDefaultModelTest {
 
     @Test
     void theArtifactHoldsExactlyModelsDefault() throws IOException {
-        assertThat(ClasspathModels.isAvailable(ClasspathModels.DEFAULT)).isTrue();
+        assertThat(ClasspathModels.isAvailable(ClasspathModels.V1)).isTrue();
         Path copy;
-        try (ClasspathModel model = ClasspathModels.open(ClasspathModels.DEFAULT)) {
+        try (ClasspathModel model = ClasspathModels.open(ClasspathModels.V1)) {
             copy = model.path();
             assertThat(names(copy)).isEqualTo(names(FOLDER));
             for (String f : names(FOLDER)) {
@@ -46,10 +49,12 @@ class ClasspathDefaultModelTest {
     }
 
     @Test
-    void theLocatorFallsBackToIt() throws IOException {
+    void theLocatorFallsBackToModelV2() throws IOException {
         Path located = ModelLocator.classpathDefault();
-        assertThat(located.resolve("boneage-model.json")).isRegularFile();
-        assertThat(Files.mismatch(FOLDER.resolve("boneage-model.json"), located.resolve("boneage-model.json"))).isEqualTo(-1L);
+        assertThat(located.resolve("boneage-ensemble.json")).isRegularFile();
+        assertThat(Files.mismatch(V2.resolve("boneage-ensemble.json"), located.resolve("boneage-ensemble.json"))).isEqualTo(-1L);
+        assertThat(Files.mismatch(V2.resolve("roi2/boneage-model.json"), located.resolve("roi2/boneage-model.json")))
+                .isEqualTo(-1L);
     }
 
     /**

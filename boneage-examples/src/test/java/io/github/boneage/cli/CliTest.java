@@ -117,24 +117,44 @@ class CliTest {
     void preprocessTakesItsSettingsFromTheModel() throws IOException {
         String image = dataset.resolve("images/0.png").toString();
         GreyImage decoded = ImageDecoder.create().decode(dataset.resolve("images/0.png"));
+        io.github.boneage.core.HandLandmarks points = Inputs.landmarksFor(dataset.resolve("landmarks.csv"),
+                dataset.resolve("images/0.png"), decoded.width(), decoded.height());
 
-        // No flags: exactly what the shipped default model is fed (its manifest's ROI, equalizer and size).
+        // No flags: exactly what the shipped default model, an ensemble, feeds each member (its manifest's ROI, equalizer
+        // and size), one picture per member.
         Path byDefault = work.resolve("pp-default.png");
-        Run r = run("preprocess", image, "--out", byDefault.toString());
+        Run r = run("preprocess", image, "--out", byDefault.toString(), "--landmarks", dataset.resolve("landmarks.csv").toString());
         assertThat(r.exitCode()).as(r.err()).isZero();
-        io.github.boneage.preprocess.PreprocessSpec shipped;
-        try (io.github.boneage.djl.ModelBundle b = io.github.boneage.djl.ModelBundle.load(ModelLocator.resolve(null))) {
-            shipped = b.manifest().preprocessing();
-        }
-        GreyImage expected = new io.github.boneage.preprocess.Preprocessor(shipped).prepare(decoded, null).image();
-        GreyImage written = ImageDecoder.create().decode(byDefault);
-        assertThat(written.width()).isEqualTo(shipped.size()).isEqualTo(expected.width());
-        for (int y = 0; y < written.height(); y += 7) {
-            for (int x = 0; x < written.width(); x += 7) {
-                assertThat(written.get(x, y)).as("pixel %d,%d", x, y).isEqualTo(expected.get(x, y));
+        Path ensemble = ModelLocator.resolve(null);
+        assertThat(io.github.boneage.djl.EnsembleBundle.isEnsemble(ensemble)).isTrue();
+        List<io.github.boneage.djl.EnsembleBundle.MemberEntry> members = io.github.boneage.djl.EnsembleBundle.read(ensemble).members();
+        assertThat(members).hasSize(3);
+        for (io.github.boneage.djl.EnsembleBundle.MemberEntry m : members) {
+            String name = m.folder().getFileName().toString();
+            io.github.boneage.preprocess.PreprocessSpec shipped;
+            try (io.github.boneage.djl.ModelBundle b = io.github.boneage.djl.ModelBundle.load(m.folder())) {
+                shipped = b.manifest().preprocessing();
             }
+            GreyImage expected = new io.github.boneage.preprocess.Preprocessor(shipped).prepare(decoded, points).image();
+            GreyImage written = ImageDecoder.create().decode(work.resolve("pp-default-" + name + ".png"));
+            assertThat(written.width()).isEqualTo(shipped.size()).isEqualTo(expected.width());
+            for (int y = 0; y < written.height(); y += 7) {
+                for (int x = 0; x < written.width(); x += 7) {
+                    assertThat(written.get(x, y)).as("%s pixel %d,%d", name, x, y).isEqualTo(expected.get(x, y));
+                }
+            }
+            assertThat(r.out()).contains("member " + name + " (").contains("equalizer " + shipped.equalizer().method())
+                    .contains("from ROI " + shipped.roi().label());
         }
-        assertThat(r.out()).contains("equalizer " + shipped.equalizer().method()).contains("3 channels");
+        assertThat(byDefault).doesNotExist();
+
+        // --member: that member's picture alone, to OUT itself.
+        Path roi2 = work.resolve("pp-roi2.png");
+        Run one = run("preprocess", image, "--out", roi2.toString(), "--member", "roi2", "--landmarks",
+                dataset.resolve("landmarks.csv").toString());
+        assertThat(one.exitCode()).as(one.err()).isZero();
+        assertThat(Files.mismatch(roi2, work.resolve("pp-default-roi2.png"))).isEqualTo(-1L);
+        assertThat(work.resolve("pp-roi2-roi2.png")).doesNotExist();
 
         // --model: that model's settings; a flag overrides one of them.
         Path tiny = work.resolve("pp-tiny.png");
@@ -151,20 +171,52 @@ class CliTest {
     }
 
     @Test
-    void preprocessNamesTheMembersOfAnEnsembleInsteadOfGuessingOne() {
+    void preprocessRefusesAnUnknownMemberAndAMemberOfASingleBundle() {
         Path ensemble = Path.of("..", "models", "v2").toAbsolutePath().normalize();
         Run r = run("preprocess", dataset.resolve("images/0.png").toString(), "--out", work.resolve("e.png").toString(),
-                "--model", ensemble.toString());
+                "--model", ensemble.toString(), "--member", "roi3");
         assertThat(r.exitCode()).as(r.err()).isEqualTo(2);
-        assertThat(r.err()).contains("is an ensemble").contains("roi1 (roi1)").contains("whole (whole)")
-                .contains("--model " + ensemble.resolve("roi1"));
+        assertThat(r.err()).contains("--member roi3").contains("has the members whole, roi1, roi2");
+        Run single = run("preprocess", dataset.resolve("images/0.png").toString(), "--out", work.resolve("e.png").toString(),
+                "--model", bundle.toString(), "--member", "whole");
+        assertThat(single.exitCode()).isEqualTo(2);
+        assertThat(single.err()).contains("not an ensemble");
         assertThat(work.resolve("e.png")).doesNotExist();
+    }
+
+    /**
+     * Without points for its region members the ensemble estimates from its whole-image member alone: preprocess writes
+     * that member's picture and names the ones it could not write, with the detector's reason.
+     */
+    @Test
+    void preprocessWritesOnlyTheWholeImageMemberWhereNoPointsAreFound() throws IOException {
+        // Smooth noise: a picture the decoder takes but in which the landmark detector finds no hand.
+        java.util.Random random = new java.util.Random(5);
+        byte[] pixels = new byte[240 * 300];
+        for (int i = 0; i < pixels.length; i++) {
+            pixels[i] = (byte) (100 + random.nextInt(40));
+        }
+        Path noise = work.resolve("noise.png");
+        io.github.boneage.preprocess.io.PngWriter.write(new io.github.boneage.core.image.GreyImage8(240, 300, pixels), noise);
+        Path out = work.resolve("noise-pp.png");
+        Run r = run("preprocess", noise.toString(), "--out", out.toString());
+        assertThat(r.exitCode()).as(r.err()).isZero();
+        assertThat(work.resolve("noise-pp-whole.png")).isRegularFile();
+        assertThat(work.resolve("noise-pp-roi1.png")).doesNotExist();
+        assertThat(work.resolve("noise-pp-roi2.png")).doesNotExist();
+        assertThat(r.out()).contains("not written: roi1 (roi1), roi2 (roi2)").contains("whole-image members only");
+        // Asked for a region member by name, the missing points are the command's failure.
+        Run named = run("preprocess", noise.toString(), "--out", out.toString(), "--member", "roi1");
+        assertThat(named.exitCode()).isNotZero();
+        assertThat(named.err()).contains("noise.png").contains("quality gate");
+        assertThat(out).doesNotExist();
     }
 
     @Test
     void preprocessSizeZeroKeepsTheCropSize() {
         Path out = work.resolve("keep.png");
-        Run r = run("preprocess", dataset.resolve("images/1.png").toString(), "--out", out.toString(), "--size", "0");
+        Run r = run("preprocess", dataset.resolve("images/1.png").toString(), "--out", out.toString(), "--size", "0",
+                "--member", "whole");
         assertThat(r.exitCode()).isZero();
         GreyImage written = ImageDecoder.create().decode(out);
         assertThat(written.width()).isEqualTo(160);
@@ -178,7 +230,7 @@ class CliTest {
         assertThat(missing.err().strip()).contains("nope.png").doesNotContain("\n").doesNotContain("at io.github");
 
         Run noLandmarks = run("preprocess", dataset.resolve("images/0.png").toString(), "--out",
-                work.resolve("x.png").toString(), "--roi", "roi1");
+                work.resolve("x.png").toString(), "--roi", "roi1", "--model", bundle.toString());
         assertThat(noLandmarks.exitCode()).isEqualTo(ExitCode.FAILURE);
         assertThat(noLandmarks.err()).contains("roi1").contains("landmarks");
 

@@ -32,13 +32,23 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The model v2 ensemble (models/v2: a whole-image, an ROI1 and an ROI2 network): it loads and runs through the CLI's
- * pipeline, and its recorded held-out figures hold on the 1,000 untouched held-out radiographs.
+ * The model v2 ensemble (models/v2: a whole-image, an ROI1 and an ROI2 network), the default model: the CLI uses it
+ * without --model, it runs through the CLI's pipeline, and its recorded held-out figures hold on the 1,000 untouched
+ * held-out radiographs.
  */
 class ModelV2Test {
 
     private static final Logger LOG = LoggerFactory.getLogger(ModelV2Test.class);
     private static final Path ENSEMBLE = Paths.get("..", "models", "v2").toAbsolutePath().normalize();
+
+    /** Model v2 is the default: estimate without --model names the ensemble. */
+    @Test
+    void theCliUsesItWithoutAModelFlag() {
+        CliTest.Run r = CliTest.run("estimate", ENSEMBLE.resolve("../../samples/synthetic-hand.png").normalize().toString(),
+                "--sex", "female", "--format", "json");
+        assertThat(r.exitCode()).as(r.err()).isZero();
+        assertThat(r.out()).contains("\"boneAgeMonths\"").contains(EnsembleBundle.read(ENSEMBLE).name());
+    }
 
     @Test
     void estimatesTheSampleThroughTheCliWithAnInterval() {

@@ -181,7 +181,7 @@ class TrainCommandTest {
                 dataset.resolve("boneage-training-dataset.csv").toString(), "--out", work.resolve("never2").toString(), "--from",
                 start.toString(), "--size", "64");
         assertThat(size.exitCode()).isEqualTo(ExitCode.USAGE);
-        assertThat(size.err()).contains("--size 64 (the bundle's: 32)");
+        assertThat(size.err()).contains("--size 64 (the bundle's: 32; only a TorchScript backbone can change it)");
         Run both = run(train(dataset, work.resolve("never2"), "--from", start.toString()));
         assertThat(both.exitCode()).isEqualTo(ExitCode.USAGE);
         Run notBundle = run("train", "--images", dataset.resolve("images").toString(), "--labels",

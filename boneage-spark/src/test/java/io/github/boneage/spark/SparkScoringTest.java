@@ -8,7 +8,6 @@ import io.github.boneage.core.Sex;
 import io.github.boneage.djl.ClasspathModel;
 import io.github.boneage.djl.BoneAgeEstimators;
 import io.github.boneage.djl.ClasspathModels;
-import io.github.boneage.djl.DjlBoneAgeEstimator;
 import io.github.boneage.pipeline.BoneAgePipeline;
 import io.github.boneage.pipeline.PipelineInput;
 import io.github.boneage.pipeline.PipelineResult;
@@ -68,7 +67,7 @@ class SparkScoringTest {
         inputs.add(PipelineInput.builder().setFile(bad).optSourceId(bad.toString()).build());
         // What the library (and so the CLI, which drives it) answers for the same files: the reference.
         try (ClasspathModel model = ClasspathModels.open(ClasspathModels.DEFAULT);
-             DjlBoneAgeEstimator estimator = DjlBoneAgeEstimator.builder().setBundle(model.path()).build()) {
+             BoneAgeEstimator estimator = BoneAgeEstimators.open(model.path())) {
             BoneAgePipeline pipeline = BoneAgePipeline.builder().setEstimator(estimator).build();
             expected = new HashMap<>();
             for (PipelineResult r : pipeline.runBatch(inputs)) {
@@ -172,7 +171,7 @@ class SparkScoringTest {
         assertThat((String) byId.get("d").getAs(ScoreSchema.ERROR)).contains("missing.png").contains("no such file");
 
         try (ClasspathModel model = ClasspathModels.open(ClasspathModels.DEFAULT);
-             DjlBoneAgeEstimator estimator = DjlBoneAgeEstimator.builder().setBundle(model.path()).build()) {
+             BoneAgeEstimator estimator = BoneAgeEstimators.open(model.path())) {
             BoneAgePipeline pipeline = BoneAgePipeline.builder().setEstimator(estimator).build();
             PipelineResult a = pipeline.run(PipelineInput.builder().setFile(images.resolve("hand-01.png"))
                     .optSex(Sex.FEMALE, "test").optChronologicalAgeMonths(120, "test").build());

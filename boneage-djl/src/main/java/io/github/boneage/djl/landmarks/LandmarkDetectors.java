@@ -115,20 +115,34 @@ public final class LandmarkDetectors {
      * @throws ModelBundleException when no bundle is found or it does not load
      */
     public static LearnedLandmarkDetector learned(boolean classicalFallback) {
-        LearnedLandmarkDetector.Builder b = LearnedLandmarkDetector.builder().setBundle(requireBundle());
-        if (classicalFallback) {
-            b.optClassicalFallback(ClassicalLandmarkDetector.builder().build());
-        }
-        return b.build();
+        return learned(classicalFallback ? ClassicalLandmarkDetector.builder().build() : null);
     }
 
     /**
-     * @return {@link #shippedBundle()}'s folder
-     * @throws ModelBundleException when there is none
+     * The learned detector on the shipped bundle: {@link #shippedBundle()}, else the copy packaged by
+     * {@code boneage-model-default} on the classpath (as {@link #defaultDetector()} finds it).
+     *
+     * @param fallback where images the learned detector does not pass go, or {@code null} for none
+     * @return the detector; close it when done
+     * @throws ModelBundleException when no bundle is found or it does not load
      */
-    public static Path requireBundle() {
-        return shippedBundle().orElseThrow(() -> new ModelBundleException("models/landmarks",
-                "no learned landmark bundle found: set " + BUNDLE_VARIABLE + " to its folder"));
+    public static LearnedLandmarkDetector learned(LandmarkDetector fallback) {
+        LearnedLandmarkDetector.Builder b = LearnedLandmarkDetector.builder();
+        if (fallback != null) {
+            b.optClassicalFallback(fallback);
+        }
+        Optional<Path> bundle = shippedBundle();
+        if (bundle.isPresent()) {
+            return b.setBundle(bundle.get()).build();
+        }
+        if (ClasspathModels.isAvailable(CLASSPATH_NAME)) {
+            // The weights are read into memory at load, so the temporary copy can go at once.
+            try (ClasspathModel copy = ClasspathModels.open(CLASSPATH_NAME)) {
+                return b.setBundle(copy.path()).build();
+            }
+        }
+        throw new ModelBundleException("models/landmarks", "no learned landmark bundle found: set " + BUNDLE_VARIABLE
+                + " to its folder, or add io.github.boneage:boneage-model-default");
     }
 
     /**

@@ -1,10 +1,11 @@
 package com.example;
 
 import io.github.boneage.core.BoneAgeEstimate;
+import io.github.boneage.core.BoneAgeEstimator;
 import io.github.boneage.core.Sex;
+import io.github.boneage.djl.BoneAgeEstimators;
 import io.github.boneage.djl.ClasspathModel;
 import io.github.boneage.djl.ClasspathModels;
-import io.github.boneage.djl.DjlBoneAgeEstimator;
 import io.github.boneage.pipeline.BoneAgePipeline;
 import io.github.boneage.pipeline.PipelineInput;
 import io.github.boneage.pipeline.PipelineResult;
@@ -24,7 +25,7 @@ public final class ReadmeExample {
     public static void main(String[] args) {
         // README:BEGIN
         try (ClasspathModel model = ClasspathModels.open(ClasspathModels.DEFAULT);
-             DjlBoneAgeEstimator estimator = DjlBoneAgeEstimator.builder().setBundle(model.path()).build()) {
+             BoneAgeEstimator estimator = BoneAgeEstimators.open(model.path())) {
             BoneAgePipeline pipeline = BoneAgePipeline.builder().setEstimator(estimator).build();
             PipelineResult result = pipeline.run(PipelineInput.builder().setFile(Path.of("hand.png"))
                     .optSex(Sex.FEMALE, "request").build());

@@ -1,8 +1,10 @@
 package io.github.boneage.model.defaultmodel;
 
 /**
- * Names of the default model that this artifact puts on the classpath. Code does not need this class: with the artifact
- * on the classpath, {@code io.github.boneage.djl.ClasspathModels.open("default")} finds the model through the
+ * Names of model v1 (one whole-image network; the default model until model v2, {@code boneage-model-v2}, became it)
+ * that this artifact puts on the classpath, beside the learned landmark detector every model's pipeline uses. Code does
+ * not need this class: with the artifact on the classpath, {@code io.github.boneage.djl.ClasspathModels.open("default")}
+ * ({@code ClasspathModels.V1}) finds the model through the
  * descriptor {@value #DESCRIPTOR}. It exists so that the artifact documents its own layout (and has javadoc and
  * sources, as Maven Central requires of every jar).
  *

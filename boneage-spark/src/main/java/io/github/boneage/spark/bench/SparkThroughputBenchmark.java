@@ -1,8 +1,9 @@
 package io.github.boneage.spark.bench;
 
+import io.github.boneage.core.BoneAgeEstimator;
+import io.github.boneage.djl.BoneAgeEstimators;
 import io.github.boneage.djl.ClasspathModel;
 import io.github.boneage.djl.ClasspathModels;
-import io.github.boneage.djl.DjlBoneAgeEstimator;
 import io.github.boneage.pipeline.BoneAgePipeline;
 import io.github.boneage.pipeline.PipelineInput;
 import io.github.boneage.pipeline.PipelineResult;
@@ -94,7 +95,7 @@ public final class SparkThroughputBenchmark {
     /** The CLI's loop: one estimator, one pipeline, chunks of 16 through runBatch one after the other; images/s. */
     private static double pipelineRate(List<Path> files, String label) {
         try (ClasspathModel model = ClasspathModels.open(ClasspathModels.DEFAULT);
-             DjlBoneAgeEstimator estimator = DjlBoneAgeEstimator.builder().setBundle(model.path()).build()) {
+             BoneAgeEstimator estimator = BoneAgeEstimators.open(model.path())) {
             BoneAgePipeline pipeline = BoneAgePipeline.builder().setEstimator(estimator).build();
             score(pipeline, files.subList(0, Math.min(32, files.size())));
             long t0 = System.nanoTime();

@@ -11,9 +11,10 @@ import java.nio.file.Path;
 import java.nio.file.Paths;
 
 /**
- * Where every JVM of a job finds the model: a bundle path that the driver and every executor can read (a shared or
- * distributed file system mounted at the same place), or the default model packaged in {@code boneage-model-default}
- * on the class path, which travels inside the job jar. Serializable: the driver sends it to the executors.
+ * Where every JVM of a job finds the model: a bundle or ensemble path that the driver and every executor can read (a
+ * shared or distributed file system mounted at the same place), or the default model, model v2, packaged in
+ * {@code boneage-model-v2} on the class path, which travels inside the job jar (with {@code boneage-model-default}, whose
+ * landmark detector v2's region members need). Serializable: the driver sends it to the executors.
  *
  * @param bundlePath the bundle folder or zip, or {@code null} for the class path's default model
  * @serial exclude
@@ -52,7 +53,7 @@ public record ModelSource(String bundlePath) implements Serializable {
             return new Opened(Paths.get(bundlePath), null);
         }
         if (!ClasspathModels.isAvailable(ClasspathModels.DEFAULT)) {
-            throw new BoneAgeException("no model: give a bundle path, or put io.github.boneage:boneage-model-default on "
+            throw new BoneAgeException("no model: give a bundle path, or put io.github.boneage:boneage-model-v2 on "
                     + "the class path of the job (it is inside the boneage-spark job jar)");
         }
         ClasspathModel model = ClasspathModels.open(ClasspathModels.DEFAULT);
