@@ -29,8 +29,8 @@ import picocli.CommandLine.Spec;
  * by default the picture is what {@code estimate} feeds the default model; {@code --roi}, {@code --equalizer} and
  * {@code --size} override them one by one. An ensemble's members each see their own picture: one is written per member
  * ({@code OUT-NAME.png}), or only {@code --member}'s (or, given {@code --roi}, only the picture of the member reading
- * that region, else the first member's, with that region), and region members get reference points as
- * {@code estimate} finds them (the learned detector) unless {@code --landmarks} gives them.
+ * that region, else the first member's, with that region), and region members get the reference points the default
+ * landmark detector finds (as {@code --landmarks auto}) unless {@code --landmarks} gives them.
  */
 @Command(name = "preprocess",
         mixinStandardHelpOptions = true,
@@ -110,9 +110,9 @@ final class PreprocessCommand implements Callable<Integer> {
     }
 
     /**
-     * One picture per member (or {@code --member}'s). Without {@code --landmarks}, the region members' points are
-     * detected as {@code estimate} does; where the detector finds none, the ensemble estimates with its whole-image
-     * members only, and so only their pictures are written and the others named as not written.
+     * One picture per member (or the one {@code --member} or {@code --roi} picks). Without {@code --landmarks}, the
+     * region members' points come from the default landmark detector; where it finds none, the ensemble would estimate
+     * with its whole-image members only, and so only their pictures are written and the others named as not written.
      */
     private int ensemble(Path bundle) {
         List<EnsembleBundle.MemberEntry> entries = EnsembleBundle.read(bundle).members();
