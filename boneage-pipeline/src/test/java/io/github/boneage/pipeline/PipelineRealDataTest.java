@@ -46,7 +46,10 @@ import org.junit.jupiter.api.Test;
 @Tag("data")
 class PipelineRealDataTest {
 
+    /** Model v1, whose held-out ids (and monitoring ids) define the split of every figure here. */
     private static final Path BUNDLE = Paths.get("..", "models", "default").toAbsolutePath().normalize();
+    /** The default model, v2, whose pipeline figures docs/safety.md quotes. */
+    private static final Path DEFAULT_MODEL = Paths.get("..", "models", "v2").toAbsolutePath().normalize();
 
     /** Held-out radiographs and the 300 half-resolution ones, as files. */
     private static List<Path> ordinaryRadiographs() throws IOException {
@@ -229,11 +232,11 @@ class PipelineRealDataTest {
     }
 
     /**
-     * The pipeline's figures (gate, then the model on the image and its mirror image, averaged) on the default model's
-     * held-out ids that played no part in training or epoch selection, beside the model alone on the same images.
-     * {@code -Dboneage.safety.madImages=1000} measures all of them (docs/safety.md); CI takes the first 300.
-     * {@code -Dboneage.safety.model=../models/v2} measures another model (an ensemble's "model alone" gets the default
-     * detector's points where it locates them, as {@code evaluate --landmarks auto} does).
+     * The pipeline's figures (gate, then the model on the image and its mirror image, averaged) with the default model,
+     * v2, on the held-out ids that played no part in training, epoch selection or the ensemble's choices, beside the
+     * model alone on the same images (an ensemble's "model alone" gets the default detector's points where it locates
+     * them, as {@code evaluate --landmarks auto} does). {@code -Dboneage.safety.madImages=1000} measures all of them
+     * (docs/safety.md); CI takes the first 300. {@code -Dboneage.safety.model=../models/default} measures another model.
      */
     @Test
     @Tag("slow")
@@ -256,7 +259,7 @@ class PipelineRealDataTest {
         Map<QualityVerdict, Integer> refused = new EnumMap<>(QualityVerdict.class);
         List<String> modelErrors = new ArrayList<>();
         ImageDecoder decoder = ImageDecoder.create();
-        Path modelPath = Paths.get(System.getProperty("boneage.safety.model", BUNDLE.toString()));
+        Path modelPath = Paths.get(System.getProperty("boneage.safety.model", DEFAULT_MODEL.toString()));
         try (BoneAgeEstimator model = BoneAgeEstimators.open(modelPath)) {
             BoneAgePipeline pipeline = BoneAgePipeline.builder().setEstimator(model).build();
             LandmarkDetector points = model.usesLandmarksWhenGiven() ? LandmarkDetectors.defaultDetector() : null;
@@ -290,8 +293,11 @@ class PipelineRealDataTest {
         System.out.println("SAFETY pipeline (accepted): " + pipelined.report().summary());
         System.out.println("SAFETY model alone (same accepted images): " + alone.report().summary());
         System.out.println("SAFETY model alone (all): " + aloneAll.report().summary());
-        assertThat(pipelined.report().overall().mad()).isLessThan(10.0);
-        assertThat(pipelined.report().overall().ccc()).isGreaterThan(0.94);
+        // Model v2 measured 8.11 / CCC 0.969 on the first 300 (298 accepted) and 7.97 / 0.967 on all 1,000; model v1
+        // 9.21 / 0.957 on the first 300: a bound v1 would fail.
+        boolean defaultModel = modelPath.equals(DEFAULT_MODEL);
+        assertThat(pipelined.report().overall().mad()).isLessThan(defaultModel ? 9.0 : 10.0);
+        assertThat(pipelined.report().overall().ccc()).isGreaterThan(defaultModel ? 0.96 : 0.94);
     }
 
     /** Each radiograph's inverted copy, which must be read back inverted or refused, never estimated as it is. */
