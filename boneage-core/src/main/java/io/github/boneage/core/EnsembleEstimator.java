@@ -15,12 +15,22 @@ import java.util.stream.Collectors;
  * {@link RoiScheme#WHOLE} and its model name ends in {@value #FALLBACK_SUFFIX}. Weights are renormalized over the
  * members that ran.
  *
+ * <p>A member whose reading lies just outside the plausible range ({@link ImplausibleEstimateException}, at most
+ * {@value #LEFT_OUT_MARGIN_MONTHS} months beyond it) is left out of that one estimate when another member read the
+ * image, and the estimate says so: its model name then ends in {@code (without <member>: it read <x> months, outside
+ * 0-240)}. Regression networks reading a region drift a little below birth on infants whose region holds few ossified
+ * bones (model v2's ROI2 network read -9.4 months for a 12-month-old whose other members read 11.0 and 13.5); a reading
+ * farther out, or not finite, still fails the request, as it means a broken member rather than an edge of its range.
+ *
  * <p>The ensemble owns its members: closing it closes them. It is thread-safe when its members are.
  */
 public final class EnsembleEstimator implements BoneAgeEstimator {
 
     /** Appended to the model name of an estimate made without the region members (no reference points given). */
     public static final String FALLBACK_SUFFIX = " (whole-image members only: no reference points)";
+
+    /** How far beyond [0, 240] months a member's reading may lie and be left out rather than fail the request. */
+    public static final double LEFT_OUT_MARGIN_MONTHS = 24;
 
     private final List<Member> members;
     private final ModelInfo model;
@@ -140,6 +150,8 @@ public final class EnsembleEstimator implements BoneAgeEstimator {
             BoneAgeEstimate regionReading = null;
             BoneAgeEstimate anyReading = null;
             BoneAgeException error = null;
+            ImplausibleEstimateException firstLeftOut = null;
+            List<String> leftOut = new ArrayList<>();
             for (int k = 0; k < members.size(); k++) {
                 Member m = members.get(k);
                 if (m.readsRegion() && !points) {
@@ -147,6 +159,13 @@ public final class EnsembleEstimator implements BoneAgeEstimator {
                 }
                 EstimationOutcome o = readings.get(k).get(m.readsRegion() ? pointIndex : i);
                 if (o.error().isPresent()) {
+                    if (o.error().get() instanceof ImplausibleEstimateException implausible
+                            && nearTheRange(implausible.months())) {
+                        firstLeftOut = firstLeftOut == null ? implausible : firstLeftOut;
+                        leftOut.add(String.format(Locale.ROOT, "%s: it read %.1f months", m.estimator().model().name(),
+                                implausible.months()));
+                        continue;
+                    }
                     error = o.error().get();
                     break;
                 }
@@ -159,16 +178,31 @@ public final class EnsembleEstimator implements BoneAgeEstimator {
             if (points) {
                 pointIndex++;
             }
+            if (error == null && anyReading == null) {
+                // Every member that ran read the image out of range: nothing is left to average.
+                error = firstLeftOut;
+            }
             if (error != null) {
                 out.add(EstimationOutcome.failure(r.sourceId(), error));
                 continue;
             }
             BoneAgeEstimate shown = regionReading != null ? regionReading : anyReading;
             boolean fallback = hasRegionMembers && !points;
+            ModelInfo used = fallback ? fallbackModel : model;
+            if (!leftOut.isEmpty()) {
+                used = new ModelInfo(used.name() + " (without " + String.join("; ", leftOut) + ", outside "
+                        + (int) ImplausibleEstimateException.MIN_MONTHS + "-" + (int) ImplausibleEstimateException.MAX_MONTHS
+                        + ")", used.architecture(), used.digest(), used.provenance(), used.heldOutMetrics());
+            }
             out.add(EstimationOutcome.success(new BoneAgeEstimate(r.sourceId(), sum / weights, anyReading.sexUsed(),
-                    shown.roiScheme(), shown.roi(), fallback ? fallbackModel : model, r.landmarks(), Optional.empty())));
+                    shown.roiScheme(), shown.roi(), used, r.landmarks(), Optional.empty())));
         }
         return out;
+    }
+
+    private static boolean nearTheRange(double months) {
+        return Double.isFinite(months) && months >= ImplausibleEstimateException.MIN_MONTHS - LEFT_OUT_MARGIN_MONTHS
+                && months <= ImplausibleEstimateException.MAX_MONTHS + LEFT_OUT_MARGIN_MONTHS;
     }
 
     /**

@@ -91,8 +91,8 @@ class ModelV2Test {
                 }
                 List<EstimationOutcome> outcomes = v2.estimateBatch(requests);
                 for (int i = 0; i < batch.size(); i++) {
-                    // An image the ensemble refuses (a member's output outside 0-240 months) is left out, as evaluate
-                    // leaves it out; the recorded n says how many were estimated.
+                    // An image the ensemble refuses (a member's output far outside 0-240 months) would be left out,
+                    // as evaluate leaves it out; the recorded n says how many were estimated.
                     if (outcomes.get(i).isSuccess()) {
                         metrics.add(batch.get(i).boneAgeMonths(), outcomes.get(i).estimate().orElseThrow().months(),
                                 batch.get(i).sex());
@@ -105,7 +105,8 @@ class ModelV2Test {
             MetricsReport report = metrics.report();
             LOG.info("model v2 on the 1,000 untouched held-out rsna-299 images ({} without points, {} refused): {}",
                     withoutPoints, failed, report.summary());
-            assertThat(failed).as("images the ensemble refused").isLessThanOrEqualTo(2);
+            // Id 1559's ROI2 reading (-0.5 months) is left out of its estimate rather than refusing the image.
+            assertThat(failed).as("images the ensemble refused").isZero();
             HeldOutMetrics recorded = v2.model().heldOut().orElseThrow();
             assertThat(recorded.n()).isEqualTo(report.overall().n());
             assertThat(report.overall().mad()).isCloseTo(recorded.mad(), within(0.005));
