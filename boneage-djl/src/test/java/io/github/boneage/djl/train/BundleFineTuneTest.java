@@ -45,6 +45,19 @@ class BundleFineTuneTest {
                 .train();
     }
 
+    /** Fine-tunes the starting bundle on {@code count} generated hands (seed {@code seed}) without augmentation. */
+    private static TrainingReport fineTuneStart(long seed, int count, PreprocessSpec spec, Path out, int iterations) {
+        return BoneAgeTrainer.builder()
+                .setTrainingData(TrainingData.hands(seed, count, 64, Sex.UNKNOWN))
+                .setPreprocessSpec(spec)
+                .setBackbone(BackboneSpec.bundle(start, Architecture.TORCHSCRIPT, "tiny-fixture"))
+                .setOutputDirectory(out)
+                .optSettings(TrainingSettings.builder().optIterations(iterations).optBatchSize(8)
+                        .optAugmentation(Augmentation.none()).build())
+                .build()
+                .train();
+    }
+
     @Test
     void theNetworkReadFromTheBundleIsTheOneWrittenAndTrainable() {
         NetworkSpec spec = startReport.networks().get(0).spec();
@@ -70,14 +83,7 @@ class BundleFineTuneTest {
         NetworkSpec startSpec = startReport.networks().get(0).spec();
         Path tuned = dir.resolve("tuned");
         // Other images with another age spread: the target scaling must still be the start's.
-        TrainingReport report = BoneAgeTrainer.builder()
-                .setTrainingData(TrainingData.hands(77, 24, 64, Sex.UNKNOWN))
-                .setPreprocessSpec(TrainingData.spec(32))
-                .setBackbone(BackboneSpec.bundle(start, Architecture.TORCHSCRIPT, "tiny-fixture"))
-                .setOutputDirectory(tuned)
-                .optSettings(TrainingSettings.builder().optIterations(2).optBatchSize(8).optAugmentation(Augmentation.none()).build())
-                .build()
-                .train();
+        TrainingReport report = fineTuneStart(77, 24, TrainingData.spec(32), tuned, 2);
         assertThat(report.networks().get(0).spec()).isEqualTo(startSpec);
         try (ModelBundle bundle = ModelBundle.load(tuned)) {
             assertThat(bundle.manifest().provenance().trainerSettings()).containsEntry("backboneSource", "bundle")
@@ -90,14 +96,7 @@ class BundleFineTuneTest {
     void anotherEqualizerIsPreprocessingAndMayChangeWhenFineTuning() {
         Path tuned = dir.resolve("tuned-histeq");
         PreprocessSpec histeq = TrainingData.spec(32).withEqualizer(EqualizerSpec.histeq());
-        BoneAgeTrainer.builder()
-                .setTrainingData(TrainingData.hands(78, 16, 64, Sex.UNKNOWN))
-                .setPreprocessSpec(histeq)
-                .setBackbone(BackboneSpec.bundle(start, Architecture.TORCHSCRIPT, "tiny-fixture"))
-                .setOutputDirectory(tuned)
-                .optSettings(TrainingSettings.builder().optIterations(1).optBatchSize(8).optAugmentation(Augmentation.none()).build())
-                .build()
-                .train();
+        fineTuneStart(78, 16, histeq, tuned, 1);
         try (ModelBundle bundle = ModelBundle.load(tuned)) {
             assertThat(bundle.manifest().preprocessing()).isEqualTo(histeq);
         }
@@ -107,14 +106,7 @@ class BundleFineTuneTest {
     void aTorchScriptBackboneIsFineTunedAtAnotherInputSize() throws Exception {
         NetworkSpec startSpec = startReport.networks().get(0).spec();
         Path tuned = dir.resolve("tuned-48");
-        TrainingReport report = BoneAgeTrainer.builder()
-                .setTrainingData(TrainingData.hands(79, 16, 64, Sex.UNKNOWN))
-                .setPreprocessSpec(TrainingData.spec(48))
-                .setBackbone(BackboneSpec.bundle(start, Architecture.TORCHSCRIPT, "tiny-fixture"))
-                .setOutputDirectory(tuned)
-                .optSettings(TrainingSettings.builder().optIterations(1).optBatchSize(8).optAugmentation(Augmentation.none()).build())
-                .build()
-                .train();
+        TrainingReport report = fineTuneStart(79, 16, TrainingData.spec(48), tuned, 1);
         assertThat(report.networks().get(0).spec()).isEqualTo(startSpec.withInputSize(48));
         try (ModelBundle bundle = ModelBundle.load(tuned)) {
             assertThat(bundle.manifest().preprocessing()).isEqualTo(TrainingData.spec(48));
