@@ -16,6 +16,7 @@ import io.github.boneage.core.EstimationOutcome;
 import io.github.boneage.core.EstimationRequest;
 import io.github.boneage.core.HandLandmarks;
 import io.github.boneage.core.ImplausibleEstimateException;
+import io.github.boneage.core.ModelInfo;
 import io.github.boneage.core.InputFiles;
 import io.github.boneage.core.InputFormatException;
 import io.github.boneage.core.Point;
@@ -787,8 +788,15 @@ public final class BoneAgePipeline {
             return mirror;
         }
         BoneAgeEstimate e = asIs.estimate();
+        ModelInfo model = e.model();
+        String mirrorModel = mirror.estimate().model().name();
+        if (!mirrorModel.equals(model.name())) {
+            // The two readings used different parts of the model (an ensemble member left out of one): say both.
+            model = new ModelInfo(model.name() + " [mirror image: " + mirrorModel + "]", model.architecture(),
+                    model.digest(), model.provenance(), model.heldOutMetrics());
+        }
         BoneAgeEstimate mean = new BoneAgeEstimate(e.sourceId(), (e.months() + mirror.estimate().months()) / 2, e.sexUsed(),
-                e.roiScheme(), e.roi(), e.model(), e.landmarks(), e.detection());
+                e.roiScheme(), e.roi(), model, e.landmarks(), e.detection());
         PredictionInterval interval = asIs.interval() == null ? null : new PredictionInterval(
                 (asIs.interval().lowerMonths() + mirror.interval().lowerMonths()) / 2,
                 (asIs.interval().upperMonths() + mirror.interval().upperMonths()) / 2, asIs.interval().coverage(),

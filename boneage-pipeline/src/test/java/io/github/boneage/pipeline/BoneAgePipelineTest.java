@@ -3,11 +3,17 @@ package io.github.boneage.pipeline;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
+import io.github.boneage.core.BoneAgeEstimate;
+import io.github.boneage.core.BoneAgeEstimator;
 import io.github.boneage.core.BoneAgeException;
 import io.github.boneage.core.EnsembleEstimator;
+import io.github.boneage.core.EstimationRequest;
 import io.github.boneage.core.HandLandmarks;
 import io.github.boneage.core.ImplausibleEstimateException;
+import io.github.boneage.core.ModelInfo;
+import io.github.boneage.core.ModelProvenance;
 import io.github.boneage.core.ReferencePoint;
+import io.github.boneage.core.Roi;
 import io.github.boneage.core.RoiScheme;
 import io.github.boneage.core.Sex;
 import io.github.boneage.core.image.GreyImage;
@@ -192,6 +198,69 @@ class BoneAgePipelineTest {
                     .isEqualTo(wholeAlone.report().orElseThrow().estimate().months());
             assertThat(fallback.report().orElseThrow().warnings()).anyMatch(w -> w.contains("region members did not run"));
         }
+    }
+
+    /**
+     * A region member reading just below birth on one of the two readings (the image or its mirror image) is left out
+     * of that reading by the ensemble, and the pipeline's averaged result still names it.
+     */
+    @Test
+    void aMemberLeftOutOfOneOfTheMirroredReadingsIsNamedInTheResult() {
+        ContentEstimator whole = new ContentEstimator(RoiScheme.WHOLE, image -> 100);
+        BoneAgeEstimator dipping = new BoneAgeEstimator() {
+            private final ModelInfo info = new ModelInfo("dipping", "test", "d1", ModelProvenance.unknown());
+
+            @Override
+            public BoneAgeEstimate estimate(EstimationRequest request) {
+                // Below birth on whichever of the two readings has the brighter left half: one of them, never both.
+                double months = leftBrighter(request.image()) ? -5 : 110;
+                if (!ImplausibleEstimateException.isPlausible(months)) {
+                    throw new ImplausibleEstimateException(request.sourceId(), months, "dipping");
+                }
+                return new BoneAgeEstimate(request.sourceId(), months, request.sex(), RoiScheme.ROI1,
+                        Roi.whole(request.image().width(), request.image().height()), info);
+            }
+
+            @Override
+            public Optional<RoiScheme> roiScheme() {
+                return Optional.of(RoiScheme.ROI1);
+            }
+
+            @Override
+            public ModelInfo model() {
+                return info;
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        SyntheticHand hand = HANDS.generate(9L);
+        try (EnsembleEstimator ensemble = EnsembleEstimator.builder().optName("e").addMember(whole, 1).addMember(dipping, 1)
+                .build()) {
+            PipelineResult r = BoneAgePipeline.builder().setEstimator(ensemble).build().run(input(hand.image(), "d"));
+            assertThat(r.isSuccess()).as("%s", r).isTrue();
+            BoneAgeEstimate estimate = r.report().orElseThrow().estimate();
+            // One reading is the whole member's 100 alone, the other the mean of 100 and 110.
+            assertThat(estimate.months()).isCloseTo((100 + 105) / 2.0, within(1e-9));
+            assertThat(estimate.model().name()).contains("(without dipping: it read -5.0 months, outside 0-240)")
+                    .contains("[mirror image: ");
+        }
+    }
+
+    private static boolean leftBrighter(GreyImage image) {
+        double left = 0;
+        double right = 0;
+        for (int y = 0; y < image.height(); y++) {
+            for (int x = 0; x < image.width(); x++) {
+                if (x < image.width() / 2) {
+                    left += image.get(x, y);
+                } else if (x >= image.width() - image.width() / 2) {
+                    right += image.get(x, y);
+                }
+            }
+        }
+        return left > right;
     }
 
     @Test
