@@ -28,6 +28,20 @@ final class LandmarkOverlay {
     }
 
     static void write(GreyImage image, LandmarkDetection detection, Path file) {
+        BufferedImage rgb = render(image, detection);
+        try {
+            ImageIO.write(rgb, "png", file.toFile());
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write overlay " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * @param image     the radiograph
+     * @param detection what the detector found on it
+     * @return the radiograph in colour with the detection drawn on it
+     */
+    static BufferedImage render(GreyImage image, LandmarkDetection detection) {
         BufferedImage rgb = new BufferedImage(image.width(), image.height(), BufferedImage.TYPE_INT_RGB);
         int shift = Math.max(0, image.bitDepth() - 8);
         for (int y = 0; y < image.height(); y++) {
@@ -45,11 +59,7 @@ final class LandmarkOverlay {
         g.setColor(detection.ok() ? Color.GREEN : Color.RED);
         g.drawString(detection.verdict() + (detection.invertedCorrected() ? " (inverted)" : ""), 4 * unit, 12 * unit);
         g.dispose();
-        try {
-            ImageIO.write(rgb, "png", file.toFile());
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot write overlay " + file + ": " + e.getMessage(), e);
-        }
+        return rgb;
     }
 
     private static void draw(Graphics2D g, HandLandmarks lm, GreyImage image, float unit) {

@@ -60,6 +60,11 @@ final class LandmarksCommand implements Callable<Integer> {
             description = "Write one PNG per image with the detected points, fingertips and ROI1 drawn on it.")
     Path overlays;
 
+    @Option(names = "--sheets", paramLabel = "DIR",
+            description = "Write contact sheets: pages of " + ContactSheets.COLUMNS + " x " + ContactSheets.ROWS
+                    + " small overlays labelled with their ids (sheet-001.png, ...), to look through many images at once.")
+    Path sheets;
+
     @Option(names = "--min-confidence", paramLabel = "C", defaultValue = "0.5",
             description = "Detections below this confidence are rejected as LOW_CONFIDENCE (default: ${DEFAULT-VALUE}).")
     double minConfidence;
@@ -116,13 +121,18 @@ final class LandmarksCommand implements Callable<Integer> {
         }
         // Held back while the bar is drawn on stderr, so that the two never share a line.
         List<String> errors = new ArrayList<>();
+        ContactSheets pages = sheets != null ? new ContactSheets(sheets) : null;
         try (Progress progress = images.size() > 1 ? Progress.start(spec, "landmarks", images.size()) : Progress.none()) {
             for (Path image : images) {
-                failed += detectOne(image, decoder, detector, accepted, verdicts, errors);
+                failed += detectOne(image, decoder, detector, accepted, verdicts, errors, pages);
                 progress.stepBy(1);
             }
         }
         errors.forEach(spec.commandLine().getErr()::println);
+        if (pages != null) {
+            List<Path> written = pages.finish();
+            spec.commandLine().getOut().printf("%d contact sheet(s) -> %s%n", written.size(), sheets);
+        }
         LandmarksCsv.write(LandmarksTable.of(out.toString(), accepted), out);
         if (report != null) {
             writeReport(verdicts);
@@ -134,7 +144,7 @@ final class LandmarksCommand implements Callable<Integer> {
 
     /** Detects one image's points; @return 1 when it failed (its error added to {@code errors}), else 0. */
     private int detectOne(Path image, ImageDecoder decoder, LandmarkDetector detector, Map<String, HandLandmarks> accepted,
-            List<List<String>> verdicts, List<String> errors) {
+            List<List<String>> verdicts, List<String> errors, ContactSheets pages) {
         String id = Inputs.imageId(image);
         try {
             GreyImage decoded = decoder.decode(image);
@@ -143,6 +153,9 @@ final class LandmarksCommand implements Callable<Integer> {
                     d.confidence()), Boolean.toString(d.invertedCorrected()), d.reason()));
             if (overlays != null) {
                 LandmarkOverlay.write(decoded, d, overlays.resolve(id + ".png"));
+            }
+            if (pages != null) {
+                pages.add(id, LandmarkOverlay.render(decoded, d));
             }
             if (!d.ok()) {
                 errors.add("boneage: " + image + ": quality gate " + d.verdict() + ": " + d.reason());

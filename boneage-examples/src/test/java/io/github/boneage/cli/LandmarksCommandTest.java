@@ -66,6 +66,30 @@ class LandmarksCommandTest {
         assertThat(bad.err()).contains("--detector").contains("neural");
     }
 
+    /** Contact sheets: every image, refused ones included, as a labelled thumbnail; pages of 8 x 6. */
+    @Test
+    void contactSheetsHoldEveryImage() throws IOException {
+        Path pages = work.resolve("sheets");
+        Run r = run("landmarks", images.toString(), "--out", work.resolve("sheeted.csv").toString(), "--sheets",
+                pages.toString());
+        assertThat(r.exitCode()).as(r.err()).isEqualTo(ExitCode.PARTIAL);
+        assertThat(r.out()).contains("1 contact sheet(s) -> " + pages);
+        java.awt.image.BufferedImage page = javax.imageio.ImageIO.read(pages.resolve("sheet-001.png").toFile());
+        // Three images: one row of 8 cells.
+        assertThat(page.getWidth()).isEqualTo(ContactSheets.COLUMNS * ContactSheets.THUMB);
+        assertThat(page.getHeight()).isLessThan(2 * ContactSheets.THUMB);
+        // The first three cells hold thumbnails (not the background), the fourth is empty.
+        int background = page.getRGB(3 * ContactSheets.THUMB + ContactSheets.THUMB / 2, ContactSheets.THUMB / 2);
+        for (int cell = 0; cell < 3; cell++) {
+            boolean drawn = false;
+            for (int y = 0; y < ContactSheets.THUMB && !drawn; y += 4) {
+                drawn = page.getRGB(cell * ContactSheets.THUMB + ContactSheets.THUMB / 2, y) != background;
+            }
+            assertThat(drawn).as("cell %d", cell).isTrue();
+        }
+        assertThat(pages.resolve("sheet-002.png")).doesNotExist();
+    }
+
     @Test
     void allGoodImagesGiveExitZero() {
         Run r = run("landmarks", images.resolve("hand1.png").toString(), "--out", work.resolve("one.csv").toString());
