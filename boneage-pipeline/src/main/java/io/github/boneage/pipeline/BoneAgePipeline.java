@@ -12,6 +12,7 @@ import io.github.boneage.clinical.uncertainty.UncertaintyEstimator;
 import io.github.boneage.core.BoneAgeEstimate;
 import io.github.boneage.core.BoneAgeEstimator;
 import io.github.boneage.core.BoneAgeException;
+import io.github.boneage.core.EnsembleEstimator;
 import io.github.boneage.core.EstimationOutcome;
 import io.github.boneage.core.EstimationRequest;
 import io.github.boneage.core.HandLandmarks;
@@ -816,6 +817,13 @@ public final class BoneAgePipeline {
                     estimate.model().name()));
         }
         List<String> warnings = new ArrayList<>(p.warnings());
+        String answered = estimate.model().name();
+        String own = estimator.model().name();
+        // Without reference points the region members' absence is warned of above; anything else that changed the
+        // model's name (an ensemble member left out for reading out of range) is said here, not only in the name.
+        if (!answered.equals(own) && !answered.equals(own + EnsembleEstimator.FALLBACK_SUFFIX)) {
+            warnings.add("not every part of the model took part in this estimate: " + answered);
+        }
         OcclusionHeatmap map = null;
         Heatmap heatmap = null;
         if (explainer != null) {
