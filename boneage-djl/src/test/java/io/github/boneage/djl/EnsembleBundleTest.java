@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 import io.github.boneage.core.BoneAgeEstimate;
+import io.github.boneage.core.BoneAgeEstimator;
 import io.github.boneage.core.EnsembleEstimator;
 import io.github.boneage.core.EstimationRequest;
 import io.github.boneage.core.ModelInfo;
@@ -72,6 +73,12 @@ class EnsembleBundleTest {
             assertThat(read.name()).isEqualTo(e.model().name());
             assertThat(read.architecture()).isEqualTo(e.model().architecture());
             assertThat(read.digest()).isEqualTo(e.model().digest()).contains(",");
+        }
+        // The kind-independent entry points give the same for an ensemble and for one of its member bundles.
+        assertThat(BoneAgeEstimators.modelInfo(ensemble)).isEqualTo(read);
+        Path member = ensemble.resolve("first");
+        try (BoneAgeEstimator single = BoneAgeEstimators.open(member, b -> b.optBatchSize(2))) {
+            assertThat(BoneAgeEstimators.modelInfo(member).digest()).isEqualTo(single.model().digest());
         }
     }
 

@@ -4,8 +4,7 @@ import io.github.boneage.clinical.uncertainty.UncertaintyCalibration;
 import io.github.boneage.clinical.uncertainty.UncertaintyEstimator;
 import io.github.boneage.core.BoneAgeEstimator;
 import io.github.boneage.core.BoneAgeException;
-import io.github.boneage.djl.DjlBoneAgeEstimator;
-import io.github.boneage.djl.EnsembleBundle;
+import io.github.boneage.djl.BoneAgeEstimators;
 import io.github.boneage.pipeline.BoneAgePipeline;
 import java.util.ArrayList;
 import java.util.List;
@@ -60,11 +59,9 @@ public final class ExecutorPipelines {
         BoneAgeEstimator estimator = null;
         try {
             opened = s.model().open();
-            // An ensemble's members each get the executor's predictor pool and batch size.
-            estimator = EnsembleBundle.isEnsemble(opened.path())
-                    ? EnsembleBundle.open(opened.path(), b -> b.optPoolSize(s.predictors()).optBatchSize(s.batchSize()))
-                    : DjlBoneAgeEstimator.builder().setBundle(opened.path()).optPoolSize(s.predictors())
-                            .optBatchSize(s.batchSize()).build();
+            // A bundle, or each member of an ensemble, gets the executor's predictor pool and batch size.
+            estimator = BoneAgeEstimators.open(opened.path(),
+                    b -> b.optPoolSize(s.predictors()).optBatchSize(s.batchSize()));
             String digest = estimator.model().digest();
             if (!digest.equals(s.expectedDigest())) {
                 throw new BoneAgeException("model " + s.model().describe() + " on this executor has weights digest " + digest

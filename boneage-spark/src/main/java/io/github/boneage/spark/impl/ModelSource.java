@@ -2,10 +2,9 @@ package io.github.boneage.spark.impl;
 
 import io.github.boneage.core.BoneAgeException;
 import io.github.boneage.core.ModelInfo;
+import io.github.boneage.djl.BoneAgeEstimators;
 import io.github.boneage.djl.ClasspathModel;
 import io.github.boneage.djl.ClasspathModels;
-import io.github.boneage.djl.EnsembleBundle;
-import io.github.boneage.djl.ModelBundle;
 import java.io.Serializable;
 import java.nio.file.Path;
 import java.nio.file.Paths;
@@ -68,12 +67,7 @@ public record ModelSource(String bundlePath) implements Serializable {
      */
     public ModelInfo identify() {
         try (Opened opened = open()) {
-            if (EnsembleBundle.isEnsemble(opened.path())) {
-                return EnsembleBundle.modelInfo(opened.path());
-            }
-            try (ModelBundle bundle = ModelBundle.load(opened.path())) {
-                return bundle.modelInfo();
-            }
+            return BoneAgeEstimators.modelInfo(opened.path());
         }
     }
 
