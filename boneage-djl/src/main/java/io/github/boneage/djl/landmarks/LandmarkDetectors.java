@@ -68,23 +68,16 @@ public final class LandmarkDetectors {
         synchronized (LOCK) {
             if (!sharedTried) {
                 sharedTried = true;
-                Optional<Path> bundle = shippedBundle();
-                String from = bundle.map(Path::toString).orElse("classpath model " + CLASSPATH_NAME);
                 try {
-                    if (bundle.isPresent()) {
-                        shared = LearnedLandmarkDetector.builder().setBundle(bundle.get()).build();
-                    } else if (ClasspathModels.isAvailable(CLASSPATH_NAME)) {
-                        // The weights are read into memory at load, so the temporary copy can go at once.
-                        try (ClasspathModel copy = ClasspathModels.open(CLASSPATH_NAME)) {
-                            shared = LearnedLandmarkDetector.builder().setBundle(copy.path()).build();
-                        }
-                    } else {
+                    shared = openShipped(LearnedLandmarkDetector.builder()).orElse(null);
+                    if (shared == null) {
                         LOG.warn("no learned landmark bundle found (set {} to its folder, or add {}); using the classical "
                                 + "landmark detector", BUNDLE_VARIABLE, "io.github.boneage:boneage-model-default");
                     }
                 } catch (RuntimeException | LinkageError e) {
                     LOG.warn("the learned landmark detector cannot be loaded from {} ({}); using the classical "
-                            + "landmark detector", from, e.getMessage());
+                            + "landmark detector", shippedBundle().map(Path::toString).orElse("classpath model "
+                            + CLASSPATH_NAME), e.getMessage());
                 }
             }
             return shared;
@@ -131,18 +124,27 @@ public final class LandmarkDetectors {
         if (fallback != null) {
             b.optClassicalFallback(fallback);
         }
+        return openShipped(b).orElseThrow(() -> new ModelBundleException("models/landmarks", "no learned landmark bundle "
+                + "found: set " + BUNDLE_VARIABLE + " to its folder, or add io.github.boneage:boneage-model-default"));
+    }
+
+    /**
+     * @param builder a detector builder with everything but the bundle set
+     * @return the detector built on {@link #shippedBundle()}, else on the classpath copy of {@value #CLASSPATH_NAME};
+     *         empty when there is neither
+     */
+    private static Optional<LearnedLandmarkDetector> openShipped(LearnedLandmarkDetector.Builder builder) {
         Optional<Path> bundle = shippedBundle();
         if (bundle.isPresent()) {
-            return b.setBundle(bundle.get()).build();
+            return Optional.of(builder.setBundle(bundle.get()).build());
         }
-        if (ClasspathModels.isAvailable(CLASSPATH_NAME)) {
-            // The weights are read into memory at load, so the temporary copy can go at once.
-            try (ClasspathModel copy = ClasspathModels.open(CLASSPATH_NAME)) {
-                return b.setBundle(copy.path()).build();
-            }
+        if (!ClasspathModels.isAvailable(CLASSPATH_NAME)) {
+            return Optional.empty();
         }
-        throw new ModelBundleException("models/landmarks", "no learned landmark bundle found: set " + BUNDLE_VARIABLE
-                + " to its folder, or add io.github.boneage:boneage-model-default");
+        // The weights are read into memory at load, so the temporary copy can go at once.
+        try (ClasspathModel copy = ClasspathModels.open(CLASSPATH_NAME)) {
+            return Optional.of(builder.setBundle(copy.path()).build());
+        }
     }
 
     /**
