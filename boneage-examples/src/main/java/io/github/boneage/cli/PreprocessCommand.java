@@ -115,40 +115,31 @@ final class PreprocessCommand implements Callable<Integer> {
      * with its whole-image members only, and so only their pictures are written and the others named as not written.
      */
     private int ensemble(Path bundle) {
-        List<EnsembleBundle.MemberEntry> entries = EnsembleBundle.read(bundle).members();
-        List<String> names = entries.stream().map(m -> m.folder().getFileName().toString()).toList();
+        List<Member> members = new ArrayList<>();
+        for (EnsembleBundle.MemberEntry entry : EnsembleBundle.read(bundle).members()) {
+            try (ModelBundle b = ModelBundle.load(entry.folder())) {
+                members.add(new Member(entry.folder().getFileName().toString(), b.manifest().name(),
+                        b.manifest().preprocessing()));
+            }
+        }
+        List<String> names = members.stream().map(Member::name).toList();
         if (member != null && !names.contains(member)) {
             throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--member " + member + ": " + bundle
                     + " has the members " + String.join(", ", names));
         }
         // --roi without --member asks for one picture of that region: the member that reads it, else the first.
-        String single = member;
-        if (single == null && roi != null) {
-            single = names.get(0);
-            for (EnsembleBundle.MemberEntry entry : entries) {
-                try (ModelBundle b = ModelBundle.load(entry.folder())) {
-                    if (b.manifest().preprocessing().roi() == roi) {
-                        single = entry.folder().getFileName().toString();
-                        break;
-                    }
-                }
-            }
-        }
+        String single = member != null ? member : roi == null ? null
+                : members.stream().filter(m -> m.preprocessing().roi() == roi).map(Member::name).findFirst()
+                        .orElse(names.get(0));
         GreyImage decoded = ImageDecoder.create().decode(image);
         HandLandmarks points = null;
         String noPoints = null;
         List<String> notWritten = new ArrayList<>();
-        for (EnsembleBundle.MemberEntry entry : entries) {
-            String name = entry.folder().getFileName().toString();
-            if (single != null && !single.equals(name)) {
+        for (Member m : members) {
+            if (single != null && !single.equals(m.name())) {
                 continue;
             }
-            PreprocessSpec memberSpec;
-            String modelName;
-            try (ModelBundle b = ModelBundle.load(entry.folder())) {
-                memberSpec = overridden(b.manifest().preprocessing());
-                modelName = b.manifest().name();
-            }
+            PreprocessSpec memberSpec = overridden(m.preprocessing());
             if (memberSpec.roi() != RoiScheme.WHOLE && points == null && noPoints == null) {
                 if (landmarks != null) {
                     points = givenLandmarks(decoded);
@@ -164,18 +155,28 @@ final class PreprocessCommand implements Callable<Integer> {
                 }
             }
             if (memberSpec.roi() != RoiScheme.WHOLE && points == null) {
-                notWritten.add(name + " (" + memberSpec.roi().label() + ")");
+                notWritten.add(m.name() + " (" + memberSpec.roi().label() + ")");
                 continue;
             }
-            Path target = single != null ? out : memberFile(out, name);
+            Path target = single != null ? out : memberFile(out, m.name());
             write(decoded, memberSpec, memberSpec.roi() == RoiScheme.WHOLE ? null : points,
-                    "member " + name + " (" + modelName + ") of " + bundle.getFileName(), target);
+                    "member " + m.name() + " (" + m.modelName() + ") of " + bundle.getFileName(), target);
         }
         if (!notWritten.isEmpty()) {
             spec.commandLine().getOut().printf("not written: %s; no reliable reference points (%s), so the ensemble "
                     + "estimates this image with its whole-image members only%n", String.join(", ", notWritten), noPoints);
         }
         return ExitCode.OK;
+    }
+
+    /**
+     * One member of an ensemble, as its manifest describes it.
+     *
+     * @param name          its folder's name in the ensemble
+     * @param modelName     its bundle's model name
+     * @param preprocessing what it reads
+     */
+    private record Member(String name, String modelName, PreprocessSpec preprocessing) {
     }
 
     /** {@code out.png} -> {@code out-NAME.png}, beside it. */
