@@ -27,8 +27,11 @@ final class LandmarkOverlay {
     private LandmarkOverlay() {
     }
 
-    static void write(GreyImage image, LandmarkDetection detection, Path file) {
-        BufferedImage rgb = render(image, detection);
+    /**
+     * @param rgb  an overlay from {@link #render}
+     * @param file where to write it as PNG
+     */
+    static void write(BufferedImage rgb, Path file) {
         try {
             ImageIO.write(rgb, "png", file.toFile());
         } catch (IOException e) {

@@ -11,6 +11,7 @@ import io.github.boneage.djl.landmarks.LandmarkDetectors;
 import io.github.boneage.djl.landmarks.LearnedLandmarkDetector;
 import io.github.boneage.preprocess.io.ImageDecoder;
 import io.github.boneage.preprocess.landmarks.ClassicalLandmarkDetector;
+import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.io.Writer;
@@ -151,11 +152,14 @@ final class LandmarksCommand implements Callable<Integer> {
             LandmarkDetection d = detector.detect(decoded, image.toString());
             verdicts.add(List.of(id, image.toString(), d.verdict().name(), String.format(Locale.ROOT, "%.2f",
                     d.confidence()), Boolean.toString(d.invertedCorrected()), d.reason()));
-            if (overlays != null) {
-                LandmarkOverlay.write(decoded, d, overlays.resolve(id + ".png"));
-            }
-            if (pages != null) {
-                pages.add(id, LandmarkOverlay.render(decoded, d));
+            if (overlays != null || pages != null) {
+                BufferedImage drawn = LandmarkOverlay.render(decoded, d);
+                if (overlays != null) {
+                    LandmarkOverlay.write(drawn, overlays.resolve(id + ".png"));
+                }
+                if (pages != null) {
+                    pages.add(id, drawn);
+                }
             }
             if (!d.ok()) {
                 errors.add("boneage: " + image + ": quality gate " + d.verdict() + ": " + d.reason());
