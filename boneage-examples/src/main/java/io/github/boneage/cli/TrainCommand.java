@@ -341,8 +341,7 @@ final class TrainCommand implements Callable<Integer> {
         NetworkSpec network = NetworkSpec.fromArguments(manifest.block().arguments());
         List<String> differ = new ArrayList<>();
         if (size != null && size != p.size()) {
-            if (network.torchScriptBackbone()) {
-                // A TorchScript backbone ends in global pooling: the same weights read a larger (sharper) input.
+            if (network.readsAnyInputSize()) {
                 p = p.withSize(size);
             } else {
                 differ.add("--size " + size + " (the bundle's: " + p.size() + "; only a TorchScript backbone can change it)");

@@ -401,9 +401,9 @@ public final class BoneAgeTrainer {
         NetworkSpec spec = NetworkSpec.fromArguments(manifest.block().arguments());
         List<String> differences = new ArrayList<>();
         // The crop and the equalizer may change (a whole-hand model is a good start for an ROI model), and so may the
-        // size when the backbone is TorchScript (it ends in global pooling); the channels and normalization may not.
+        // size where the network reads any; the channels and normalization may not.
         PreprocessSpec bundleInput = manifest.preprocessing().withRoi(preprocess.roi()).withEqualizer(preprocess.equalizer());
-        if (spec.torchScriptBackbone()) {
+        if (spec.readsAnyInputSize()) {
             bundleInput = bundleInput.withSize(preprocess.size());
         }
         if (!bundleInput.equals(preprocess)) {

@@ -122,9 +122,7 @@ public final class BoneAgeNetwork implements AutoCloseable {
         if (backbone.source() == BackboneSpec.Source.BUNDLE) {
             BoneAgeNetwork network = fromBundle(Path.of(backbone.location()), NetworkRole.parse(name), true);
             NetworkSpec found = network.spec();
-            // A TorchScript backbone ends in global average pooling, so its weights read any image size: fine-tuning may
-            // change the size (a DJL-built backbone may not: ResNetV1 chooses its stem from it).
-            NetworkSpec comparable = found.torchScriptBackbone() ? found.withInputSize(spec.inputSize()) : found;
+            NetworkSpec comparable = found.readsAnyInputSize() ? found.withInputSize(spec.inputSize()) : found;
             if (!comparable.equals(spec)) {
                 network.close();
                 throw new IllegalArgumentException("network " + name + " of bundle " + backbone.location() + " is " + found

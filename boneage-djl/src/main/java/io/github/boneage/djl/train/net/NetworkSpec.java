@@ -80,9 +80,18 @@ public record NetworkSpec(
     }
 
     /**
+     * @return whether the same weights read any input size, so that fine-tuning may change it: true for a TorchScript
+     *         backbone (every one the trainer takes ends in global average pooling), false for a DJL-built one (ResNetV1
+     *         chooses its stem from the size)
+     */
+    @JsonIgnore
+    public boolean readsAnyInputSize() {
+        return torchScriptBackbone();
+    }
+
+    /**
      * @param newInputSize the image side of the copy, in pixels
-     * @return a copy reading images of another size (only meaningful for backbones that end in global pooling, as every
-     *         TorchScript backbone the trainer takes does)
+     * @return a copy reading images of another size (meaningful where {@link #readsAnyInputSize()})
      */
     public NetworkSpec withInputSize(int newInputSize) {
         return new NetworkSpec(architecture, backbone, format, newInputSize, channels, head, sexInput, chronologicalAgeInput,
