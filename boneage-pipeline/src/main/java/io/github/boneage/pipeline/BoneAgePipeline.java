@@ -61,7 +61,8 @@ import java.util.TreeMap;
  *       caller, else from the DICOM header;</li>
  *   <li><b>gate</b>: size; grey-scale inversion (corrected, or refused when undecidable); one hand; orientation
  *       (fingers up; a hand the learned detector reads clearly as turned by quarter turns is turned back, losslessly,
- *       and read again; a diagonal hand, or one whose axis cannot be established, is refused);
+ *       and read again, the fingers then within 45 degrees of up as for any hand read as it came; a weakly read
+ *       turned hand, or one whose axis cannot be established, is refused);
  *       landmarks reliable enough for the model's region of interest (only for ROI models); bone structure in the
  *       carpal and metacarpal region. The landmark detector is by default the learned one (one shared instance per
  *       JVM, {@code LandmarkDetectors.defaultDetector()}); what it does not pass goes to the classical detector's
@@ -107,10 +108,14 @@ public final class BoneAgePipeline {
     static final double TURN_BACK_PEAK = 0.7;
 
     /**
-     * How far, in degrees, the fingers may point from the quarter-turn axis for a turned hand to be turned back: a hand
-     * tilted near 45 degrees has no clear quarter turn, and 30 leaves 15 degrees between the two readings.
+     * How far, in degrees, the fingers may point from the quarter-turn axis for a turned hand to be turned back, and
+     * from straight up once turned: the bound a hand read upright is held to (its fingers are within 45 degrees of up
+     * by construction), so a hand tilted by 50 degrees is read after a quarter turn as one tilted by 40 is read as it
+     * came. (It was 30 until 6 December 2026: hands tilted 30 to 45 degrees from a turned axis were refused although
+     * the same tilt from up was accepted; that was most of the gate's refusals of untrained radiographs,
+     * docs/safety.md.) The turned image must still read upright on its own, which settles a hand near 45 degrees.
      */
-    static final double TURN_BACK_TILT = 30;
+    static final double TURN_BACK_TILT = 45;
 
     private final BoneAgeEstimator estimator;
     private final LandmarkDetector detector;
@@ -550,13 +555,14 @@ public final class BoneAgePipeline {
             if (chosen.turns() != 0) {
                 // A hand the learned detector reads clearly as turned by about a quarter turn (or two) is turned back
                 // by lossless quarter turns, and kept only if the detector then reads it upright, clearly, on its own:
-                // on 2,309 untrained real radiographs it called no upright hand turned (docs/safety.md). Hands tilted
-                // near 45 degrees, weak readings and an unconfirmed turn are refused as before.
+                // on 2,053 untrained real radiographs it called no upright hand turned (docs/safety.md). Weak readings
+                // and an unconfirmed turn are refused, with the reason.
                 TurnedBack back = turnedBack(readable, first, chosen, id);
-                if (back == null) {
+                if (back.reading() == null) {
                     throw trace.refuse(Check.ORIENTATION, QualityVerdict.ORIENTATION_UNCERTAIN, String.format(Locale.ROOT,
-                            "the hand appears turned (fingers point %s; %s); turn the image upright, fingers up, and "
-                                    + "submit it again", POINTING[(4 - chosen.turns()) % 4], how), first);
+                            "the hand appears turned (fingers point %s, %.0f° from that axis; %s) and was not turned "
+                                    + "back: %s; turn the image upright, fingers up, and submit it again",
+                            POINTING[(4 - chosen.turns()) % 4], chosen.tilt(), how, back.why()), first);
                 }
                 how = String.format(Locale.ROOT, "turned %d quarter turn%s clockwise: the landmark detector found the "
                         + "fingers pointing %s (%.0f° from that axis) and read the turned image upright", chosen.turns(),
@@ -652,31 +658,46 @@ public final class BoneAgePipeline {
     }
 
     /**
-     * A turned hand turned back: the image after the quarter turns, and the detector's upright reading of it.
+     * A turned hand turned back: the image after the quarter turns, and the detector's upright reading of it; or why
+     * it was not.
      *
-     * @param image   the turned image
-     * @param reading the detector's reading of it
+     * @param image   the turned image, or null
+     * @param reading the detector's reading of it, or null when the hand was not turned back
+     * @param why     why it was not turned back, or null
      */
-    private record TurnedBack(GreyImage image, Reading reading) {
+    private record TurnedBack(GreyImage image, Reading reading, String why) {
+        static TurnedBack not(String why) {
+            return new TurnedBack(null, null, why);
+        }
     }
 
     /**
      * @return the image turned by the quarter turns its first reading asks for, with the detector's reading of it, when
      *         that first reading is clear (mean reference-point peak at least {@link #TURN_BACK_PEAK}, fingers within
      *         {@link #TURN_BACK_TILT} degrees of the axis) and the turned image reads as clearly upright; otherwise
-     *         null
+     *         why not
      */
     private TurnedBack turnedBack(GreyImage readable, LandmarkDetection first, Reading chosen, String id) {
-        if (meanPeak(first) < TURN_BACK_PEAK || Math.abs(chosen.tilt()) > TURN_BACK_TILT) {
-            return null;
+        if (meanPeak(first) < TURN_BACK_PEAK) {
+            return TurnedBack.not(String.format(Locale.ROOT, "the reading is not clear enough (mean peak %.2f, below %.2f)",
+                    meanPeak(first), TURN_BACK_PEAK));
+        }
+        if (Math.abs(chosen.tilt()) > TURN_BACK_TILT) {
+            return TurnedBack.not(String.format(Locale.ROOT, "the hand lies %.0f° from the axis, beyond %.0f°",
+                    Math.abs(chosen.tilt()), TURN_BACK_TILT));
         }
         GreyImage turned = Orientation.rotate(readable, chosen.turns());
         LandmarkDetection again = detector.detect(turned, id);
         if (!again.ok() || meanPeak(again) < TURN_BACK_PEAK) {
-            return null;
+            return TurnedBack.not(again.ok() ? String.format(Locale.ROOT, "the turned image reads weakly (mean peak "
+                    + "%.2f)", meanPeak(again)) : "the turned image is not passed (" + again.verdict() + ")");
         }
         Reading back = Reading.of(again, 0, turned.width(), turned.height());
-        return back.turns() == 0 && Math.abs(back.tilt()) <= TURN_BACK_TILT ? new TurnedBack(turned, back) : null;
+        if (back.turns() != 0 || Math.abs(back.tilt()) > TURN_BACK_TILT) {
+            return TurnedBack.not(String.format(Locale.ROOT, "the turned image does not read upright (it would need %d "
+                    + "more quarter turn%s, %.0f° from that axis)", back.turns(), back.turns() == 1 ? "" : "s", back.tilt()));
+        }
+        return new TurnedBack(turned, back, null);
     }
 
     /** @return whether a detection says there is not one hand in the image */

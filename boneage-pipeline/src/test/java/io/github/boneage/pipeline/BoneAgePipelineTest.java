@@ -91,16 +91,26 @@ class BoneAgePipelineTest {
         }
     }
 
-    /** A hand lying diagonally has no clear quarter turn: it is refused with the direction, never turned by guess. */
+    /**
+     * A hand lying 50-60 degrees from up is turned back by the quarter turn that brings its fingers nearest to up, and
+     * read there as a hand tilted 30-40 degrees the other way is read as it comes: the turned image must read upright
+     * on its own, so the turn is never a guess.
+     */
     @Test
-    void aHandTiltedNearFortyFiveDegreesIsRefusedNotTurned() {
+    void aHandTiltedBeyondFortyFiveDegreesIsTurnedToWithinFortyFiveOfUp() {
         SyntheticHandGenerator diagonal = SyntheticHandGenerator.builder().setSeed(20261206L).optRotationRange(-60, -50)
                 .build();
         BoneAgePipeline pipeline = pipeline(new ContentEstimator(RoiScheme.WHOLE));
         for (long index = 0; index < 3; index++) {
             PipelineResult r = pipeline.run(input(diagonal.generate(index).image(), "diagonal-" + index));
-            assertThat(r.refusal()).as("%s", r).contains(QualityVerdict.ORIENTATION_UNCERTAIN);
-            assertThat(r.error().orElseThrow().getMessage()).contains("turn the image upright");
+            assertThat(r.isSuccess()).as("%s", r).isTrue();
+            assertThat(r.orientation().orElseThrow().quarterTurnsClockwise()).as("%s", r).isIn(1, 3);
+            GateCheck orientation = r.gate().stream().filter(c -> c.check() == Check.ORIENTATION).findFirst().orElseThrow();
+            assertThat(orientation.outcome()).isEqualTo(Outcome.CORRECTED);
+            java.util.regex.Matcher m = java.util.regex.Pattern.compile("fingers point (-?\\d+)° from up")
+                    .matcher(orientation.detail());
+            assertThat(m.find()).as(orientation.detail()).isTrue();
+            assertThat(Math.abs(Integer.parseInt(m.group(1)))).as(orientation.detail()).isBetween(25, 45);
         }
     }
 
