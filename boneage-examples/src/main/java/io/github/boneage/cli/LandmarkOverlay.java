@@ -7,6 +7,7 @@ import io.github.boneage.core.ReferencePoint;
 import io.github.boneage.core.Roi;
 import io.github.boneage.core.RoiScheme;
 import io.github.boneage.core.image.GreyImage;
+import io.github.boneage.core.landmarks.HandMask;
 import io.github.boneage.core.landmarks.LandmarkDetection;
 import java.awt.BasicStroke;
 import java.awt.Color;
@@ -19,7 +20,10 @@ import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import javax.imageio.ImageIO;
 
-/** Draws a detection on its radiograph: ROI1 box, reference points, fingertips and the verdict. */
+/**
+ * Draws a detection on its radiograph: the hand mask (a translucent tint with its bounding box, where the detector has
+ * a mask head), ROI1 box, reference points, fingertips and the verdict.
+ */
 final class LandmarkOverlay {
 
     private static final Color[] FINGER_COLOURS = {Color.RED, Color.ORANGE, Color.YELLOW, Color.GREEN, Color.CYAN};
@@ -57,12 +61,32 @@ final class LandmarkOverlay {
         g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
         float unit = Math.max(1, Math.max(image.width(), image.height()) / 300f);
         g.setStroke(new BasicStroke(unit));
+        detection.handMask().ifPresent(m -> draw(g, m));
         detection.landmarks().ifPresent(lm -> draw(g, lm, image, unit));
         g.setFont(new Font(Font.SANS_SERIF, Font.BOLD, Math.round(10 * unit)));
         g.setColor(detection.ok() ? Color.GREEN : Color.RED);
         g.drawString(detection.verdict() + (detection.invertedCorrected() ? " (inverted)" : ""), 4 * unit, 12 * unit);
         g.dispose();
         return rgb;
+    }
+
+    private static void draw(Graphics2D g, HandMask mask) {
+        g.setColor(new Color(0, 200, 255, 60));
+        for (int j = 0; j < mask.gridHeight(); j++) {
+            int y0 = j * mask.imageHeight() / mask.gridHeight();
+            int y1 = (j + 1) * mask.imageHeight() / mask.gridHeight();
+            for (int i = 0; i < mask.gridWidth(); i++) {
+                if (mask.cell(i, j) >= HandMask.HAND_PROBABILITY) {
+                    int x0 = i * mask.imageWidth() / mask.gridWidth();
+                    int x1 = (i + 1) * mask.imageWidth() / mask.gridWidth();
+                    g.fillRect(x0, y0, x1 - x0, y1 - y0);
+                }
+            }
+        }
+        mask.bounds().ifPresent(b -> {
+            g.setColor(new Color(0, 200, 255));
+            g.drawRect(b.x(), b.y(), b.width() - 1, b.height() - 1);
+        });
     }
 
     private static void draw(Graphics2D g, HandLandmarks lm, GreyImage image, float unit) {

@@ -3,6 +3,7 @@ package io.github.boneage.cli;
 import io.github.boneage.core.BoneAgeException;
 import io.github.boneage.core.HandLandmarks;
 import io.github.boneage.core.image.GreyImage;
+import io.github.boneage.core.landmarks.HandMask;
 import io.github.boneage.core.landmarks.LandmarkDetection;
 import io.github.boneage.core.landmarks.LandmarksCsv;
 import io.github.boneage.core.landmarks.LandmarksTable;
@@ -54,7 +55,9 @@ final class LandmarksCommand implements Callable<Integer> {
     Path out;
 
     @Option(names = "--report", paramLabel = "FILE.csv",
-            description = "Also write every image's verdict: id,file,verdict,confidence,inverted,reason.")
+            description = "Also write every image's verdict: id,file,verdict,confidence,inverted,reason,hand_area,hand_box "
+                    + "(the hand mask's share of the image in percent and its bounding box 'x y width height', where "
+                    + "the detector has a mask head).")
     Path report;
 
     @Option(names = "--overlays", paramLabel = "DIR",
@@ -151,7 +154,10 @@ final class LandmarksCommand implements Callable<Integer> {
             GreyImage decoded = decoder.decode(image);
             LandmarkDetection d = detector.detect(decoded, image.toString());
             verdicts.add(List.of(id, image.toString(), d.verdict().name(), String.format(Locale.ROOT, "%.2f",
-                    d.confidence()), Boolean.toString(d.invertedCorrected()), d.reason()));
+                    d.confidence()), Boolean.toString(d.invertedCorrected()), d.reason(),
+                    d.handMask().map(m -> String.format(Locale.ROOT, "%.1f", 100 * m.areaFraction())).orElse(""),
+                    d.handMask().flatMap(HandMask::bounds).map(b -> b.x() + " " + b.y() + " " + b.width() + " " + b.height())
+                            .orElse("")));
             if (overlays != null || pages != null) {
                 BufferedImage drawn = LandmarkOverlay.render(decoded, d);
                 if (overlays != null) {
@@ -171,7 +177,7 @@ final class LandmarksCommand implements Callable<Integer> {
             }
             return 0;
         } catch (BoneAgeException | UncheckedIOException e) {
-            verdicts.add(List.of(id, image.toString(), "UNREADABLE", "0.00", "false", e.getMessage()));
+            verdicts.add(List.of(id, image.toString(), "UNREADABLE", "0.00", "false", e.getMessage(), "", ""));
             errors.add("boneage: " + e.getMessage());
             return 1;
         }
@@ -180,7 +186,7 @@ final class LandmarksCommand implements Callable<Integer> {
     private void writeReport(List<List<String>> rows) throws IOException {
         try (Writer w = Files.newBufferedWriter(report, StandardCharsets.UTF_8);
                 CSVPrinter printer = new CSVPrinter(w, CSVFormat.DEFAULT.builder().setRecordSeparator('\n').get())) {
-            printer.printRecord("id", "file", "verdict", "confidence", "inverted", "reason");
+            printer.printRecord("id", "file", "verdict", "confidence", "inverted", "reason", "hand_area", "hand_box");
             for (List<String> row : rows) {
                 printer.printRecord(row);
             }

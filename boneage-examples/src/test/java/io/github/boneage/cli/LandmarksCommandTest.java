@@ -48,8 +48,11 @@ class LandmarksCommandTest {
         assertThat(table.ids()).containsExactly("hand1", "hand2");
         assertThat(table.hasFingertips()).isTrue();
         List<String> lines = Files.readAllLines(report);
-        assertThat(lines.get(0)).isEqualTo("id,file,verdict,confidence,inverted,reason");
+        assertThat(lines.get(0)).isEqualTo("id,file,verdict,confidence,inverted,reason,hand_area,hand_box");
         assertThat(lines).hasSize(4).anyMatch(l -> l.startsWith("blank,") && l.contains("NO_HAND"));
+        // The default (learned) detector's hand mask: its share of the image and its box; none for the blank image.
+        assertThat(lines).anyMatch(l -> l.startsWith("hand1,") && l.matches(".*,\\d+\\.\\d,\\d+ \\d+ \\d+ \\d+$"));
+        assertThat(lines).anyMatch(l -> l.startsWith("blank,") && l.endsWith(",,"));
         assertThat(overlays.resolve("hand1.png")).isNotEmptyFile();
         assertThat(overlays.resolve("blank.png")).isNotEmptyFile();
     }

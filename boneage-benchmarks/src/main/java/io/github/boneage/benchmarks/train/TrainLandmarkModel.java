@@ -9,6 +9,8 @@ import io.github.boneage.djl.train.landmarks.LandmarkExample;
 import io.github.boneage.djl.train.landmarks.LandmarkTrainer;
 import io.github.boneage.djl.train.landmarks.LandmarkTrainingSettings;
 import io.github.boneage.preprocess.io.ImageDecoder;
+import io.github.boneage.preprocess.landmarks.ClassicalLandmarkDetector;
+import io.github.boneage.preprocess.landmarks.impl.HandAnalyzer;
 import io.github.boneage.synthetic.SyntheticHand;
 import io.github.boneage.synthetic.SyntheticHandGenerator;
 import java.nio.file.Path;
@@ -26,7 +28,11 @@ import java.util.List;
  * </pre>
  * {@code --pseudo} names a landmarks CSV of rsna-299 images labelled by another detector ({@link PseudoLabelLandmarks}),
  * mixed into batches at the given share (the synthetic share then drops to 0.14, the expert images keep the rest);
- * {@code --init} starts from another landmark bundle's weights.
+ * {@code --init} starts from another landmark bundle's weights. {@code --mask-head alone} adds a hand-mask head to
+ * the {@code --init} network and trains it alone on the frozen trunk (every point the detector places stays as it
+ * was). The mask targets are the classical detector's
+ * hand masks ({@link HandAnalyzer}, the same segmentation its quality gate measures), taken only from images it
+ * accepts as a hand; synthetic hands get theirs the same way, negatives an empty mask.
  * Rerunning with the same arguments resumes from the last checkpoint in OUT.
  */
 public final class TrainLandmarkModel {
@@ -49,11 +55,16 @@ public final class TrainLandmarkModel {
         Path pseudoCsv = null;
         double pseudoFraction = 0.5;
         Path init = null;
+        LandmarkTrainingSettings.MaskHeadTraining maskHead = LandmarkTrainingSettings.MaskHeadTraining.NONE;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--pseudo" -> pseudoCsv = Path.of(args[++i]);
                 case "--pseudo-fraction" -> pseudoFraction = Double.parseDouble(args[++i]);
                 case "--init" -> init = Path.of(args[++i]);
+                case "--mask-head" -> maskHead = switch (args[++i]) {
+                    case "alone" -> LandmarkTrainingSettings.MaskHeadTraining.MASK_ONLY;
+                    default -> throw new IllegalArgumentException("--mask-head must be alone, got " + args[i]);
+                };
                 default -> positional.add(args[i]);
             }
         }
@@ -64,7 +75,10 @@ public final class TrainLandmarkModel {
         double fullRotation = positional.size() > 4 ? Double.parseDouble(positional.get(4)) : 0.15;
         double learningRate = positional.size() > 5 ? Double.parseDouble(positional.get(5)) : 2e-3;
         LandmarkTrainingSettings settings = LandmarkTrainingSettings.defaults().withSteps(steps)
-                .withFullRotationFraction(fullRotation).withLearningRate(learningRate);
+                .withFullRotationFraction(fullRotation).withLearningRate(learningRate).withMaskHead(maskHead);
+        boolean masks = maskHead != LandmarkTrainingSettings.MaskHeadTraining.NONE;
+        HandAnalyzer analyzer = new HandAnalyzer(ClassicalLandmarkDetector.DEFAULT_WORKING_SIDE);
+        int[] withMask = new int[1];
         if (pseudoCsv != null) {
             settings = settings.withShares(0.14, settings.negativeFraction()).withPseudoFraction(pseudoFraction);
         }
@@ -77,13 +91,14 @@ public final class TrainLandmarkModel {
             GreyImage image = decoder.decode(shared.resolve("data/rsna-299/images/" + id + ".jpg"));
             var lm = koitka.landmarksWithTips(id);
             withTips += lm.hasFingertips() ? 1 : 0;
-            examples.add(LandmarkExample.of(id, image, lm, settings.inputSize()));
+            examples.add(withHandMask(masks, analyzer, image, LandmarkExample.of(id, image, lm, settings.inputSize()), withMask));
         }
         SyntheticHandGenerator generator = SyntheticHandGenerator.builder().setSeed(7_2026L).optImageSize(256, 320)
                 .optRotationRange(-20, 20).optFlipProbability(0).optInversionProbability(0).build();
         List<LandmarkExample> synthetic = new ArrayList<>();
         for (SyntheticHand hand : generator.generate(syntheticCount)) {
-            synthetic.add(LandmarkExample.of("synthetic-" + hand.index(), hand.image(), hand.landmarks(), settings.inputSize()));
+            synthetic.add(withHandMask(masks, analyzer, hand.image(),
+                    LandmarkExample.of("synthetic-" + hand.index(), hand.image(), hand.landmarks(), settings.inputSize()), withMask));
         }
         List<LandmarkExample> pseudo = new ArrayList<>();
         if (pseudoCsv != null) {
@@ -93,11 +108,12 @@ public final class TrainLandmarkModel {
                             + " is Koitka-annotated; pseudo-labels must come from other images");
                 }
                 GreyImage image = decoder.decode(shared.resolve("data/rsna-299/images/" + e.id() + ".jpg"));
-                pseudo.add(LandmarkExample.of(e.id(), image, e.landmarks(), settings.inputSize()));
+                pseudo.add(withHandMask(masks, analyzer, image, LandmarkExample.of(e.id(), image, e.landmarks(),
+                        settings.inputSize()), withMask));
             }
         }
-        System.out.printf("%s: %d tune images (%d with fingertips), %d synthetic hands, %d pseudo-labelled, %s%n",
-                Instant.now(), examples.size(), withTips, synthetic.size(), pseudo.size(), settings);
+        System.out.printf("%s: %d tune images (%d with fingertips), %d synthetic hands, %d pseudo-labelled, %d with a hand "
+                + "mask, %s%n", Instant.now(), examples.size(), withTips, synthetic.size(), pseudo.size(), withMask[0], settings);
         LandmarkTrainer.Builder trainer = LandmarkTrainer.builder()
                 .setExamples(examples)
                 .optSyntheticExamples(synthetic)
@@ -120,9 +136,46 @@ public final class TrainLandmarkModel {
                 .addProvenance("command", "io.github.boneage.benchmarks.train.TrainLandmarkModel SHARED OUT " + String.join(" ",
                         positional.subList(2, positional.size()))
                         + (pseudoCsv == null ? "" : " --pseudo " + pseudoCsv.getFileName() + " --pseudo-fraction " + pseudoFraction)
-                        + (init == null ? "" : " --init " + init.getFileName()))
+                        + (init == null ? "" : " --init " + init.getFileName())
+                        + (masks ? " --mask-head alone" : ""))
+                .addProvenance("handMasks", masks ? withMask[0] + " examples with a hand mask: the classical detector's "
+                        + "segmentation (HandAnalyzer, working side " + ClassicalLandmarkDetector.DEFAULT_WORKING_SIDE
+                        + " px) where it accepted the image as a hand; negatives an empty mask" : "none")
                 .build()
                 .train();
         System.out.println(Instant.now() + " wrote " + bundle.folder() + " sha256 " + bundle.sha256());
+    }
+
+    /**
+     * The example with the classical analysis's hand mask resampled onto its reduced image (nearest working pixel),
+     * when masks are wanted and the analysis found a hand; else the example unchanged.
+     */
+    static LandmarkExample withHandMask(boolean wanted, HandAnalyzer analyzer, GreyImage image, LandmarkExample ex,
+            int[] counter) {
+        if (!wanted) {
+            return ex;
+        }
+        HandAnalyzer.Analysis a = analyzer.analyse(image);
+        if (a.rejection != null || a.shape == null) {
+            return ex;
+        }
+        boolean[] m = a.shape.mask();
+        int mw = a.shape.width();
+        int mh = a.shape.height();
+        int w = ex.input().width();
+        int h = ex.input().height();
+        int f = ex.input().factor();
+        float[] out = new float[w * h];
+        for (int y = 0; y < h; y++) {
+            int wy = (int) ((y + 0.5) * f / a.scaleY);
+            for (int x = 0; x < w; x++) {
+                int wx = (int) ((x + 0.5) * f / a.scaleX);
+                if (wx < mw && wy < mh && m[wy * mw + wx]) {
+                    out[y * w + x] = 1f;
+                }
+            }
+        }
+        counter[0]++;
+        return ex.withHandMask(out);
     }
 }

@@ -18,7 +18,8 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * A learned landmark model on disk: a folder with {@value #MANIFEST} (format, network sizes, heatmap order, weights
+ * A learned landmark model on disk: a folder with {@value #MANIFEST} (format, network sizes and whether it has a
+ * hand-mask head, heatmap order, weights
  * file and its SHA-256, provenance) and the DJL parameter file it names (PyTorch engine).
  *
  * @param folder     the bundle folder
@@ -80,7 +81,12 @@ public record LandmarkBundle(Path folder, LandmarkNetSpec spec, double sigma, St
         JsonNode net = root.path("network");
         LandmarkNetSpec spec;
         try {
-            spec = new LandmarkNetSpec(net.path("inputSize").asInt(-1), net.path("width").asInt(-1), net.path("points").asInt(-1));
+            JsonNode maskHead = net.path("maskHead");
+            if (!maskHead.isMissingNode() && !maskHead.isBoolean()) {
+                throw new IllegalArgumentException("maskHead must be true or false, got " + maskHead);
+            }
+            spec = new LandmarkNetSpec(net.path("inputSize").asInt(-1), net.path("width").asInt(-1), net.path("points").asInt(-1),
+                    maskHead.asBoolean(false));
         } catch (IllegalArgumentException e) {
             throw new ModelBundleException(folder.toString(), MANIFEST + ", field network: " + e.getMessage(), e);
         }
@@ -144,6 +150,10 @@ public record LandmarkBundle(Path folder, LandmarkNetSpec spec, double sigma, St
         net.put("width", spec.width());
         net.put("points", spec.points());
         net.put("stride", LandmarkNetSpec.STRIDE);
+        if (spec.maskHead()) {
+            // Written only when true: a manifest without the field is a network without a mask head.
+            net.put("maskHead", true);
+        }
         root.put("sigma", sigma);
         var points = root.putArray("points");
         for (String n : PointOrder.names()) {

@@ -21,7 +21,12 @@ import ai.djl.util.PairList;
  * stride-4 features (U-Net skips), to {@link LandmarkNetSpec#points()} heatmaps at stride 4.
  *
  * <p>Input {@code [N, 1, S, S]} (a standardized grey image), output {@code [N, K, S/4, S/4]} (one heatmap per point,
- * trained towards a Gaussian of peak 1 at the point and 0 elsewhere, so the peak value doubles as a confidence).
+ * trained towards a Gaussian of peak 1 at the point and 0 elsewhere, so the peak value doubles as a confidence). With
+ * {@link LandmarkNetSpec#maskHead()} a second head on the same decoder features (two 3x3 stages, the second dilated,
+ * and a 1x1 convolution)
+ * adds channel {@code K}, the hand mask, trained towards 1 on the hand and 0 elsewhere: {@code [N, K + 1, S/4, S/4]}.
+ * Its parameters follow all others in the parameter file, so a network without one loads into the trunk of one with
+ * one ({@link #freezeTrunk()} then trains the mask head alone).
  */
 public final class LandmarkNetBlock extends AbstractBlock {
 
@@ -37,6 +42,8 @@ public final class LandmarkNetBlock extends AbstractBlock {
     private final Block up4;
     private final Block fuse4;
     private final Block head;
+    private final Block maskHead;
+    private boolean trunkFrozen;
 
     /** @param spec the network's sizes */
     public LandmarkNetBlock(LandmarkNetSpec spec) {
@@ -53,6 +60,25 @@ public final class LandmarkNetBlock extends AbstractBlock {
         up4 = addChildBlock("up4", conv(2 * w, 1, 1));
         fuse4 = addChildBlock("fuse4", new SequentialBlock().add(conv(3 * w, 1, 1)).add(conv(3 * w, 1, 1)));
         head = addChildBlock("head", Conv2d.builder().setKernelShape(new Shape(1, 1)).setFilters(spec.points()).build());
+        maskHead = spec.maskHead() ? addChildBlock("maskHead", new SequentialBlock().add(conv(2 * w, 1, 1)).add(conv(w, 1, 2))
+                .add(Conv2d.builder().setKernelShape(new Shape(1, 1)).setFilters(1).build())) : null;
+    }
+
+    /**
+     * Freezes everything but the mask head: its parameters get no gradients and its batch norms keep their running
+     * statistics (they run as in inference even in training), so that training the mask head leaves the landmark
+     * heatmaps bit for bit as they were.
+     *
+     * @throws IllegalStateException when the network has no mask head
+     */
+    public void freezeTrunk() {
+        if (maskHead == null) {
+            throw new IllegalStateException("the network has no mask head to train alone");
+        }
+        for (Block b : new Block[] {stem, down4, down8, down16, up8, fuse8, up4, fuse4, head}) {
+            b.freezeParameters(true);
+        }
+        trunkFrozen = true;
     }
 
     /** @return the network's sizes */
@@ -86,7 +112,8 @@ public final class LandmarkNetBlock extends AbstractBlock {
     }
 
     @Override
-    protected NDList forwardInternal(ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
+    protected NDList forwardInternal(ParameterStore ps, NDList inputs, boolean train, PairList<String, Object> params) {
+        boolean training = train && !trunkFrozen;
         NDArray x2 = stem.forward(ps, inputs, training, params).singletonOrThrow();
         NDArray x4 = down4.forward(ps, new NDList(x2), training, params).singletonOrThrow();
         NDArray x8 = down8.forward(ps, new NDList(x4), training, params).singletonOrThrow();
@@ -95,13 +122,18 @@ public final class LandmarkNetBlock extends AbstractBlock {
         NDArray f8 = fuse8.forward(ps, new NDList(u8.concat(x8, 1)), training, params).singletonOrThrow();
         NDArray u4 = up4.forward(ps, new NDList(upsample(f8)), training, params).singletonOrThrow();
         NDArray f4 = fuse4.forward(ps, new NDList(u4.concat(x4, 1)), training, params).singletonOrThrow();
-        return head.forward(ps, new NDList(f4), training, params);
+        NDArray heatmaps = head.forward(ps, new NDList(f4), training, params).singletonOrThrow();
+        if (maskHead == null) {
+            return new NDList(heatmaps);
+        }
+        NDArray mask = maskHead.forward(ps, new NDList(f4), train, params).singletonOrThrow();
+        return new NDList(heatmaps.concat(mask, 1));
     }
 
     @Override
     public Shape[] getOutputShapes(Shape[] inputShapes) {
         long n = inputShapes[0].get(0);
-        return new Shape[] {new Shape(n, spec.points(), spec.heatmapSize(), spec.heatmapSize())};
+        return new Shape[] {new Shape(n, spec.outputs(), spec.heatmapSize(), spec.heatmapSize())};
     }
 
     @Override
@@ -116,6 +148,9 @@ public final class LandmarkNetBlock extends AbstractBlock {
         Shape u4 = init(up4, manager, dataType, doubled(f8));
         Shape f4 = init(fuse4, manager, dataType, new Shape(u4.get(0), u4.get(1) + s4.get(1), u4.get(2), u4.get(3)));
         init(head, manager, dataType, f4);
+        if (maskHead != null) {
+            init(maskHead, manager, dataType, f4);
+        }
     }
 
     private static Shape init(Block block, NDManager manager, DataType dataType, Shape in) {

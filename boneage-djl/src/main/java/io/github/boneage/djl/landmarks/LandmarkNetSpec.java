@@ -10,8 +10,21 @@ import java.util.Objects;
  * @param inputSize network input side in pixels (a multiple of 16)
  * @param width     channels of the first stage; the later stages use 2x, 4x and 6x this many
  * @param points    number of heatmaps (points) the network outputs
+ * @param maskHead  whether the network also outputs a hand mask: one more channel, after the heatmaps, trained
+ *                  towards 1 on the hand and 0 elsewhere
  */
-public record LandmarkNetSpec(int inputSize, int width, int points) {
+public record LandmarkNetSpec(int inputSize, int width, int points, boolean maskHead) {
+
+    /**
+     * A network without a mask head.
+     *
+     * @param inputSize network input side in pixels (a multiple of 16)
+     * @param width channels of the first stage
+     * @param points number of heatmaps the network outputs
+     */
+    public LandmarkNetSpec(int inputSize, int width, int points) {
+        this(inputSize, width, points, false);
+    }
 
     /** Output stride: one heatmap cell covers this many input pixels. */
     public static final int STRIDE = 4;
@@ -22,6 +35,7 @@ public record LandmarkNetSpec(int inputSize, int width, int points) {
      * @param inputSize network input side in pixels (a multiple of 16)
      * @param width channels of the first stage; the later stages use 2x, 4x and 6x this many
      * @param points number of heatmaps (points) the network outputs
+     * @param maskHead whether the network also outputs a hand mask channel
      */
     public LandmarkNetSpec {
         if (inputSize < 32 || inputSize % 16 != 0) {
@@ -40,8 +54,21 @@ public record LandmarkNetSpec(int inputSize, int width, int points) {
         return inputSize / STRIDE;
     }
 
+    /** @return channels the network outputs: the heatmaps, then the hand mask when there is a mask head */
+    public int outputs() {
+        return points + (maskHead ? 1 : 0);
+    }
+
+    /**
+     * @return this network with a mask head (the trunk and heatmap head unchanged, so their weights carry over)
+     */
+    public LandmarkNetSpec withMaskHead() {
+        return new LandmarkNetSpec(inputSize, width, points, true);
+    }
+
     /** @return a short description for logs and manifests */
     public String describe() {
-        return Objects.toString("landmark-unet(input=" + inputSize + ", width=" + width + ", points=" + points + ")");
+        return Objects.toString("landmark-unet(input=" + inputSize + ", width=" + width + ", points=" + points
+                + (maskHead ? ", mask head" : "") + ")");
     }
 }

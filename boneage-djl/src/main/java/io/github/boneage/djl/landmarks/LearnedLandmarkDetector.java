@@ -14,6 +14,7 @@ import io.github.boneage.core.HandLandmarks;
 import io.github.boneage.core.Point;
 import io.github.boneage.core.ReferencePoint;
 import io.github.boneage.core.image.GreyImage;
+import io.github.boneage.core.landmarks.HandMask;
 import io.github.boneage.core.landmarks.LandmarkDetection;
 import io.github.boneage.core.landmarks.LandmarkDetector;
 import io.github.boneage.core.landmarks.QualityVerdict;
@@ -74,6 +75,9 @@ public final class LearnedLandmarkDetector implements LandmarkDetector, AutoClos
     private final boolean quarterTurns;
     private final boolean uprightFirst;
     private volatile boolean closed;
+
+    /** Side of a hand-mask cell in network-input pixels. */
+    static final int MASK_CELL_INPUT_PIXELS = 2;
 
     /** Mean reference-point peak at which the upright view alone decides (see {@link Builder#optUprightFirst}). */
     static final double UPRIGHT_EXIT_PEAK = 0.7;
@@ -191,7 +195,7 @@ public final class LearnedLandmarkDetector implements LandmarkDetector, AutoClos
             // fingers up, is what the four views would have chosen; only other images pay for the three turned views
             // (rendered only then).
             float[] uprightMaps = predict(java.util.Arrays.copyOf(batch, s * s), sourceId);
-            if (referenceScore(uprightMaps, 0, cells, h) >= UPRIGHT_EXIT_PEAK * PointOrder.REFERENCE
+            if (referenceScore(uprightMaps, 0, spec, cells, h) >= UPRIGHT_EXIT_PEAK * PointOrder.REFERENCE
                     && fingersUp(uprightMaps, cells, h)) {
                 all = uprightMaps;
                 turns = 1;
@@ -208,13 +212,20 @@ public final class LearnedLandmarkDetector implements LandmarkDetector, AutoClos
         }
         double bestScore = Double.NEGATIVE_INFINITY;
         for (int t = 0; t < turns; t++) {
-            double score = referenceScore(all, t, cells, h);
+            double score = referenceScore(all, t, spec, cells, h);
             if (score > bestScore) {
                 bestScore = score;
                 best = t;
             }
         }
-        float[] maps = java.util.Arrays.copyOfRange(all, best * PointOrder.COUNT * cells, (best + 1) * PointOrder.COUNT * cells);
+        float[] maps = java.util.Arrays.copyOfRange(all, best * spec.outputs() * cells, (best + 1) * spec.outputs() * cells);
+        for (float v : maps) {
+            if (!Float.isFinite(v)) {
+                // Broken weights (a diverged training run) must not turn into points or a mask.
+                throw new ModelBundleException(bundle.folder().toString(), "the landmark network's output on " + sourceId
+                        + " is not finite (" + v + "): its weights " + bundle.weights() + " are broken");
+            }
+        }
         Affine view = views[best];
         Affine back = view.inverse();
         double f = in.factor();
@@ -241,6 +252,9 @@ public final class LearnedLandmarkDetector implements LandmarkDetector, AutoClos
         }
         String peaksText = String.format(Locale.ROOT, "mean peak %.2f, weakest %s %.2f", mean, weakest.columnPrefix(),
                 conf[weakest.ordinal()]);
+        Optional<HandMask> handMask = spec.maskHead()
+                ? Optional.of(handMask(maps, PointOrder.COUNT * cells, h, view, f, image.width(), image.height()))
+                : Optional.empty();
         if (mean < noHandThreshold) {
             return new LandmarkDetection(QualityVerdict.NO_HAND, sourceId + ": no hand found (" + peaksText + ", below "
                     + noHandThreshold + ")", Optional.empty(), Map.of(), mean, false);
@@ -272,7 +286,7 @@ public final class LearnedLandmarkDetector implements LandmarkDetector, AutoClos
             return new LandmarkDetection(v, sourceId + ": " + shapeProblem.get() + " (" + peaksText + ")",
                     v == QualityVerdict.LOW_CONFIDENCE ? Optional.of(reported) : Optional.empty(),
                     v == QualityVerdict.LOW_CONFIDENCE ? pointConfidence : Map.of(), Math.min(mean, conf[weakest.ordinal()]),
-                    inverted);
+                    inverted, v == QualityVerdict.LOW_CONFIDENCE ? handMask : Optional.empty());
         }
         int middle = ReferencePoint.MIDDLE.ordinal();
         double handCells = handSize / f * view.lengthScale() / LandmarkNetSpec.STRIDE;
@@ -286,15 +300,41 @@ public final class LearnedLandmarkDetector implements LandmarkDetector, AutoClos
         if (refOutside.isPresent()) {
             return new LandmarkDetection(QualityVerdict.LOW_CONFIDENCE, sourceId + ": point " + refOutside.get()
                     + " lies outside the image (" + peaksText + ")", Optional.of(reported), pointConfidence,
-                    Math.min(confidence, 0.5), inverted);
+                    Math.min(confidence, 0.5), inverted, handMask);
         }
         if (confidence < minPointConfidence) {
             return new LandmarkDetection(QualityVerdict.LOW_CONFIDENCE, sourceId + ": " + weakest.columnPrefix()
                     + " point not located reliably (" + peaksText + ", below " + minPointConfidence + ")" + tipsNote,
-                    Optional.of(reported), pointConfidence, confidence, inverted);
+                    Optional.of(reported), pointConfidence, confidence, inverted, handMask);
         }
         return new LandmarkDetection(QualityVerdict.OK, "learned detector: 7 points (" + peaksText + ")"
-                + (inverted ? ", inverted image" : "") + tipsNote, Optional.of(reported), pointConfidence, confidence, inverted);
+                + (inverted ? ", inverted image" : "") + tipsNote, Optional.of(reported), pointConfidence, confidence, inverted,
+                handMask);
+    }
+
+    /**
+     * The mask head's channel mapped back onto the image: a grid of about one cell per
+     * {@value #MASK_CELL_INPUT_PIXELS} network-input pixels (half a heatmap cell: the bilinear reading then puts the
+     * hand's edge between heatmap cells), each cell's centre carried through the view's map into the heatmap and
+     * read bilinearly there (clamped to [0, 1]: the head
+     * is trained towards 0 and 1 by squared error, so it may overshoot a little). Image areas the view does not
+     * show (outside the letterbox) read 0.
+     */
+    private static HandMask handMask(float[] maps, int offset, int h, Affine view, double f, int width, int height) {
+        double cellPx = MASK_CELL_INPUT_PIXELS * f / view.lengthScale();
+        int gw = Math.max(1, Math.min(width, (int) Math.round(width / cellPx)));
+        int gh = Math.max(1, Math.min(height, (int) Math.round(height / cellPx)));
+        float[] p = new float[gw * gh];
+        for (int j = 0; j < gh; j++) {
+            for (int i = 0; i < gw; i++) {
+                double rx = (i + 0.5) * width / gw / f;
+                double ry = (j + 0.5) * height / gh / f;
+                double u = view.x(rx, ry) / LandmarkNetSpec.STRIDE - 0.5;
+                double v = view.y(rx, ry) / LandmarkNetSpec.STRIDE - 0.5;
+                p[j * gw + i] = (float) Math.max(0, Math.min(1, Heatmaps.bilinear(maps, offset, h, u, v)));
+            }
+        }
+        return new HandMask(width, height, gw, gh, p);
     }
 
     private static LandmarkDetection rejected(QualityVerdict verdict, String reason) {
@@ -380,10 +420,10 @@ public final class LearnedLandmarkDetector implements LandmarkDetector, AutoClos
     }
 
     /** @return the sum of the seven reference points' peak values in view {@code t} of {@code maps} */
-    private static double referenceScore(float[] maps, int t, int cells, int h) {
+    private static double referenceScore(float[] maps, int t, LandmarkNetSpec spec, int cells, int h) {
         double score = 0;
         for (int k = 0; k < PointOrder.REFERENCE; k++) {
-            score += Heatmaps.peak(maps, (t * PointOrder.COUNT + k) * cells, h).value();
+            score += Heatmaps.peak(maps, (t * spec.outputs() + k) * cells, h).value();
         }
         return score;
     }

@@ -8,6 +8,7 @@ import io.github.boneage.core.HandLandmarks;
 import io.github.boneage.core.Point;
 import io.github.boneage.core.ReferencePoint;
 import io.github.boneage.core.image.GreyImage;
+import io.github.boneage.core.landmarks.HandMask;
 import io.github.boneage.core.landmarks.LandmarkDetection;
 import io.github.boneage.djl.landmarks.LandmarkBundle;
 import io.github.boneage.djl.landmarks.LearnedLandmarkDetector;
@@ -22,7 +23,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Exports the shipped learned landmark model to ONNX and runs {@link LearnedLandmarkDetector} on both bundles: the
- * same verdicts, every point within 0.5 px (image pixels, stricter than 0.5 heatmap cells) and the same confidences.
+ * same verdicts, every point within 0.5 px (image pixels, stricter than 0.5 heatmap cells), the same confidences and
+ * the same hand mask (every cell within 1e-3).
  */
 class LandmarkOnnxExportTest {
 
@@ -45,6 +47,7 @@ class LandmarkOnnxExportTest {
         assertThat(Files.readString(temp.resolve("landmarks-onnx/landmark-model.json"))).contains("\"engine\" : \"OnnxRuntime\"");
 
         double max = 0;
+        float maxMask = 0;
         int points = 0;
         try (LearnedLandmarkDetector torch = LearnedLandmarkDetector.builder().setBundle(LANDMARKS).build();
                 LearnedLandmarkDetector ort = LearnedLandmarkDetector.builder().setBundle(exported.folder()).build()) {
@@ -68,6 +71,20 @@ class LandmarkOnnxExportTest {
                     assertThat(b.pointConfidence().get(r)).isCloseTo(a.pointConfidence().get(r),
                             org.assertj.core.data.Offset.offset(1e-3));
                 }
+                assertThat(b.handMask().isPresent()).isEqualTo(source.spec().maskHead());
+                if (a.handMask().isPresent()) {
+                    HandMask ma = a.handMask().get();
+                    HandMask mb = b.handMask().get();
+                    assertThat(mb.gridWidth()).isEqualTo(ma.gridWidth());
+                    assertThat(mb.gridHeight()).isEqualTo(ma.gridHeight());
+                    for (int y = 0; y < ma.gridHeight(); y++) {
+                        for (int x = 0; x < ma.gridWidth(); x++) {
+                            float d = Math.abs(ma.cell(x, y) - mb.cell(x, y));
+                            maxMask = Math.max(maxMask, d);
+                            assertThat(d).as("hand %d mask cell %d,%d", i, x, y).isLessThanOrEqualTo(1e-3f);
+                        }
+                    }
+                }
                 assertThat(pb.fingertips().keySet()).isEqualTo(pa.fingertips().keySet());
                 for (Finger f : pa.fingertips().keySet()) {
                     double d = distance(pa.fingertip(f).orElseThrow(), pb.fingertip(f).orElseThrow());
@@ -78,7 +95,8 @@ class LandmarkOnnxExportTest {
             }
         }
         assertThat(points).isGreaterThan(0);
-        LOG.info("learned landmarks, ONNX Runtime vs PyTorch: {} points, max distance {} px", points, max);
+        LOG.info("learned landmarks, ONNX Runtime vs PyTorch: {} points, max distance {} px; hand mask max difference {}",
+                points, max, maxMask);
     }
 
     @Test

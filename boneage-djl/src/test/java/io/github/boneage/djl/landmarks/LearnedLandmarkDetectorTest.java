@@ -4,9 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.github.boneage.core.HandLandmarks;
+import io.github.boneage.core.Point;
 import io.github.boneage.core.ReferencePoint;
+import io.github.boneage.core.Roi;
 import io.github.boneage.core.image.GreyImage;
 import io.github.boneage.core.image.GreyImage8;
+import io.github.boneage.core.landmarks.HandMask;
 import io.github.boneage.core.landmarks.LandmarkDetection;
 import io.github.boneage.core.landmarks.LandmarkDetector;
 import io.github.boneage.core.landmarks.QualityVerdict;
@@ -84,6 +87,35 @@ class LearnedLandmarkDetectorTest extends LandmarkDetectorContractTest {
         assertThat(d.confidence()).isBetween(0.0, 1.0);
         assertThat(d.reason()).isNotBlank();
         assertThat(d.invertedCorrected()).isFalse();
+    }
+
+    @Test
+    void handMaskCoversTheHandAndNotTheBackground() {
+        GreyImage image = handImage();
+        LandmarkDetection d = shared().detect(image, "hand");
+        HandMask mask = d.handMask().orElseThrow(() -> new AssertionError("no hand mask: " + d.reason()));
+        assertThat(mask.imageWidth()).isEqualTo(image.width());
+        assertThat(mask.imageHeight()).isEqualTo(image.height());
+        HandLandmarks lm = d.landmarks().orElseThrow();
+        double cx = 0;
+        double cy = 0;
+        for (ReferencePoint rp : ReferencePoint.values()) {
+            cx += lm.point(rp).x() / ReferencePoint.values().length;
+            cy += lm.point(rp).y() / ReferencePoint.values().length;
+        }
+        assertThat(mask.contains(cx, cy)).as("palm centre on the mask: %s", mask).isTrue();
+        for (int[] corner : new int[][] {{2, 2}, {image.width() - 3, 2}, {2, image.height() - 3},
+                {image.width() - 3, image.height() - 3}}) {
+            assertThat(mask.contains(corner[0], corner[1])).as("corner %d,%d", corner[0], corner[1]).isFalse();
+        }
+        assertThat(mask.areaFraction()).isBetween(0.1, 0.7);
+        Roi box = mask.bounds().orElseThrow();
+        for (ReferencePoint rp : ReferencePoint.values()) {
+            Point p = lm.point(rp);
+            assertThat(p.x()).isBetween(box.x() - 10.0, box.maxX() + 10.0);
+            assertThat(p.y()).isBetween(box.y() - 10.0, box.maxY() + 10.0);
+        }
+        assertThat(shared().detect(new GreyImage8(300, 400), "blank").handMask()).isEmpty();
     }
 
     @Test

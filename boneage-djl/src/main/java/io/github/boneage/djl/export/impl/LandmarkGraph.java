@@ -32,7 +32,8 @@ public final class LandmarkGraph {
      * @param weights the DJL parameter file
      * @param source  a name for messages
      * @param input   the input's name ({@code [N, 1, S, S]})
-     * @param output  the output's name ({@code [N, points, S/4, S/4]} heatmaps)
+     * @param output  the output's name ({@code [N, points, S/4, S/4]} heatmaps, then the hand mask channel when the
+     *                network has a mask head)
      * @param onnx    the model to write into
      * @throws IOException naming the file and offset when the parameters do not match the block
      */
@@ -57,12 +58,29 @@ public final class LandmarkGraph {
         params.skipInputShapes();
         DjlParams.Tensor hw = g.expect(params.readParameter("weight"), "head.weight", spec.points(), 3L * w, 1, 1);
         DjlParams.Tensor hb = g.expect(params.readParameter("bias"), "head.bias", spec.points());
+        String heatmaps = spec.maskHead() ? onnx.fresh("head") : output;
         onnx.node("Conv", "head").inputs(f4, onnx.addFloats("head.weight", hw.shape(), hw.values()),
-                onnx.addFloats("head.bias", hb.shape(), hb.values())).outputs(output)
+                onnx.addFloats("head.bias", hb.shape(), hb.values())).outputs(heatmaps)
                 .attrInts("kernel_shape", 1, 1).add();
+        if (spec.maskHead()) {
+            // maskHead: SequentialBlock(two conv() stages, the second dilated by 2, 1x1 convolution with bias to one
+            // channel), concatenated after the heatmaps as in the block.
+            params.blockVersion("maskHead", 3);
+            params.skipSequentialMetadata();
+            String m = g.conv("maskHead.1", g.conv("maskHead.0", f4, 2 * w, 1, 1), w, 1, 2);
+            params.blockVersion("maskHead.2", 3);
+            params.skipInputShapes();
+            DjlParams.Tensor mw = g.expect(params.readParameter("weight"), "maskHead.2.weight", 1, w, 1, 1);
+            DjlParams.Tensor mb = g.expect(params.readParameter("bias"), "maskHead.2.bias", 1);
+            String mask = onnx.fresh("maskHead");
+            onnx.node("Conv", "maskHead.2").inputs(m, onnx.addFloats("maskHead.2.weight", mw.shape(), mw.values()),
+                    onnx.addFloats("maskHead.2.bias", mb.shape(), mb.values())).outputs(mask)
+                    .attrInts("kernel_shape", 1, 1).add();
+            onnx.node("Concat", "outputs").inputs(heatmaps, mask).outputs(output).attr("axis", 1L).add();
+        }
         params.expectEnd();
         long cells = spec.inputSize() / 4;
-        onnx.addOutput(output, spec.points(), cells, cells);
+        onnx.addOutput(output, spec.outputs(), cells, cells);
     }
 
     /** A SequentialBlock of conv() stages. */

@@ -99,6 +99,32 @@ public final class Heatmaps {
         return best;
     }
 
+    /**
+     * Reads one map bilinearly between cell centres (the hand mask, which is smooth, unlike a point's peak); positions
+     * beyond the outer cell centres take the edge cells' values, positions more than half a cell outside the map read
+     * 0 (the network saw nothing there).
+     *
+     * @param map    the maps
+     * @param offset where this map starts in {@code map}
+     * @param size   map side
+     * @param u      column in cell-centre coordinates
+     * @param v      row in cell-centre coordinates
+     * @return the interpolated value
+     */
+    public static double bilinear(float[] map, int offset, int size, double u, double v) {
+        if (!(u >= -0.5 && v >= -0.5 && u <= size - 0.5 && v <= size - 0.5)) {
+            return 0;
+        }
+        double cu = Math.max(0, Math.min(size - 1, u));
+        double cv = Math.max(0, Math.min(size - 1, v));
+        int i0 = Math.min(size - 2, (int) Math.floor(cu));
+        int j0 = Math.min(size - 2, (int) Math.floor(cv));
+        double fu = cu - i0;
+        double fv = cv - j0;
+        int at = offset + j0 * size + i0;
+        return (map[at] * (1 - fu) + map[at + 1] * fu) * (1 - fv) + (map[at + size] * (1 - fu) + map[at + size + 1] * fu) * fv;
+    }
+
     private static double refine(float left, float centre, float right) {
         double eps = 1e-4;
         double l = Math.log(Math.max(left, eps));

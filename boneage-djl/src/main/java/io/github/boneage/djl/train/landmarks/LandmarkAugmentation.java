@@ -49,6 +49,24 @@ public final class LandmarkAugmentation {
      * @param slot    index in the batch
      */
     public void render(LandmarkExample ex, Random rnd, float[] input, float[] target, float[] mask, int slot) {
+        render(ex, rnd, input, target, mask, null, null, slot);
+    }
+
+    /**
+     * Renders one augmented example into slot {@code slot} of a batch, with its hand-mask target.
+     *
+     * @param ex         the example
+     * @param rnd        random source (seeded per step by the trainer)
+     * @param input      batch input, {@code [N, 1, S, S]}
+     * @param target     batch heatmap targets, {@code [N, K, H, H]}
+     * @param mask       batch point mask, {@code [N, K]}: 1 where the point's loss counts
+     * @param handTarget batch hand-mask targets, {@code [N, 1, H, H]}: the share of each cell on the hand (after the
+     *                   same geometry, and 0 where a film frame covers the image); {@code null} for no mask head
+     * @param handWeight batch hand-mask weights, {@code [N]}: 1 when the example has a hand mask, else 0
+     * @param slot       index in the batch
+     */
+    public void render(LandmarkExample ex, Random rnd, float[] input, float[] target, float[] mask, float[] handTarget,
+            float[] handWeight, int slot) {
         NetInput img = ex.input();
         double c = inputSize / 2.0;
         double angle = rnd.nextDouble() < fullRotationFraction ? Math.toRadians(rnd.nextDouble() * 360)
@@ -63,11 +81,15 @@ public final class LandmarkAugmentation {
                 .then(Affine.translation(c + (rnd.nextDouble() * 2 - 1) * shift, c + (rnd.nextDouble() * 2 - 1) * shift));
         Affine map = img.letterbox(inputSize).then(aug);
         float[] pixels = img.render(map, inputSize);
-        photometry(pixels, rnd);
+        int[] frame = photometry(pixels, rnd);
         System.arraycopy(NetInput.standardize(pixels), 0, input, slot * inputSize * inputSize, pixels.length);
 
         int h = inputSize / io.github.boneage.djl.landmarks.LandmarkNetSpec.STRIDE;
         int cells = h * h;
+        if (handTarget != null) {
+            handTarget(ex, map, frame, handTarget, slot * cells, h);
+            handWeight[slot] = ex.handMask() == null ? 0f : 1f;
+        }
         for (int k = 0; k < PointOrder.COUNT; k++) {
             int offset = (slot * PointOrder.COUNT + k) * cells;
             java.util.Arrays.fill(target, offset, offset + cells, 0f);
@@ -88,6 +110,42 @@ public final class LandmarkAugmentation {
     }
 
     /**
+     * Each heatmap cell's share of hand: 4 x 4 samples per cell, each carried back through the geometry into the
+     * example's mask (nearest pixel; outside the image, or outside the frame's inner rectangle, is not hand).
+     */
+    private static void handTarget(LandmarkExample ex, Affine map, int[] frame, float[] out, int offset, int h) {
+        float[] m = ex.handMask();
+        if (m == null) {
+            java.util.Arrays.fill(out, offset, offset + h * h, 0f);
+            return;
+        }
+        Affine back = map.inverse();
+        int w = ex.input().width();
+        int ht = ex.input().height();
+        int stride = io.github.boneage.djl.landmarks.LandmarkNetSpec.STRIDE;
+        for (int j = 0; j < h; j++) {
+            for (int i = 0; i < h; i++) {
+                int on = 0;
+                for (int b = 0; b < stride; b++) {
+                    for (int a = 0; a < stride; a++) {
+                        int px = i * stride + a;
+                        int py = j * stride + b;
+                        if (frame != null && (px < frame[0] || px >= frame[2] || py < frame[1] || py >= frame[3])) {
+                            continue;
+                        }
+                        int sx = (int) Math.floor(back.x(px + 0.5, py + 0.5));
+                        int sy = (int) Math.floor(back.y(px + 0.5, py + 0.5));
+                        if (sx >= 0 && sy >= 0 && sx < w && sy < ht && m[sy * w + sx] >= 0.5f) {
+                            on++;
+                        }
+                    }
+                }
+                out[offset + j * h + i] = on / (float) (stride * stride);
+            }
+        }
+    }
+
+    /**
      * Renders a hand-free negative into slot {@code slot}: every heatmap target is zero and counts.
      *
      * @param rnd    random source
@@ -97,6 +155,22 @@ public final class LandmarkAugmentation {
      * @param slot   index in the batch
      */
     public void renderNegative(Random rnd, float[] input, float[] target, float[] mask, int slot) {
+        renderNegative(rnd, input, target, mask, null, null, slot);
+    }
+
+    /**
+     * Renders a hand-free negative into slot {@code slot}: every heatmap and hand-mask target is zero and counts.
+     *
+     * @param rnd        random source
+     * @param input      batch input
+     * @param target     batch targets
+     * @param mask       batch mask
+     * @param handTarget batch hand-mask targets, or {@code null} for no mask head
+     * @param handWeight batch hand-mask weights, or {@code null}
+     * @param slot       index in the batch
+     */
+    public void renderNegative(Random rnd, float[] input, float[] target, float[] mask, float[] handTarget,
+            float[] handWeight, int slot) {
         int s = inputSize;
         float[] p = new float[s * s];
         double base = rnd.nextDouble();
@@ -129,9 +203,15 @@ public final class LandmarkAugmentation {
         int h = s / io.github.boneage.djl.landmarks.LandmarkNetSpec.STRIDE;
         java.util.Arrays.fill(target, slot * PointOrder.COUNT * h * h, (slot + 1) * PointOrder.COUNT * h * h, 0f);
         java.util.Arrays.fill(mask, slot * PointOrder.COUNT, (slot + 1) * PointOrder.COUNT, 1f);
+        if (handTarget != null) {
+            java.util.Arrays.fill(handTarget, slot * h * h, (slot + 1) * h * h, 0f);
+            handWeight[slot] = 1f;
+        }
     }
 
-    private void photometry(float[] p, Random rnd) {
+    /** @return the inner rectangle {x0, y0, x1, y1} of a film frame drawn over the input, or {@code null} */
+    private int[] photometry(float[] p, Random rnd) {
+        int[] frame = null;
         int s = inputSize;
         double gamma = Math.exp((rnd.nextDouble() * 2 - 1) * Math.log(1.7));
         double gain = 0.5 + rnd.nextDouble() * 0.8;
@@ -147,6 +227,7 @@ public final class LandmarkAugmentation {
             int x1 = s - rnd.nextInt(s / 6 + 1);
             int y1 = s - rnd.nextInt(s / 6 + 1);
             float v = (float) (rnd.nextBoolean() ? rnd.nextDouble() * 0.2 : 0.8 + rnd.nextDouble() * 0.2);
+            frame = new int[] {x0, y0, x1, y1};
             for (int y = 0; y < s; y++) {
                 for (int x = 0; x < s; x++) {
                     if (x < x0 || x >= x1 || y < y0 || y >= y1) {
@@ -198,5 +279,6 @@ public final class LandmarkAugmentation {
                 p[i] += (float) (rnd.nextGaussian() * noise);
             }
         }
+        return frame;
     }
 }

@@ -54,6 +54,11 @@ import java.util.function.Consumer;
  * point are not drowned by the many background cells; points without annotation are masked out), with the project's
  * AdamW ({@link TrainingOptimizer}) and a cosine schedule with warm-up.
  *
+ * <p>With {@link LandmarkTrainingSettings.MaskHeadTraining#MASK_ONLY} it instead adds a hand-mask head to the initial
+ * weights' network and trains that head alone on the frozen trunk: the loss is the squared error between the mask
+ * channel and each heatmap cell's share of hand (the examples' {@link LandmarkExample#handMask()} carried through the
+ * same augmentation), and every heatmap stays exactly as the initial weights give it.
+ *
  * <p>Deterministic for a seed: each step's batch and augmentation come from a generator seeded by (seed, step), so a
  * run resumed from a checkpoint (every {@link LandmarkTrainingSettings#checkpointInterval()} steps, weights and
  * optimizer moments, in {@code OUTPUT/checkpoint}) sees the same batches it would have seen (the weights are not
@@ -102,7 +107,8 @@ public final class LandmarkTrainer {
     public LandmarkBundle train() throws IOException {
         Files.createDirectories(output);
         Path ckpt = output.resolve(CHECKPOINT);
-        LandmarkNetSpec spec = new LandmarkNetSpec(settings.inputSize(), settings.width(), PointOrder.COUNT);
+        boolean maskOnly = settings.maskHead() == LandmarkTrainingSettings.MaskHeadTraining.MASK_ONLY;
+        LandmarkNetSpec spec = new LandmarkNetSpec(settings.inputSize(), settings.width(), PointOrder.COUNT, maskOnly);
         Engine engine = BoneAgeNetwork.engine();
         BoneAgeNetwork.configureTrainingThread();
         engine.setRandomSeed((int) Seeds.derive(settings.seed(), 1));
@@ -115,6 +121,8 @@ public final class LandmarkTrainer {
         float[] input = new float[n * s * s];
         float[] target = new float[n * PointOrder.COUNT * h * h];
         float[] mask = new float[n * PointOrder.COUNT];
+        float[] handTarget = maskOnly ? new float[n * h * h] : null;
+        float[] handWeight = maskOnly ? new float[n] : null;
         long t0 = System.nanoTime();
         String initialSha = initialWeights == null ? null : LandmarkBundle.load(initialWeights).sha256();
         try (Model model = Model.newInstance(LandmarkBundle.MODEL_NAME, Device.cpu(), "PyTorch")) {
@@ -138,19 +146,25 @@ public final class LandmarkTrainer {
             } else if (initialWeights != null) {
                 block.initialize(model.getNDManager(), ai.djl.ndarray.types.DataType.FLOAT32, new Shape(n, 1, s, s));
                 LandmarkBundle from = LandmarkBundle.load(initialWeights);
-                if (!from.spec().equals(spec)) {
+                if (from.spec().equals(spec)) {
+                    try {
+                        model.load(from.folder(), LandmarkBundle.MODEL_NAME);
+                    } catch (ai.djl.MalformedModelException e) {
+                        throw new TrainingException("initial weights " + initialWeights + " cannot be loaded: " + e.getMessage(), e);
+                    }
+                } else if (maskOnly && from.spec().withMaskHead().equals(spec)) {
+                    loadTrunk(from, block);
+                } else {
                     throw new TrainingException("initial weights " + initialWeights + " are for network " + from.spec()
                             + ", not " + spec);
-                }
-                try {
-                    model.load(from.folder(), LandmarkBundle.MODEL_NAME);
-                } catch (ai.djl.MalformedModelException e) {
-                    throw new TrainingException("initial weights " + initialWeights + " cannot be loaded: " + e.getMessage(), e);
                 }
                 progress.accept("initialized from " + initialWeights + " (sha256 " + from.sha256() + ")");
             }
             try (Trainer trainer = model.newTrainer(config)) {
                 trainer.initialize(new Shape(n, 1, s, s));
+                if (maskOnly) {
+                    block.freezeTrunk();
+                }
                 List<Parameter> params = new ArrayList<>();
                 block.getParameters().forEach(p -> {
                     if (p.getValue().requiresGradient()) {
@@ -171,17 +185,27 @@ public final class LandmarkTrainer {
                 int skipped = 0;
                 for (int step = start; step < settings.steps(); step++) {
                     Random rnd = new Random(Seeds.derive(settings.seed(), 2, step));
-                    fillBatch(rnd, augmentation, input, target, mask);
+                    fillBatch(rnd, augmentation, input, target, mask, handTarget, handWeight);
                     float value;
                     try (NDManager m = trainer.getManager().newSubManager()) {
                         NDArray x = m.create(FloatBuffer.wrap(input), new Shape(n, 1, s, s));
                         NDArray t = m.create(FloatBuffer.wrap(target), new Shape(n, PointOrder.COUNT, h, h));
                         NDArray k = m.create(FloatBuffer.wrap(mask), new Shape(n, PointOrder.COUNT, 1, 1));
                         try (GradientCollector gc = trainer.newGradientCollector()) {
-                            NDArray pred = trainer.forward(new NDList(x)).singletonOrThrow();
-                            NDArray diff = pred.sub(t);
-                            NDArray weight = t.mul(4).add(1).mul(k);
-                            NDArray loss = diff.mul(diff).mul(weight).sum().div((float) n * PointOrder.COUNT);
+                            NDArray out = trainer.forward(new NDList(x)).singletonOrThrow();
+                            NDArray loss;
+                            if (maskOnly) {
+                                // The mask head alone: squared error towards each cell's share of hand, for examples
+                                // with a known mask, averaged over cells.
+                                NDArray ht = m.create(FloatBuffer.wrap(handTarget), new Shape(n, 1, h, h));
+                                NDArray hw = m.create(FloatBuffer.wrap(handWeight), new Shape(n, 1, 1, 1));
+                                NDArray md = out.get(":, " + PointOrder.COUNT + ":").sub(ht);
+                                loss = md.mul(md).mul(hw).sum().div((float) n * h * h);
+                            } else {
+                                NDArray diff = out.sub(t);
+                                NDArray weight = t.mul(4).add(1).mul(k);
+                                loss = diff.mul(diff).mul(weight).sum().div((float) n * PointOrder.COUNT);
+                            }
                             gc.backward(loss);
                             value = loss.getFloat();
                         }
@@ -222,6 +246,7 @@ public final class LandmarkTrainer {
                     }
                 }
                 double seconds = (System.nanoTime() - t0) / 1e9;
+                requireFiniteParameters(block);
                 model.setProperty("Epoch", "0");
                 model.save(output, LandmarkBundle.MODEL_NAME);
                 Map<String, String> prov = new LinkedHashMap<>(provenance);
@@ -245,20 +270,81 @@ public final class LandmarkTrainer {
         }
     }
 
-    private void fillBatch(Random rnd, LandmarkAugmentation augmentation, float[] input, float[] target, float[] mask) {
+    private void fillBatch(Random rnd, LandmarkAugmentation augmentation, float[] input, float[] target, float[] mask,
+            float[] handTarget, float[] handWeight) {
         for (int i = 0; i < settings.batchSize(); i++) {
             double u = rnd.nextDouble();
             if (u < settings.negativeFraction()) {
-                augmentation.renderNegative(rnd, input, target, mask, i);
-            } else if (!synthetic.isEmpty() && u < settings.negativeFraction() + settings.syntheticFraction()) {
-                augmentation.render(synthetic.get(rnd.nextInt(synthetic.size())), rnd, input, target, mask, i);
+                augmentation.renderNegative(rnd, input, target, mask, handTarget, handWeight, i);
+                continue;
+            }
+            LandmarkExample ex;
+            if (!synthetic.isEmpty() && u < settings.negativeFraction() + settings.syntheticFraction()) {
+                ex = synthetic.get(rnd.nextInt(synthetic.size()));
             } else if (!pseudo.isEmpty()
                     && u < settings.negativeFraction() + settings.syntheticFraction() + settings.pseudoFraction()) {
-                augmentation.render(pseudo.get(rnd.nextInt(pseudo.size())), rnd, input, target, mask, i);
+                ex = pseudo.get(rnd.nextInt(pseudo.size()));
             } else {
-                augmentation.render(examples.get(rnd.nextInt(examples.size())), rnd, input, target, mask, i);
+                ex = examples.get(rnd.nextInt(examples.size()));
+            }
+            augmentation.render(ex, rnd, input, target, mask, handTarget, handWeight, i);
+        }
+    }
+
+    /**
+     * Refuses to write weights that are not all finite: a step whose forward pass turned NaN is skipped, but its batch
+     * norms' running statistics have already taken the NaN, and such a network answers NaN everywhere.
+     */
+    private static void requireFiniteParameters(LandmarkNetBlock block) {
+        for (var p : block.getParameters()) {
+            NDArray a = p.getValue().getArray();
+            try (NDArray sum = a.sum()) {
+                if (!Float.isFinite(sum.getFloat())) {
+                    throw new TrainingException("landmark training ended with non-finite weights (" + p.getKey()
+                            + "); nothing was written: rerun, or lower the learning rate");
+                }
             }
         }
+    }
+
+    /**
+     * Starts a network with a mask head from a bundle of the same network without one: every trunk and heatmap-head
+     * parameter is copied over by name (the mask head keeps its random initialization).
+     */
+    private static void loadTrunk(LandmarkBundle from, LandmarkNetBlock block) throws IOException {
+        try (Model trunk = Model.newInstance(LandmarkBundle.MODEL_NAME, Device.cpu(), "PyTorch")) {
+            LandmarkNetBlock source = new LandmarkNetBlock(from.spec());
+            trunk.setBlock(source);
+            try {
+                trunk.load(from.folder(), LandmarkBundle.MODEL_NAME);
+            } catch (ai.djl.MalformedModelException e) {
+                throw new TrainingException("initial weights " + from.folder() + " cannot be loaded: " + e.getMessage(), e);
+            }
+            Map<String, Parameter> target = new LinkedHashMap<>();
+            block.getParameters().forEach(p -> target.put(p.getKey(), p.getValue()));
+            int copied = 0;
+            for (var p : source.getParameters()) {
+                Parameter to = target.get(p.getKey());
+                if (to == null || !to.getArray().getShape().equals(p.getValue().getArray().getShape())) {
+                    throw new TrainingException("initial weights " + from.folder() + ": parameter " + p.getKey()
+                            + " has no counterpart of its shape in " + block.spec().describe());
+                }
+                p.getValue().getArray().copyTo(to.getArray());
+                copied++;
+            }
+            if (copied + maskHeadParameters(block) != target.size()) {
+                throw new TrainingException("initial weights " + from.folder() + " set " + copied + " of the "
+                        + target.size() + " parameters outside the mask head");
+            }
+        }
+    }
+
+    private static int maskHeadParameters(LandmarkNetBlock block) {
+        int n = 0;
+        for (var p : block.getParameters()) {
+            n += p.getKey().contains("maskHead") ? 1 : 0;
+        }
+        return n;
     }
 
     private int readCheckpointStep(Path ckpt) throws IOException {
@@ -399,6 +485,10 @@ public final class LandmarkTrainer {
             }
             if (examples.isEmpty()) {
                 throw new IllegalStateException("setExamples needs at least one annotated example");
+            }
+            if (settings.maskHead() == LandmarkTrainingSettings.MaskHeadTraining.MASK_ONLY && initialWeights == null) {
+                throw new IllegalStateException("a mask head trained alone (MASK_ONLY) needs optInitialWeights: the trunk it "
+                        + "reads is frozen");
             }
             if (initialWeights != null && initialWeights.toAbsolutePath().normalize().equals(output.toAbsolutePath().normalize())) {
                 throw new IllegalStateException("optInitialWeights must name another folder than the output " + output

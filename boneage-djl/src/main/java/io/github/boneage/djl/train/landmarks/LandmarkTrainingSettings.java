@@ -18,10 +18,26 @@ package io.github.boneage.djl.train.landmarks;
  *                           detector tries the four quarter turns, so that covers every angle)
  * @param pseudoFraction     share of batch slots filled with pseudo-labelled radiographs (when some are given): images
  *                           whose points another detector placed, used to widen the few expert-annotated images
+ * @param maskHead           whether the network has a hand-mask head and what is trained
  */
 public record LandmarkTrainingSettings(int inputSize, int width, double sigma, int batchSize, int steps,
         double learningRate, double weightDecay, double syntheticFraction, double negativeFraction,
-        int checkpointInterval, long seed, double fullRotationFraction, double pseudoFraction) {
+        int checkpointInterval, long seed, double fullRotationFraction, double pseudoFraction, MaskHeadTraining maskHead) {
+
+    /**
+     * Whether a run gives the network a hand-mask head ({@code LandmarkNetSpec#maskHead()}) and what it trains. (Training
+     * the mask head together with the heatmaps is not offered: tried in short test runs, its forward pass turned NaN
+     * now and then, which was not run down.)
+     */
+    public enum MaskHeadTraining {
+        /** No mask head: the heatmaps alone. */
+        NONE,
+        /**
+         * A mask head trained alone on a frozen trunk (initial weights required): the heatmaps, and so every point
+         * the detector places, stay exactly those of the initial weights.
+         */
+        MASK_ONLY
+    }
 
     /**
      * Checks ranges.
@@ -40,8 +56,10 @@ public record LandmarkTrainingSettings(int inputSize, int width, double sigma, i
      * @param fullRotationFraction share of examples rotated by any angle; the others within +-30 degrees of upright
      *                             (the detector tries the four quarter turns, so that covers every angle)
      * @param pseudoFraction share of batch slots filled with pseudo-labelled radiographs (when some are given)
+     * @param maskHead whether the network has a hand-mask head and what is trained
      */
     public LandmarkTrainingSettings {
+        java.util.Objects.requireNonNull(maskHead, "maskHead");
         if (batchSize < 1 || steps < 1 || checkpointInterval < 1) {
             throw new IllegalArgumentException("batchSize, steps and checkpointInterval must be positive");
         }
@@ -59,7 +77,7 @@ public record LandmarkTrainingSettings(int inputSize, int width, double sigma, i
 
     /** @return the defaults used for the shipped model: 128 px, width 16, sigma 1.5, batch 16, 2,000 steps */
     public static LandmarkTrainingSettings defaults() {
-        return new LandmarkTrainingSettings(128, 16, 1.5, 16, 2000, 2e-3, 1e-4, 0.2, 0.06, 100, 20261122L, 0.15, 0.0);
+        return new LandmarkTrainingSettings(128, 16, 1.5, 16, 2000, 2e-3, 1e-4, 0.2, 0.06, 100, 20261122L, 0.15, 0.0, MaskHeadTraining.NONE);
     }
 
     /**
@@ -68,7 +86,7 @@ public record LandmarkTrainingSettings(int inputSize, int width, double sigma, i
      */
     public LandmarkTrainingSettings withSteps(int value) {
         return new LandmarkTrainingSettings(inputSize, width, sigma, batchSize, value, learningRate, weightDecay,
-                syntheticFraction, negativeFraction, checkpointInterval, seed, fullRotationFraction, pseudoFraction);
+                syntheticFraction, negativeFraction, checkpointInterval, seed, fullRotationFraction, pseudoFraction, maskHead);
     }
 
     /**
@@ -77,7 +95,7 @@ public record LandmarkTrainingSettings(int inputSize, int width, double sigma, i
      */
     public LandmarkTrainingSettings withBatchSize(int value) {
         return new LandmarkTrainingSettings(inputSize, width, sigma, value, steps, learningRate, weightDecay,
-                syntheticFraction, negativeFraction, checkpointInterval, seed, fullRotationFraction, pseudoFraction);
+                syntheticFraction, negativeFraction, checkpointInterval, seed, fullRotationFraction, pseudoFraction, maskHead);
     }
 
     /**
@@ -87,7 +105,7 @@ public record LandmarkTrainingSettings(int inputSize, int width, double sigma, i
      */
     public LandmarkTrainingSettings withNetwork(int size, int chans) {
         return new LandmarkTrainingSettings(size, chans, sigma, batchSize, steps, learningRate, weightDecay,
-                syntheticFraction, negativeFraction, checkpointInterval, seed, fullRotationFraction, pseudoFraction);
+                syntheticFraction, negativeFraction, checkpointInterval, seed, fullRotationFraction, pseudoFraction, maskHead);
     }
 
     /**
@@ -96,7 +114,7 @@ public record LandmarkTrainingSettings(int inputSize, int width, double sigma, i
      */
     public LandmarkTrainingSettings withFullRotationFraction(double value) {
         return new LandmarkTrainingSettings(inputSize, width, sigma, batchSize, steps, learningRate, weightDecay,
-                syntheticFraction, negativeFraction, checkpointInterval, seed, value, pseudoFraction);
+                syntheticFraction, negativeFraction, checkpointInterval, seed, value, pseudoFraction, maskHead);
     }
 
     /**
@@ -105,7 +123,7 @@ public record LandmarkTrainingSettings(int inputSize, int width, double sigma, i
      */
     public LandmarkTrainingSettings withLearningRate(double value) {
         return new LandmarkTrainingSettings(inputSize, width, sigma, batchSize, steps, value, weightDecay,
-                syntheticFraction, negativeFraction, checkpointInterval, seed, fullRotationFraction, pseudoFraction);
+                syntheticFraction, negativeFraction, checkpointInterval, seed, fullRotationFraction, pseudoFraction, maskHead);
     }
 
     /**
@@ -114,7 +132,7 @@ public record LandmarkTrainingSettings(int inputSize, int width, double sigma, i
      */
     public LandmarkTrainingSettings withCheckpointInterval(int value) {
         return new LandmarkTrainingSettings(inputSize, width, sigma, batchSize, steps, learningRate, weightDecay,
-                syntheticFraction, negativeFraction, value, seed, fullRotationFraction, pseudoFraction);
+                syntheticFraction, negativeFraction, value, seed, fullRotationFraction, pseudoFraction, maskHead);
     }
 
     /**
@@ -123,7 +141,7 @@ public record LandmarkTrainingSettings(int inputSize, int width, double sigma, i
      */
     public LandmarkTrainingSettings withPseudoFraction(double value) {
         return new LandmarkTrainingSettings(inputSize, width, sigma, batchSize, steps, learningRate, weightDecay,
-                syntheticFraction, negativeFraction, checkpointInterval, seed, fullRotationFraction, value);
+                syntheticFraction, negativeFraction, checkpointInterval, seed, fullRotationFraction, value, maskHead);
     }
 
     /**
@@ -133,6 +151,15 @@ public record LandmarkTrainingSettings(int inputSize, int width, double sigma, i
      */
     public LandmarkTrainingSettings withShares(double synthetic, double negative) {
         return new LandmarkTrainingSettings(inputSize, width, sigma, batchSize, steps, learningRate, weightDecay,
-                synthetic, negative, checkpointInterval, seed, fullRotationFraction, pseudoFraction);
+                synthetic, negative, checkpointInterval, seed, fullRotationFraction, pseudoFraction, maskHead);
+    }
+
+    /**
+     * @param value whether the network has a hand-mask head and what is trained
+     * @return a copy with that choice
+     */
+    public LandmarkTrainingSettings withMaskHead(MaskHeadTraining value) {
+        return new LandmarkTrainingSettings(inputSize, width, sigma, batchSize, steps, learningRate, weightDecay,
+                syntheticFraction, negativeFraction, checkpointInterval, seed, fullRotationFraction, pseudoFraction, value);
     }
 }
