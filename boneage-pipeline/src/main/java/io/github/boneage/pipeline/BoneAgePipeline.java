@@ -27,6 +27,7 @@ import io.github.boneage.core.Roi;
 import io.github.boneage.core.RoiScheme;
 import io.github.boneage.core.Sex;
 import io.github.boneage.core.image.GreyImage;
+import io.github.boneage.core.landmarks.HandMask;
 import io.github.boneage.core.landmarks.LandmarkDetection;
 import io.github.boneage.core.landmarks.LandmarkDetector;
 import io.github.boneage.core.landmarks.QualityVerdict;
@@ -528,6 +529,7 @@ public final class BoneAgePipeline {
         int turns = 0;
         HandLandmarks uprightPoints;
         LandmarkDetection trusted;
+        Optional<HandMask> handMask = Optional.empty();
         String how;
         if (detector.readsAnyOrientation() && first.ok() && (polarityAtPoints || !first.invertedCorrected())) {
             // The learned detector was trained on inverted hands too, so it reads a hand whatever its grey scale: on
@@ -574,6 +576,8 @@ public final class BoneAgePipeline {
             }
             uprightPoints = HandLandmarks.of(first.landmarks().orElseThrow().points());
             trusted = first;
+            // Read on the image as it will be estimated (after any turn back), so its mask lies over that image.
+            handMask = first.handMask();
         } else {
             String primaryNote = voteDetector == detector ? "" : "the landmark detector did not pass the image ("
                     + first.verdict() + ": " + first.reason() + "); the cross-check detector then ";
@@ -620,7 +624,7 @@ public final class BoneAgePipeline {
             trusted = chosen.detection();
         }
         LandmarkDetection detection = new LandmarkDetection(trusted.verdict(), trusted.reason(), Optional.of(uprightPoints),
-                trusted.pointConfidence(), trusted.confidence(), inverted);
+                trusted.pointConfidence(), trusted.confidence(), inverted, handMask);
         Orientation orientation = new Orientation(turns, false, inverted);
         trace.detection = detection;
         trace.orientation = orientation;

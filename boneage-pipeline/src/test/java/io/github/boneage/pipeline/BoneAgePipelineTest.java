@@ -142,6 +142,12 @@ class BoneAgePipelineTest {
                 .containsExactly(Outcome.SKIPPED);
         assertThat(r.report().orElseThrow().quality()).contains(QualityVerdict.OK);
         assertThat(r.report().orElseThrow().qualityReason().orElseThrow()).contains("orientation");
+        // The default (learned) detector's hand mask comes through, over the image as estimated.
+        GreyImage image = HANDS.generate(7L).image();
+        var mask = r.detection().orElseThrow().handMask().orElseThrow();
+        assertThat(mask.imageWidth()).isEqualTo(image.width());
+        assertThat(mask.imageHeight()).isEqualTo(image.height());
+        assertThat(mask.areaFraction()).isGreaterThan(0.05);
     }
 
     @Test

@@ -39,21 +39,7 @@ public final class LandmarkAugmentation {
     }
 
     /**
-     * Renders one augmented example into slot {@code slot} of a batch.
-     *
-     * @param ex      the example
-     * @param rnd     random source (seeded per step by the trainer)
-     * @param input   batch input, {@code [N, 1, S, S]}
-     * @param target  batch heatmap targets, {@code [N, K, H, H]}
-     * @param mask    batch point mask, {@code [N, K]}: 1 where the point's loss counts
-     * @param slot    index in the batch
-     */
-    public void render(LandmarkExample ex, Random rnd, float[] input, float[] target, float[] mask, int slot) {
-        render(ex, rnd, input, target, mask, null, null, slot);
-    }
-
-    /**
-     * Renders one augmented example into slot {@code slot} of a batch, with its hand-mask target.
+     * Renders one augmented example into slot {@code slot} of a batch, with its hand-mask target when asked.
      *
      * @param ex         the example
      * @param rnd        random source (seeded per step by the trainer)
@@ -143,19 +129,6 @@ public final class LandmarkAugmentation {
                 out[offset + j * h + i] = on / (float) (stride * stride);
             }
         }
-    }
-
-    /**
-     * Renders a hand-free negative into slot {@code slot}: every heatmap target is zero and counts.
-     *
-     * @param rnd    random source
-     * @param input  batch input
-     * @param target batch targets
-     * @param mask   batch mask
-     * @param slot   index in the batch
-     */
-    public void renderNegative(Random rnd, float[] input, float[] target, float[] mask, int slot) {
-        renderNegative(rnd, input, target, mask, null, null, slot);
     }
 
     /**
