@@ -58,6 +58,9 @@ import java.util.concurrent.BlockingQueue;
  * The network runs on the four quarter turns of the image at once (one batch) and the orientation with the strongest
  * peaks is kept ({@link Builder#optQuarterTurns(boolean)}).
  *
+ * <p>A bundle with a hand-mask head ({@link LandmarkNetSpec#maskHead()}) also gives every detection that carries
+ * points a {@link HandMask}: where the hand is, over the input image ({@link LandmarkDetection#handMask()}).
+ *
  * <p>With {@link Builder#optClassicalFallback(LandmarkDetector)}, an image this detector does not pass is given to the
  * fallback, whose detection is returned when it passes (its reason then names both).
  *
@@ -316,9 +319,8 @@ public final class LearnedLandmarkDetector implements LandmarkDetector, AutoClos
      * The mask head's channel mapped back onto the image: a grid of about one cell per
      * {@value #MASK_CELL_INPUT_PIXELS} network-input pixels (half a heatmap cell: the bilinear reading then puts the
      * hand's edge between heatmap cells), each cell's centre carried through the view's map into the heatmap and
-     * read bilinearly there (clamped to [0, 1]: the head
-     * is trained towards 0 and 1 by squared error, so it may overshoot a little). Image areas the view does not
-     * show (outside the letterbox) read 0.
+     * read bilinearly there (clamped to [0, 1]: the head is trained towards 0 and 1 by squared error, so it may
+     * overshoot a little). Image areas the view does not show (outside the letterbox) read 0.
      */
     private static HandMask handMask(float[] maps, int offset, int h, Affine view, double f, int width, int height) {
         double cellPx = MASK_CELL_INPUT_PIXELS * f / view.lengthScale();
