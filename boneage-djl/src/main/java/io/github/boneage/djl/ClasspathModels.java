@@ -55,6 +55,11 @@ public final class ClasspathModels {
      * with the learned landmark detector; the artifact's and the resource's name date from when it was the default.
      */
     public static final String V1 = "default";
+    /**
+     * The learned landmark detector's bundle, packaged with model v1 in {@code boneage-model-default} (opened by
+     * {@code LandmarkDetectors} when the checkout's {@code models/landmarks} is absent).
+     */
+    public static final String LANDMARKS = "landmarks";
 
     /** The resource folder holding the descriptors, {@code <name>.properties}. */
     public static final String DESCRIPTOR_FOLDER = "META-INF/boneage/models/";
@@ -185,7 +190,7 @@ public final class ClasspathModels {
     private static String artifactHint(String name) {
         String bom = " (version from io.github.boneage:boneage-bom)";
         return DEFAULT.equals(name) ? DEFAULT_ARTIFACT + bom
-                : V1.equals(name) || "landmarks".equals(name) ? V1_ARTIFACT + bom
+                : V1.equals(name) || LANDMARKS.equals(name) ? V1_ARTIFACT + bom
                 : "the artifact that packages it (a jar holding " + descriptorPath(name) + ")";
     }
 

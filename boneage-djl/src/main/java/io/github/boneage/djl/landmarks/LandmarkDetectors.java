@@ -33,7 +33,7 @@ public final class LandmarkDetectors {
     }
 
     /** The name the learned bundle has as a classpath model (packaged by {@code boneage-model-default}). */
-    public static final String CLASSPATH_NAME = "landmarks";
+    public static final String CLASSPATH_NAME = ClasspathModels.LANDMARKS;
 
     private static final Logger LOG = LoggerFactory.getLogger(LandmarkDetectors.class);
     private static final Object LOCK = new Object();
