@@ -174,6 +174,23 @@ public final class HandMask {
         return either == 0 ? 1 : both / (double) either;
     }
 
+    /**
+     * @param other a mask over the same image with the same grid (e.g. a second reading of it)
+     * @return the cell-by-cell mean of the two masks' probabilities
+     * @throws IllegalArgumentException when the image sizes or grids differ
+     */
+    public HandMask averagedWith(HandMask other) {
+        if (other.imageWidth != imageWidth || other.imageHeight != imageHeight || other.gridWidth != gridWidth
+                || other.gridHeight != gridHeight) {
+            throw new IllegalArgumentException("cannot average a " + this + " with a " + other);
+        }
+        float[] mean = new float[probability.length];
+        for (int i = 0; i < mean.length; i++) {
+            mean[i] = (probability[i] + other.probability[i]) / 2;
+        }
+        return new HandMask(imageWidth, imageHeight, gridWidth, gridHeight, mean);
+    }
+
     /** Equal when over the same image size with the same grid and the same probabilities. */
     @Override
     public boolean equals(Object o) {

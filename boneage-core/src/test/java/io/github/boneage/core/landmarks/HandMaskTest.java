@@ -89,6 +89,17 @@ class HandMaskTest {
     }
 
     @Test
+    void twoReadingsAverageCellByCell() {
+        float[] one = new float[12];
+        one[5] = 1f;
+        HandMask mean = twoCells().averagedWith(new HandMask(40, 30, 4, 3, one));
+        assertThat(mean.cell(1, 1)).isEqualTo(0.95f);
+        assertThat(mean.cell(2, 1)).isEqualTo(0.25f);
+        assertThatThrownBy(() -> twoCells().averagedWith(new HandMask(40, 30, 8, 6, new float[48])))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
     void aDetectionCarriesItsMaskOrNone() {
         LandmarkDetection none = new LandmarkDetection(QualityVerdict.NO_HAND, "blank", Optional.empty(), Map.of(), 0, false);
         assertThat(none.handMask()).isEmpty();

@@ -77,6 +77,7 @@ public final class LearnedLandmarkDetector implements LandmarkDetector, AutoClos
     private final double minPointConfidence;
     private final boolean quarterTurns;
     private final boolean uprightFirst;
+    private final boolean mirrorAverage;
     private volatile boolean closed;
 
     /** Side of a hand-mask cell in network-input pixels. */
@@ -93,6 +94,7 @@ public final class LearnedLandmarkDetector implements LandmarkDetector, AutoClos
         this.minPointConfidence = b.minPointConfidence;
         this.quarterTurns = b.quarterTurns;
         this.uprightFirst = b.uprightFirst;
+        this.mirrorAverage = b.mirrorAverage;
         Model m = Model.newInstance(LandmarkBundle.MODEL_NAME, Device.cpu(), bundle.engine());
         try {
             if (bundle.engine().equals(LandmarkBundle.ONNX_ENGINE)) {
@@ -222,13 +224,7 @@ public final class LearnedLandmarkDetector implements LandmarkDetector, AutoClos
             }
         }
         float[] maps = java.util.Arrays.copyOfRange(all, best * spec.outputs() * cells, (best + 1) * spec.outputs() * cells);
-        for (float v : maps) {
-            if (!Float.isFinite(v)) {
-                // Broken weights (a diverged training run) must not turn into points or a mask.
-                throw new ModelBundleException(bundle.folder().toString(), "the landmark network's output on " + sourceId
-                        + " is not finite (" + v + "): its weights " + bundle.weights() + " are broken");
-            }
-        }
+        requireFinite(maps, sourceId);
         Affine view = views[best];
         Affine back = view.inverse();
         double f = in.factor();
@@ -243,6 +239,22 @@ public final class LearnedLandmarkDetector implements LandmarkDetector, AutoClos
             ys[k] = back.y(p.x(), p.y()) * f;
             conf[k] = Math.max(0, Math.min(1, p.value()));
         }
+        float[] mirroredMaps = null;
+        Affine mirroredView = null;
+        if (mirrorAverage) {
+            // The chosen view read once more, mirrored: the network was trained on mirrored hands with their labels,
+            // so each heatmap still names the same anatomical point; mapped back, the two readings are averaged.
+            mirroredView = view.then(Affine.translation(-s / 2.0, 0)).then(Affine.mirrorX()).then(Affine.translation(s / 2.0, 0));
+            mirroredMaps = predict(NetInput.standardize(in.render(mirroredView, s)), sourceId);
+            requireFinite(mirroredMaps, sourceId);
+            Affine mirroredBack = mirroredView.inverse();
+            for (int k = 0; k < PointOrder.COUNT; k++) {
+                Heatmaps.Peak p = Heatmaps.peak(mirroredMaps, k * cells, h);
+                xs[k] = (xs[k] + mirroredBack.x(p.x(), p.y()) * f) / 2;
+                ys[k] = (ys[k] + mirroredBack.y(p.x(), p.y()) * f) / 2;
+                conf[k] = (conf[k] + Math.max(0, Math.min(1, p.value()))) / 2;
+            }
+        }
         Map<ReferencePoint, Double> pointConfidence = new EnumMap<>(ReferencePoint.class);
         double mean = 0;
         ReferencePoint weakest = ReferencePoint.THUMB;
@@ -255,9 +267,13 @@ public final class LearnedLandmarkDetector implements LandmarkDetector, AutoClos
         }
         String peaksText = String.format(Locale.ROOT, "mean peak %.2f, weakest %s %.2f", mean, weakest.columnPrefix(),
                 conf[weakest.ordinal()]);
-        Optional<HandMask> handMask = spec.maskHead()
-                ? Optional.of(handMask(maps, PointOrder.COUNT * cells, h, view, f, image.width(), image.height()))
-                : Optional.empty();
+        Optional<HandMask> handMask = Optional.empty();
+        if (spec.maskHead()) {
+            HandMask m = handMask(maps, PointOrder.COUNT * cells, h, view, f, image.width(), image.height());
+            handMask = Optional.of(mirroredMaps == null ? m
+                    : m.averagedWith(handMask(mirroredMaps, PointOrder.COUNT * cells, h, mirroredView, f, image.width(),
+                            image.height())));
+        }
         if (mean < noHandThreshold) {
             return new LandmarkDetection(QualityVerdict.NO_HAND, sourceId + ": no hand found (" + peaksText + ", below "
                     + noHandThreshold + ")", Optional.empty(), Map.of(), mean, false);
@@ -337,6 +353,16 @@ public final class LearnedLandmarkDetector implements LandmarkDetector, AutoClos
             }
         }
         return new HandMask(width, height, gw, gh, p);
+    }
+
+    /** Broken weights (a diverged training run) must not turn into points or a mask. */
+    private void requireFinite(float[] maps, String sourceId) {
+        for (float v : maps) {
+            if (!Float.isFinite(v)) {
+                throw new ModelBundleException(bundle.folder().toString(), "the landmark network's output on " + sourceId
+                        + " is not finite (" + v + "): its weights " + bundle.weights() + " are broken");
+            }
+        }
     }
 
     private static LandmarkDetection rejected(QualityVerdict verdict, String reason) {
@@ -511,6 +537,7 @@ public final class LearnedLandmarkDetector implements LandmarkDetector, AutoClos
         private int poolSize = Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors()));
         private boolean quarterTurns = true;
         private boolean uprightFirst = true;
+        private boolean mirrorAverage = false;
 
         private Builder() {
         }
@@ -588,6 +615,16 @@ public final class LearnedLandmarkDetector implements LandmarkDetector, AutoClos
          */
         public Builder optUprightFirst(boolean value) {
             this.uprightFirst = value;
+            return this;
+        }
+
+        /**
+         * @param value whether to read the chosen view a second time mirrored and average the two readings' points,
+         *              confidences and hand masks (one more forward pass per image)
+         * @return this builder
+         */
+        public Builder optMirrorAverage(boolean value) {
+            this.mirrorAverage = value;
             return this;
         }
 

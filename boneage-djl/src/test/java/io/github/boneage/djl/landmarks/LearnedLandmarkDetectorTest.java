@@ -119,6 +119,30 @@ class LearnedLandmarkDetectorTest extends LandmarkDetectorContractTest {
     }
 
     @Test
+    void mirrorAveragingReadsTheSameHandAgainMirrored() {
+        GreyImage image = handImage();
+        LandmarkDetection plain = shared().detect(image, "hand");
+        try (LearnedLandmarkDetector averaging = LearnedLandmarkDetector.builder().setBundle(BUNDLE).optMirrorAverage(true)
+                .build()) {
+            LandmarkDetection d = averaging.detect(image, "hand");
+            assertThat(d.verdict()).isEqualTo(plain.verdict());
+            HandLandmarks a = plain.landmarks().orElseThrow();
+            HandLandmarks b = d.landmarks().orElseThrow();
+            double handSize = a.handSize();
+            boolean anyMoved = false;
+            for (ReferencePoint rp : ReferencePoint.values()) {
+                double moved = a.point(rp).distanceTo(b.point(rp));
+                // Half the distance to the mirrored reading: a few percent of the hand, never a different point.
+                assertThat(moved).as("%s", rp).isLessThan(0.05 * handSize);
+                anyMoved |= moved > 1e-6;
+            }
+            assertThat(anyMoved).as("the mirrored reading took part").isTrue();
+            assertThat(d.handMask()).isPresent();
+            assertThat(d.handMask().get().iou(plain.handMask().orElseThrow())).isGreaterThan(0.8);
+        }
+    }
+
+    @Test
     void isDeterministicAndThreadSafe() {
         GreyImage image = handImage();
         LandmarkDetection first = shared().detect(image, "hand");
