@@ -124,7 +124,9 @@ public final class LandmarkTrainer {
         float[] handTarget = maskOnly ? new float[n * h * h] : null;
         float[] handWeight = maskOnly ? new float[n] : null;
         long t0 = System.nanoTime();
-        String initialSha = initialWeights == null ? null : LandmarkBundle.load(initialWeights).sha256();
+        LandmarkBundle initial = initialWeights == null ? null : LandmarkBundle.load(initialWeights);
+        String initialSha = initial == null ? null : initial.sha256();
+        Map<String, String> initialProvenance = initial == null ? Map.of() : initial.provenance();
         try (Model model = Model.newInstance(LandmarkBundle.MODEL_NAME, Device.cpu(), "PyTorch")) {
             LandmarkNetBlock block = new LandmarkNetBlock(spec);
             model.setBlock(block);
@@ -258,6 +260,9 @@ public final class LandmarkTrainer {
                 prov.put("skippedNonFiniteSteps", Integer.toString(skipped));
                 if (initialSha != null) {
                     prov.put("initialWeights", "landmark bundle weights sha256 " + initialSha);
+                    // The chain of provenance: where the initial weights came from (for a mask head trained alone,
+                    // everything about the points).
+                    initialProvenance.forEach((k, v) -> prov.put("initialWeights." + k, v));
                 }
                 prov.put("trainingSecondsThisSession", String.format(Locale.ROOT, "%.0f", seconds));
                 prov.put("resumedFromStep", Integer.toString(start));

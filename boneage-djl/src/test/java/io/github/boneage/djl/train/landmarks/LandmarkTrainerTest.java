@@ -108,6 +108,8 @@ class LandmarkTrainerTest {
                 .optSettings(TINY.withMaskHead(LandmarkTrainingSettings.MaskHeadTraining.MASK_ONLY))
                 .optInitialWeights(dir.resolve("base")).build().train();
         assertThat(masked.spec().maskHead()).isTrue();
+        assertThat(masked.provenance()).containsEntry("initialWeights.data", "4 synthetic hands")
+                .containsKey("initialWeights.settings");
         assertThat(LandmarkBundle.load(dir.resolve("mask")).spec()).isEqualTo(masked.spec());
         assertThat(Files.readString(dir.resolve("base").resolve(LandmarkBundle.MANIFEST))).doesNotContain("\"maskHead\" :");
         SyntheticHand hand = SyntheticHandGenerator.builder().setSeed(99).optImageSize(180, 220).build().generate(1).get(0);
