@@ -862,7 +862,8 @@ public final class BoneAgePipeline {
         BoneAgeReport.Builder b = BoneAgeReport.builder().setEstimate(estimate).optSourceId(p.request().sourceId())
                 .optImage(trace.image).optPatientSex(p.sex(), p.sexSource()).optInterval(o.interval()).optHeatmap(heatmap)
                 .optLandmarks(p.landmarks() != null ? p.landmarks()
-                        : trace.detection == null ? null : trace.detection.landmarks().orElse(null));
+                        : trace.detection == null ? null : trace.detection.landmarks().orElse(null))
+                .optHandMask(trace.detection == null ? null : trace.detection.handMask().orElse(null));
         if (gate) {
             b.optQuality(QualityVerdict.OK, summary(trace.checks));
         }

@@ -148,6 +148,7 @@ class BoneAgePipelineTest {
         assertThat(mask.imageWidth()).isEqualTo(image.width());
         assertThat(mask.imageHeight()).isEqualTo(image.height());
         assertThat(mask.areaFraction()).isGreaterThan(0.05);
+        assertThat(r.report().orElseThrow().handMask()).contains(mask);
     }
 
     @Test

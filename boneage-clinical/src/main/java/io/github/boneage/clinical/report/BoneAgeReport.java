@@ -7,6 +7,7 @@ import io.github.boneage.core.BoneAgeEstimate;
 import io.github.boneage.core.HandLandmarks;
 import io.github.boneage.core.Sex;
 import io.github.boneage.core.image.GreyImage;
+import io.github.boneage.core.landmarks.HandMask;
 import io.github.boneage.core.landmarks.QualityVerdict;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -32,6 +33,7 @@ public final class BoneAgeReport {
     private final PredictionInterval interval;
     private final StandardDeviationScore sds;
     private final HandLandmarks landmarks;
+    private final HandMask handMask;
     private final QualityVerdict quality;
     private final String qualityReason;
     private final Heatmap heatmap;
@@ -50,6 +52,7 @@ public final class BoneAgeReport {
         this.chronologicalAgeSource = b.chronologicalAgeSource;
         this.interval = b.interval;
         this.landmarks = b.landmarks;
+        this.handMask = b.handMask;
         this.quality = b.quality;
         this.qualityReason = b.qualityReason;
         this.heatmap = b.heatmap;
@@ -124,6 +127,11 @@ public final class BoneAgeReport {
         return Optional.ofNullable(landmarks);
     }
 
+    /** @return where the landmark detector found the hand on the image estimated, when its detector has a mask head */
+    public Optional<HandMask> handMask() {
+        return Optional.ofNullable(handMask);
+    }
+
     /** @return the quality gate's verdict, when the gate ran */
     public Optional<QualityVerdict> quality() {
         return Optional.ofNullable(quality);
@@ -170,6 +178,7 @@ public final class BoneAgeReport {
         private String chronologicalAgeSource;
         private PredictionInterval interval;
         private HandLandmarks landmarks;
+        private HandMask handMask;
         private QualityVerdict quality;
         private String qualityReason;
         private Heatmap heatmap;
@@ -253,6 +262,15 @@ public final class BoneAgeReport {
         }
 
         /**
+         * @param mask where the landmark detector found the hand, over the image the estimate was made on
+         * @return this builder
+         */
+        public Builder optHandMask(HandMask mask) {
+            this.handMask = mask;
+            return this;
+        }
+
+        /**
          * @param verdict the quality gate's verdict
          * @param reason  its reason
          * @return this builder
@@ -306,8 +324,16 @@ public final class BoneAgeReport {
             return this;
         }
 
-        /** @return the report, with the SDS computed when sex and age allow */
+        /**
+         * @return the report, with the SDS computed when sex and age allow
+         * @throws IllegalArgumentException when the hand mask lies over an image of another size than the report's
+         */
         public BoneAgeReport build() {
+            if (handMask != null && image != null
+                    && (handMask.imageWidth() != image.width() || handMask.imageHeight() != image.height())) {
+                throw new IllegalArgumentException("hand mask over a " + handMask.imageWidth() + "x" + handMask.imageHeight()
+                        + " image, but the report's image is " + image.width() + "x" + image.height());
+            }
             return new BoneAgeReport(this);
         }
     }

@@ -15,6 +15,7 @@ import io.github.boneage.core.ModelProvenance;
 import io.github.boneage.core.Point;
 import io.github.boneage.core.ReferencePoint;
 import io.github.boneage.core.Roi;
+import io.github.boneage.core.landmarks.HandMask;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -110,6 +111,21 @@ public final class ReportJson {
             landmarks(root.putObject("landmarks"), report.landmarks().get());
         } else {
             root.putNull("landmarks");
+        }
+
+        if (report.handMask().isPresent()) {
+            HandMask m = report.handMask().get();
+            ObjectNode mask = root.putObject("handMask");
+            mask.put("areaPercent", Math.round(1000 * m.areaFraction()) / 10.0);
+            if (m.bounds().isPresent()) {
+                roi(mask.putObject("box"), m.bounds().get());
+            } else {
+                mask.putNull("box");
+            }
+            mask.put("gridWidth", m.gridWidth());
+            mask.put("gridHeight", m.gridHeight());
+        } else {
+            root.putNull("handMask");
         }
 
         if (report.quality().isPresent()) {

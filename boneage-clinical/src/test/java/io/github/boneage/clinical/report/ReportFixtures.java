@@ -11,6 +11,7 @@ import io.github.boneage.core.Roi;
 import io.github.boneage.core.RoiScheme;
 import io.github.boneage.core.Sex;
 import io.github.boneage.core.image.GreyImage16;
+import io.github.boneage.core.landmarks.HandMask;
 import io.github.boneage.core.landmarks.QualityVerdict;
 import java.time.Instant;
 import java.util.EnumMap;
@@ -31,6 +32,17 @@ public final class ReportFixtures {
             }
         }
         return img;
+    }
+
+    /** @return a hand mask over {@link #image()}: a 12 x 16 grid, the hand on columns 3-8 of rows 4-14 */
+    public static HandMask handMask() {
+        float[] p = new float[12 * 16];
+        for (int j = 4; j <= 14; j++) {
+            for (int i = 3; i <= 8; i++) {
+                p[j * 12 + i] = 0.9f;
+            }
+        }
+        return new HandMask(120, 160, 12, 16, p);
     }
 
     /** @return landmarks inside {@link #image()} */
@@ -67,7 +79,8 @@ public final class ReportFixtures {
         BoneAgeReport.Builder b = BoneAgeReport.builder().setEstimate(estimate).optImage(image())
                 .optPatientSex(Sex.FEMALE, "DICOM PatientSex").optChronologicalAgeMonths(120, "--age-months")
                 .optInterval(new PredictionInterval(118.5, 144.0, 0.9, "test-time augmentation, calibrated"))
-                .optLandmarks(landmarks()).optQuality(QualityVerdict.OK, "one hand, all points confident")
+                .optLandmarks(landmarks()).optHandMask(handMask())
+                .optQuality(QualityVerdict.OK, "one hand, all points confident")
                 .optPixelSpacing(0.143, 0.15, "DICOM PixelSpacing")
                 .addWarning("PatientAge '12Y' is not of the form nnnD, nnnW, nnnM or nnnY: ignored")
                 .optGeneratedAt(Instant.parse("2026-11-22T18:00:00Z"));

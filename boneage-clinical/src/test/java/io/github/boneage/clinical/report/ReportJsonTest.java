@@ -1,6 +1,7 @@
 package io.github.boneage.clinical.report;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -9,6 +10,7 @@ import io.github.boneage.core.BoneAgeEstimate;
 import io.github.boneage.core.Roi;
 import io.github.boneage.core.RoiScheme;
 import io.github.boneage.core.Sex;
+import io.github.boneage.core.landmarks.HandMask;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -37,6 +39,20 @@ class ReportJsonTest {
     }
 
     @Test
+    void theHandMaskIsItsAreaAndBox() throws IOException {
+        JsonNode root = new ObjectMapper().readTree(ReportJson.toJson(ReportFixtures.full(false)));
+        // 6 x 11 of 12 x 16 cells of 10 x 10 px: 34.4% of the image, the box x 30-90, y 40-150.
+        assertThat(root.at("/handMask/areaPercent").asDouble()).isEqualTo(34.4);
+        assertThat(root.at("/handMask/box/x").asInt()).isEqualTo(30);
+        assertThat(root.at("/handMask/box/y").asInt()).isEqualTo(40);
+        assertThat(root.at("/handMask/box/width").asInt()).isEqualTo(60);
+        assertThat(root.at("/handMask/box/height").asInt()).isEqualTo(110);
+        assertThatThrownBy(() -> BoneAgeReport.builder().setEstimate(ReportFixtures.full(false).estimate())
+                .optImage(ReportFixtures.image()).optHandMask(new HandMask(100, 160, 10, 16, new float[160])).build())
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("100x160").hasMessageContaining("120x160");
+    }
+
+    @Test
     void sdsFieldsAreTheHandComputedOnes() throws IOException {
         JsonNode root = new ObjectMapper().readTree(ReportJson.toJson(ReportFixtures.full(false)));
         // girl, 120 months: SD 11.73; (131.25 - 120) / 11.73 = 0.95908...
@@ -53,7 +69,8 @@ class ReportJsonTest {
         BoneAgeReport report = BoneAgeReport.builder().setEstimate(estimate).optChronologicalAgeMonths(50, "--age-months")
                 .optGeneratedAt(Instant.EPOCH).build();
         JsonNode root = new ObjectMapper().readTree(ReportJson.toJson(report));
-        for (String section : new String[] {"pixelSpacing", "interval", "reference", "landmarks", "quality", "heatmap"}) {
+        for (String section : new String[] {"pixelSpacing", "interval", "reference", "landmarks", "handMask", "quality",
+                "heatmap"}) {
             assertThat(root.get(section).isNull()).as(section).isTrue();
         }
         assertThat(root.at("/patient/sex").asText()).isEqualTo("unknown");
