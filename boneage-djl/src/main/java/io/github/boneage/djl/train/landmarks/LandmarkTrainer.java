@@ -175,6 +175,7 @@ public final class LandmarkTrainer {
                 });
                 optimizer.register(params, Set.of(), 1.0);
                 List<NDArray> weights = params.stream().map(Parameter::getArray).toList();
+                List<NDArray> runningStats = runningStatistics(block);
                 if (start > 0) {
                     try (InputStream in = new BufferedInputStream(Files.newInputStream(ckpt.resolve("optimizer.bin")))) {
                         optimizer.loadState(model.getNDManager(), new DataInputStream(in));
@@ -188,6 +189,7 @@ public final class LandmarkTrainer {
                 for (int step = start; step < settings.steps(); step++) {
                     Random rnd = new Random(Seeds.derive(settings.seed(), 2, step));
                     fillBatch(rnd, augmentation, input, target, mask, handTarget, handWeight);
+                    float[][] statsBefore = snapshot(runningStats);
                     float value;
                     try (NDManager m = trainer.getManager().newSubManager()) {
                         NDArray x = m.create(FloatBuffer.wrap(input), new Shape(n, 1, s, s));
@@ -223,6 +225,9 @@ public final class LandmarkTrainer {
                         // only a run of such steps means divergence. The step still counts for the schedule,
                         // progress and checkpoints, so a resumed run sees the same batches.
                         GradientGuard.discard(weights);
+                        // The forward pass already folded this batch into the batch norms' running statistics: a NaN
+                        // there would survive every later step and make the saved network answer NaN everywhere.
+                        restore(runningStats, statsBefore);
                         skipped++;
                         if (++skippedInARow >= MAX_SKIPPED_IN_A_ROW) {
                             throw new TrainingException("landmark training diverged at step " + step + " (loss " + value
@@ -296,9 +301,34 @@ public final class LandmarkTrainer {
         }
     }
 
+    /** @return the batch norms' running means and variances (updated by every forward pass in training mode) */
+    private static List<NDArray> runningStatistics(LandmarkNetBlock block) {
+        List<NDArray> out = new ArrayList<>();
+        for (var p : block.getParameters()) {
+            if (p.getKey().endsWith("runningMean") || p.getKey().endsWith("runningVar")) {
+                out.add(p.getValue().getArray());
+            }
+        }
+        return out;
+    }
+
+    private static float[][] snapshot(List<NDArray> arrays) {
+        float[][] out = new float[arrays.size()][];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = arrays.get(i).toFloatArray();
+        }
+        return out;
+    }
+
+    private static void restore(List<NDArray> arrays, float[][] values) {
+        for (int i = 0; i < values.length; i++) {
+            arrays.get(i).set(FloatBuffer.wrap(values[i]));
+        }
+    }
+
     /**
-     * Refuses to write weights that are not all finite: a step whose forward pass turned NaN is skipped, but its batch
-     * norms' running statistics have already taken the NaN, and such a network answers NaN everywhere.
+     * Refuses to write weights that are not all finite (the last guard: a skipped step's running statistics are
+     * restored, and a non-finite update is never applied).
      */
     private static void requireFiniteParameters(LandmarkNetBlock block) {
         for (var p : block.getParameters()) {

