@@ -143,6 +143,30 @@ class LandmarkTrainerTest {
         }
     }
 
+    /**
+     * Steps whose forward pass is NaN (here: every batch holds an image of NaN pixels) are skipped, and the batch norms'
+     * running statistics they touched are restored: the bundle is written and its network answers finite values.
+     */
+    @Test
+    void stepsWithANonFiniteForwardPassLeaveNoNaNBehind() throws IOException {
+        float[] nan = new float[160 * 200];
+        java.util.Arrays.fill(nan, Float.NaN);
+        double[] none = new double[io.github.boneage.djl.landmarks.impl.PointOrder.COUNT];
+        java.util.Arrays.fill(none, Double.NaN);
+        List<LandmarkExample> examples = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            examples.add(new LandmarkExample("nan-" + i,
+                    io.github.boneage.djl.landmarks.impl.NetInput.ofPixels(nan, 160, 200), none, none));
+        }
+        LandmarkBundle bundle = LandmarkTrainer.builder().setExamples(examples).setOutputDirectory(dir.resolve("nan"))
+                .optSettings(TINY).build().train();
+        assertThat(bundle.provenance()).containsEntry("skippedNonFiniteSteps", "4");
+        try (LearnedLandmarkDetector d = LearnedLandmarkDetector.builder().setBundle(bundle.folder()).build()) {
+            SyntheticHand hand = SyntheticHandGenerator.builder().setSeed(5).optImageSize(160, 200).build().generate(0L);
+            assertThat(d.detectLearned(hand.image(), "hand").verdict()).isNotNull();
+        }
+    }
+
     @Test
     void maskHeadAloneNeedsInitialWeights() {
         assertThatThrownBy(() -> LandmarkTrainer.builder().setExamples(hands()).setOutputDirectory(dir)
