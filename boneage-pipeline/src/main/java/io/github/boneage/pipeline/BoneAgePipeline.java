@@ -108,16 +108,6 @@ public final class BoneAgePipeline {
      */
     static final double TURN_BACK_PEAK = 0.7;
 
-    /**
-     * How far, in degrees, the fingers may point from the quarter-turn axis for a turned hand to be turned back, and
-     * from straight up once turned: the bound a hand read upright is held to (its fingers are within 45 degrees of up
-     * by construction), so a hand tilted by 50 degrees is read after a quarter turn as one tilted by 40 is read as it
-     * came. (It was 30 until 6 December 2026: hands tilted 30 to 45 degrees from a turned axis were refused although
-     * the same tilt from up was accepted; that was most of the gate's refusals of untrained radiographs,
-     * docs/safety.md.) The turned image must still read upright on its own, which settles a hand near 45 degrees.
-     */
-    static final double TURN_BACK_TILT = 45;
-
     private final BoneAgeEstimator estimator;
     private final LandmarkDetector detector;
     private final LandmarkDetector voteDetector;
@@ -373,7 +363,8 @@ public final class BoneAgePipeline {
      * @param points    its points mapped back onto the readable image
      * @param turns     clockwise quarter turns that bring the fingers up
      * @param mirror    whether the thumb then lies on the left, so the image must be mirrored
-     * @param tilt      how far the fingers still point from straight up after the turns, in degrees
+     * @param tilt      how far the fingers still point from straight up after the turns, in degrees (at most 45 either
+     *                  way: the turns are those of the nearest quarter-turn axis)
      */
     private record Reading(LandmarkDetection detection, HandLandmarks points, int turns, boolean mirror, double tilt) {
 
@@ -676,19 +667,21 @@ public final class BoneAgePipeline {
     }
 
     /**
+     * A turned hand is turned back whatever its tilt from the nearest quarter-turn axis: a reading's tilt is at most 45
+     * degrees by construction ({@link Reading#of}), the bound a hand read as it came is held to, so a hand tilted by 50
+     * degrees is read after a quarter turn as one tilted by 40 is read as it came. (Until 6 December 2026 only tilts up
+     * to 30 degrees were turned back; the hands tilted 30 to 45 degrees from a turned axis were most of the gate's
+     * refusals of untrained radiographs, docs/safety.md.) The turned image must still read upright on its own, which
+     * settles a hand near 45 degrees.
+     *
      * @return the image turned by the quarter turns its first reading asks for, with the detector's reading of it, when
-     *         that first reading is clear (mean reference-point peak at least {@link #TURN_BACK_PEAK}, fingers within
-     *         {@link #TURN_BACK_TILT} degrees of the axis) and the turned image reads as clearly upright; otherwise
-     *         why not
+     *         that first reading is clear (mean reference-point peak at least {@link #TURN_BACK_PEAK}) and the turned
+     *         image reads as clearly upright; otherwise why not
      */
     private TurnedBack turnedBack(GreyImage readable, LandmarkDetection first, Reading chosen, String id) {
         if (meanPeak(first) < TURN_BACK_PEAK) {
             return TurnedBack.not(String.format(Locale.ROOT, "the reading is not clear enough (mean peak %.2f, below %.2f)",
                     meanPeak(first), TURN_BACK_PEAK));
-        }
-        if (Math.abs(chosen.tilt()) > TURN_BACK_TILT) {
-            return TurnedBack.not(String.format(Locale.ROOT, "the hand lies %.0f° from the axis, beyond %.0f°",
-                    Math.abs(chosen.tilt()), TURN_BACK_TILT));
         }
         GreyImage turned = Orientation.rotate(readable, chosen.turns());
         LandmarkDetection again = detector.detect(turned, id);
@@ -697,7 +690,7 @@ public final class BoneAgePipeline {
                     + "%.2f)", meanPeak(again)) : "the turned image is not passed (" + again.verdict() + ")");
         }
         Reading back = Reading.of(again, 0, turned.width(), turned.height());
-        if (back.turns() != 0 || Math.abs(back.tilt()) > TURN_BACK_TILT) {
+        if (back.turns() != 0) {
             return TurnedBack.not(String.format(Locale.ROOT, "the turned image does not read upright (it would need %d "
                     + "more quarter turn%s, %.0f° from that axis)", back.turns(), back.turns() == 1 ? "" : "s", back.tilt()));
         }
