@@ -75,8 +75,10 @@ public final class LandmarkNetBlock extends AbstractBlock {
         if (maskHead == null) {
             throw new IllegalStateException("the network has no mask head to train alone");
         }
-        for (Block b : new Block[] {stem, down4, down8, down16, up8, fuse8, up4, fuse4, head}) {
-            b.freezeParameters(true);
+        for (Block b : getChildren().values()) {
+            if (b != maskHead) {
+                b.freezeParameters(true);
+            }
         }
         trunkFrozen = true;
     }

@@ -267,16 +267,16 @@ public final class LearnedLandmarkDetector implements LandmarkDetector, AutoClos
         }
         String peaksText = String.format(Locale.ROOT, "mean peak %.2f, weakest %s %.2f", mean, weakest.columnPrefix(),
                 conf[weakest.ordinal()]);
+        if (mean < noHandThreshold) {
+            return new LandmarkDetection(QualityVerdict.NO_HAND, sourceId + ": no hand found (" + peaksText + ", below "
+                    + noHandThreshold + ")", Optional.empty(), Map.of(), mean, false);
+        }
         Optional<HandMask> handMask = Optional.empty();
         if (spec.maskHead()) {
             HandMask m = handMask(maps, PointOrder.COUNT * cells, h, view, f, image.width(), image.height());
             handMask = Optional.of(mirroredMaps == null ? m
                     : m.averagedWith(handMask(mirroredMaps, PointOrder.COUNT * cells, h, mirroredView, f, image.width(),
                             image.height())));
-        }
-        if (mean < noHandThreshold) {
-            return new LandmarkDetection(QualityVerdict.NO_HAND, sourceId + ": no hand found (" + peaksText + ", below "
-                    + noHandThreshold + ")", Optional.empty(), Map.of(), mean, false);
         }
         HandLandmarks seven = PointOrder.landmarks(xs, ys);
         HandLandmarks points = HandLandmarks.of(seven.points());

@@ -125,8 +125,6 @@ public final class LandmarkTrainer {
         float[] handWeight = maskOnly ? new float[n] : null;
         long t0 = System.nanoTime();
         LandmarkBundle initial = initialWeights == null ? null : LandmarkBundle.load(initialWeights);
-        String initialSha = initial == null ? null : initial.sha256();
-        Map<String, String> initialProvenance = initial == null ? Map.of() : initial.provenance();
         try (Model model = Model.newInstance(LandmarkBundle.MODEL_NAME, Device.cpu(), "PyTorch")) {
             LandmarkNetBlock block = new LandmarkNetBlock(spec);
             model.setBlock(block);
@@ -145,22 +143,21 @@ public final class LandmarkTrainer {
                 } catch (ai.djl.MalformedModelException e) {
                     throw new TrainingException("checkpoint " + ckpt + " cannot be loaded: " + e.getMessage(), e);
                 }
-            } else if (initialWeights != null) {
+            } else if (initial != null) {
                 block.initialize(model.getNDManager(), ai.djl.ndarray.types.DataType.FLOAT32, new Shape(n, 1, s, s));
-                LandmarkBundle from = LandmarkBundle.load(initialWeights);
-                if (from.spec().equals(spec)) {
+                if (initial.spec().equals(spec)) {
                     try {
-                        model.load(from.folder(), LandmarkBundle.MODEL_NAME);
+                        model.load(initial.folder(), LandmarkBundle.MODEL_NAME);
                     } catch (ai.djl.MalformedModelException e) {
                         throw new TrainingException("initial weights " + initialWeights + " cannot be loaded: " + e.getMessage(), e);
                     }
-                } else if (maskOnly && from.spec().withMaskHead().equals(spec)) {
-                    loadTrunk(from, block);
+                } else if (maskOnly && initial.spec().withMaskHead().equals(spec)) {
+                    loadTrunk(initial, block);
                 } else {
-                    throw new TrainingException("initial weights " + initialWeights + " are for network " + from.spec()
+                    throw new TrainingException("initial weights " + initialWeights + " are for network " + initial.spec()
                             + ", not " + spec);
                 }
-                progress.accept("initialized from " + initialWeights + " (sha256 " + from.sha256() + ")");
+                progress.accept("initialized from " + initialWeights + " (sha256 " + initial.sha256() + ")");
             }
             try (Trainer trainer = model.newTrainer(config)) {
                 trainer.initialize(new Shape(n, 1, s, s));
@@ -193,8 +190,6 @@ public final class LandmarkTrainer {
                     float value;
                     try (NDManager m = trainer.getManager().newSubManager()) {
                         NDArray x = m.create(FloatBuffer.wrap(input), new Shape(n, 1, s, s));
-                        NDArray t = m.create(FloatBuffer.wrap(target), new Shape(n, PointOrder.COUNT, h, h));
-                        NDArray k = m.create(FloatBuffer.wrap(mask), new Shape(n, PointOrder.COUNT, 1, 1));
                         try (GradientCollector gc = trainer.newGradientCollector()) {
                             NDArray out = trainer.forward(new NDList(x)).singletonOrThrow();
                             NDArray loss;
@@ -206,6 +201,8 @@ public final class LandmarkTrainer {
                                 NDArray md = out.get(":, " + PointOrder.COUNT + ":").sub(ht);
                                 loss = md.mul(md).mul(hw).sum().div((float) n * h * h);
                             } else {
+                                NDArray t = m.create(FloatBuffer.wrap(target), new Shape(n, PointOrder.COUNT, h, h));
+                                NDArray k = m.create(FloatBuffer.wrap(mask), new Shape(n, PointOrder.COUNT, 1, 1));
                                 NDArray diff = out.sub(t);
                                 NDArray weight = t.mul(4).add(1).mul(k);
                                 loss = diff.mul(diff).mul(weight).sum().div((float) n * PointOrder.COUNT);
@@ -263,11 +260,11 @@ public final class LandmarkTrainer {
                 prov.put("syntheticHands", Integer.toString(synthetic.size()));
                 prov.put("pseudoLabelled", Integer.toString(pseudo.size()));
                 prov.put("skippedNonFiniteSteps", Integer.toString(skipped));
-                if (initialSha != null) {
-                    prov.put("initialWeights", "landmark bundle weights sha256 " + initialSha);
+                if (initial != null) {
+                    prov.put("initialWeights", "landmark bundle weights sha256 " + initial.sha256());
                     // The chain of provenance: where the initial weights came from (for a mask head trained alone,
                     // everything about the points).
-                    initialProvenance.forEach((k, v) -> prov.put("initialWeights." + k, v));
+                    initial.provenance().forEach((k, v) -> prov.put("initialWeights." + k, v));
                 }
                 prov.put("trainingSecondsThisSession", String.format(Locale.ROOT, "%.0f", seconds));
                 prov.put("resumedFromStep", Integer.toString(start));
@@ -356,7 +353,11 @@ public final class LandmarkTrainer {
                 throw new TrainingException("initial weights " + from.folder() + " cannot be loaded: " + e.getMessage(), e);
             }
             Map<String, Parameter> target = new LinkedHashMap<>();
-            block.getParameters().forEach(p -> target.put(p.getKey(), p.getValue()));
+            int outsideMaskHead = 0;
+            for (var p : block.getParameters()) {
+                target.put(p.getKey(), p.getValue());
+                outsideMaskHead += p.getKey().contains("maskHead") ? 0 : 1;
+            }
             int copied = 0;
             for (var p : source.getParameters()) {
                 Parameter to = target.get(p.getKey());
@@ -367,19 +368,11 @@ public final class LandmarkTrainer {
                 p.getValue().getArray().copyTo(to.getArray());
                 copied++;
             }
-            if (copied + maskHeadParameters(block) != target.size()) {
+            if (copied != outsideMaskHead) {
                 throw new TrainingException("initial weights " + from.folder() + " set " + copied + " of the "
-                        + target.size() + " parameters outside the mask head");
+                        + outsideMaskHead + " parameters outside the mask head");
             }
         }
-    }
-
-    private static int maskHeadParameters(LandmarkNetBlock block) {
-        int n = 0;
-        for (var p : block.getParameters()) {
-            n += p.getKey().contains("maskHead") ? 1 : 0;
-        }
-        return n;
     }
 
     private int readCheckpointStep(Path ckpt) throws IOException {
