@@ -1,6 +1,7 @@
 package io.github.boneage.benchmarks.train;
 
 import io.github.boneage.core.image.GreyImage;
+import io.github.boneage.core.landmarks.HandMask;
 import io.github.boneage.core.landmarks.LandmarksCsv;
 import io.github.boneage.core.landmarks.LandmarksTable;
 import io.github.boneage.djl.landmarks.LandmarkBundle;
@@ -17,6 +18,7 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * Trains the shipped learned landmark model: the 128 tune images of the Koitka split (never the 64 held-out ones)
@@ -147,32 +149,25 @@ public final class TrainLandmarkModel {
     }
 
     /**
-     * The example with the classical analysis's hand mask resampled onto its reduced image (nearest working pixel),
-     * when masks are wanted and the analysis found a hand; else the example unchanged.
+     * The example with the classical analysis's hand mask ({@link HandAnalyzer#handMask}) sampled at the centres of
+     * its reduced image's pixels, when masks are wanted and the analysis found a hand; else the example unchanged.
      */
     static LandmarkExample withHandMask(boolean wanted, HandAnalyzer analyzer, GreyImage image, LandmarkExample ex,
             int[] counter) {
         if (!wanted) {
             return ex;
         }
-        HandAnalyzer.Analysis a = analyzer.analyse(image);
-        if (a.rejection != null || a.shape == null) {
+        Optional<HandMask> mask = analyzer.handMask(image);
+        if (mask.isEmpty()) {
             return ex;
         }
-        boolean[] m = a.shape.mask();
-        int mw = a.shape.width();
-        int mh = a.shape.height();
         int w = ex.input().width();
         int h = ex.input().height();
         int f = ex.input().factor();
         float[] out = new float[w * h];
         for (int y = 0; y < h; y++) {
-            int wy = (int) ((y + 0.5) * f / a.scaleY);
             for (int x = 0; x < w; x++) {
-                int wx = (int) ((x + 0.5) * f / a.scaleX);
-                if (wx < mw && wy < mh && m[wy * mw + wx]) {
-                    out[y * w + x] = 1f;
-                }
+                out[y * w + x] = mask.get().contains((x + 0.5) * f, (y + 0.5) * f) ? 1f : 0f;
             }
         }
         counter[0]++;

@@ -172,10 +172,7 @@ class LearnedLandmarkDetectorDataTest {
             }
             withMask++;
             HandMask mask = d.handMask().get();
-            HandAnalyzer.Analysis a = analyzer.analyse(image);
-            if (a.rejection == null && a.shape != null) {
-                iou.add(mask.iou(classicalMask(a, image)));
-            }
+            analyzer.handMask(image).ifPresent(classical -> iou.add(mask.iou(classical)));
             // The annotated points are in the 299 px images' coordinates.
             var truth = file.startsWith(rsna) ? koitka.table().get(stem(file)) : java.util.Optional.<HandLandmarks>empty();
             if (truth.isPresent()) {
@@ -205,16 +202,6 @@ class LearnedLandmarkDetectorDataTest {
 
     /** A little below the shipped mask head's measured median IoU (docs/landmarks.md, "Hand mask"). */
     private static final double MIN_MASK_IOU = 0.85;
-
-    /** The classical analysis's hand mask at its working resolution, as a {@link HandMask} over the image. */
-    private static HandMask classicalMask(HandAnalyzer.Analysis a, GreyImage image) {
-        boolean[] m = a.shape.mask();
-        float[] p = new float[m.length];
-        for (int i = 0; i < m.length; i++) {
-            p[i] = m[i] ? 1f : 0f;
-        }
-        return new HandMask(image.width(), image.height(), a.shape.width(), a.shape.height(), p);
-    }
 
     private static GreyImage invert(GreyImage image) {
         GreyImage8 src = (GreyImage8) image;

@@ -1,9 +1,11 @@
 package io.github.boneage.preprocess.landmarks.impl;
 
 import io.github.boneage.core.image.GreyImage;
+import io.github.boneage.core.landmarks.HandMask;
 import io.github.boneage.core.landmarks.QualityVerdict;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 
 /**
  * The image-analysis half of the classical detector: reduces the radiograph, segments it, applies the shape tests of
@@ -69,6 +71,26 @@ public final class HandAnalyzer {
             this.scaleY = work == null ? 1 : work.scaleY();
             this.inverted = inverted;
         }
+    }
+
+    /**
+     * The hand's filled segmentation mask as a {@link HandMask} over the image, one cell per working pixel: what the
+     * learned detector's mask head is trained towards and compared with.
+     *
+     * @param image the radiograph
+     * @return the mask, when the analysis accepts a hand and the working image is no larger than the image (a cell per
+     *         working pixel must cover at least one image pixel); empty otherwise
+     */
+    public Optional<HandMask> handMask(GreyImage image) {
+        Analysis a = analyse(image);
+        if (a.rejection != null || a.shape == null || a.shape.width > image.width() || a.shape.height > image.height()) {
+            return Optional.empty();
+        }
+        float[] p = new float[a.shape.mask.length];
+        for (int i = 0; i < p.length; i++) {
+            p[i] = a.shape.mask[i] ? 1f : 0f;
+        }
+        return Optional.of(new HandMask(image.width(), image.height(), a.shape.width, a.shape.height, p));
     }
 
     /**

@@ -322,21 +322,6 @@ public final class HandShape {
         return new double[] {palmX + reach[ray] * Math.cos(a), palmY + reach[ray] * Math.sin(a)};
     }
 
-    /** @return the hand's filled mask at the working resolution, row-major (a copy) */
-    public boolean[] mask() {
-        return mask.clone();
-    }
-
-    /** @return the mask's width in working pixels */
-    public int width() {
-        return width;
-    }
-
-    /** @return the mask's height in working pixels */
-    public int height() {
-        return height;
-    }
-
     /** @return whether five fingertips (and so four valleys) were found */
     public boolean hasFiveTips() {
         return fromTips;
