@@ -9,6 +9,7 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.translate.NoopTranslator;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.github.boneage.core.metrics.AgeMetrics;
 import io.github.boneage.djl.OfflineMode;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -113,23 +114,14 @@ public final class MobileNetV2ConversionCheck {
         return best;
     }
 
+    /** Pearson's r of two equally long vectors, by the project's metrics ({@link AgeMetrics}). */
     private static double pearson(float[] a, float[] b) {
-        double ma = 0;
-        double mb = 0;
+        double[] x = new double[a.length];
+        double[] y = new double[b.length];
         for (int i = 0; i < a.length; i++) {
-            ma += a[i];
-            mb += b[i];
+            x[i] = a[i];
+            y[i] = b[i];
         }
-        ma /= a.length;
-        mb /= b.length;
-        double sab = 0;
-        double saa = 0;
-        double sbb = 0;
-        for (int i = 0; i < a.length; i++) {
-            sab += (a[i] - ma) * (b[i] - mb);
-            saa += (a[i] - ma) * (a[i] - ma);
-            sbb += (b[i] - mb) * (b[i] - mb);
-        }
-        return sab / Math.sqrt(saa * sbb);
+        return AgeMetrics.of(x, y, a.length).pearson();
     }
 }

@@ -2,6 +2,7 @@ package io.github.boneage.djl.train.landmarks;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.github.boneage.core.metrics.AgeMetrics;
 import io.github.boneage.djl.landmarks.impl.NetInput;
 import io.github.boneage.djl.landmarks.impl.PointOrder;
 import java.util.Arrays;
@@ -103,27 +104,13 @@ class LandmarkAugmentationTest {
                     cellMean[(y / 4) * h + x / 4] += input[y * SIZE + x] / 16.0;
                 }
             }
-            double r = Math.abs(correlation(cellMean, target));
+            double[] targetCells = new double[CELLS];
+            for (int i = 0; i < CELLS; i++) {
+                targetCells[i] = target[i];
+            }
+            double r = Math.abs(AgeMetrics.of(cellMean, targetCells, CELLS).pearson());
             total += r;
         }
         assertThat(total / 20).isGreaterThan(0.75);
-    }
-
-    private static double correlation(double[] a, float[] b) {
-        double ma = 0;
-        double mb = 0;
-        for (int i = 0; i < a.length; i++) {
-            ma += a[i] / a.length;
-            mb += b[i] / a.length;
-        }
-        double sab = 0;
-        double saa = 0;
-        double sbb = 0;
-        for (int i = 0; i < a.length; i++) {
-            sab += (a[i] - ma) * (b[i] - mb);
-            saa += (a[i] - ma) * (a[i] - ma);
-            sbb += (b[i] - mb) * (b[i] - mb);
-        }
-        return sab / Math.sqrt(saa * sbb);
     }
 }
