@@ -110,7 +110,8 @@ class LearnedLandmarkDetectorDataTest {
             upright.put(e.getKey() + " ungated", ungated);
         }
         // Bounds a little below what was measured for the shipped model (docs/landmarks.md, "Learned detector"), so
-        // that a regression fails: learned 100% / 2.94% / IoU 0.921 / 96.9% all within 15%, turned copies 2.98%.
+        // that a regression fails: learned 100% / 2.89% / IoU 0.916 / 98.4% all within 15% (63 of 64), turned copies
+        // 2.87%, with the refining reading (first reading alone: 2.94% / 0.921 / 96.9%).
         LandmarkErrors l = upright.get("learned");
         LandmarkErrors lu = upright.get("learned ungated");
         LandmarkErrors lt = upright.get("learned turned");
@@ -118,7 +119,7 @@ class LearnedLandmarkDetectorDataTest {
         assertThat(l.success()).as(l.toString()).isGreaterThanOrEqualTo(0.98);
         assertThat(l.medianError()).as(l.toString()).isLessThanOrEqualTo(3.3);
         assertThat(l.medianIou()).as(l.toString()).isGreaterThanOrEqualTo(0.90);
-        assertThat(l.allWithin15()).as(l.toString()).isGreaterThanOrEqualTo(0.93);
+        assertThat(l.allWithin15()).as(l.toString()).isGreaterThanOrEqualTo(0.96);
         assertThat(lu.success()).as(lu.toString()).isEqualTo(1.0);
         assertThat(lt.success()).as(lt.toString()).isGreaterThanOrEqualTo(0.98);
         assertThat(lt.medianError()).as(lt.toString()).isLessThanOrEqualTo(3.3);
@@ -289,7 +290,7 @@ class LearnedLandmarkDetectorDataTest {
                 te += t2 - t1;
             }
             int n = imgs.size() - 10;
-            System.out.printf(Locale.ROOT, "speed on %d rsna-halfres images: learned detection %.1f ms/image, default model "
+            System.out.printf(Locale.ROOT, "speed on %d rsna-halfres images: learned detection %.1f ms/image, model v1 "
                     + "estimate %.1f ms/image (ratio %.2f)%n", n, tl / 1e6 / n, te / 1e6 / n, (double) tl / te);
         }
     }
