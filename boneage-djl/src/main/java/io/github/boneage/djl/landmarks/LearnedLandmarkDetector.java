@@ -260,7 +260,7 @@ public final class LearnedLandmarkDetector implements LandmarkDetector, AutoClos
         if (mirrorAverage) {
             // The chosen view read once more, mirrored: the network was trained on mirrored hands with their labels,
             // so each heatmap still names the same anatomical point; mapped back, the two readings are averaged.
-            mirroredView = view.then(Affine.translation(-s / 2.0, 0)).then(Affine.mirrorX()).then(Affine.translation(s / 2.0, 0));
+            mirroredView = mirrored(view, s);
             mirroredMaps = predict(NetInput.standardize(in.render(mirroredView, s)), sourceId);
             requireFinite(mirroredMaps, sourceId);
             Affine mirroredBack = mirroredView.inverse();
@@ -390,14 +390,12 @@ public final class LearnedLandmarkDetector implements LandmarkDetector, AutoClos
      */
     private HandLandmarks refined(NetInput in, double[] xs, double[] ys, double f, int s, int cells, int h,
             HandLandmarks first, GreyImage image, String sourceId) {
-        int radius = ReferencePoint.RADIUS.ordinal();
-        int ulna = ReferencePoint.ULNA.ordinal();
-        int middle = ReferencePoint.MIDDLE.ordinal();
-        double wx = (xs[radius] + xs[ulna]) / 2 / f;
-        double wy = (ys[radius] + ys[ulna]) / 2 / f;
-        double mx = xs[middle] / f;
-        double my = ys[middle] / f;
-        double handSize = Math.hypot(mx - wx, my - wy);
+        // In the reduced image's pixels, where the view is rendered.
+        double wx = first.wristCentre().x() / f;
+        double wy = first.wristCentre().y() / f;
+        double mx = first.point(ReferencePoint.MIDDLE).x() / f;
+        double my = first.point(ReferencePoint.MIDDLE).y() / f;
+        double handSize = first.handSize() / f;
         if (!(handSize * REFINE_MAX_ZOOM >= REFINE_HAND_SIZE)) {
             return first;
         }
@@ -409,14 +407,13 @@ public final class LearnedLandmarkDetector implements LandmarkDetector, AutoClos
         float[] maps = predict(NetInput.standardize(in.render(view, s)), sourceId);
         requireFinite(maps, sourceId);
         Affine back = view.inverse();
-        Affine mirroredView = view.then(Affine.translation(-s / 2.0, 0)).then(Affine.mirrorX())
-                .then(Affine.translation(s / 2.0, 0));
+        Affine mirroredView = mirrored(view, s);
         float[] mirroredMaps = mirrorAverage ? predict(NetInput.standardize(in.render(mirroredView, s)), sourceId) : null;
         if (mirroredMaps != null) {
             requireFinite(mirroredMaps, sourceId);
         }
         Affine mirroredBack = mirroredView.inverse();
-        double reach = handSize * f / 2;
+        double reach = first.handSize() / 2;
         double[] rx = xs.clone();
         double[] ry = ys.clone();
         for (int k = 0; k < PointOrder.COUNT; k++) {
@@ -444,6 +441,11 @@ public final class LearnedLandmarkDetector implements LandmarkDetector, AutoClos
             return seven;
         }
         return withTips ? HandLandmarks.of(seven.points(), first.fingertips()) : points;
+    }
+
+    /** @return {@code view} followed by a mirror image across the vertical centre line of the network input */
+    private static Affine mirrored(Affine view, int s) {
+        return view.then(Affine.translation(-s / 2.0, 0)).then(Affine.mirrorX()).then(Affine.translation(s / 2.0, 0));
     }
 
     /** Broken weights (a diverged training run) must not turn into points or a mask. */
