@@ -53,9 +53,15 @@ def main():
     ap.add_argument("--warmup", type=int, default=3)
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--optimizer", choices=["sgd", "adamw"], default="adamw")
+    ap.add_argument("--channels-last", action="store_true",
+                    help="feed the batch in channels-last memory order, as boneage's trainer does by default")
+    ap.add_argument("--no-graph-optimize", action="store_true",
+                    help="run TorchScript without the profiling graph executor's optimizations, as boneage's trainer does")
     args = ap.parse_args()
 
     torch.set_num_threads(args.threads)
+    if args.no_graph_optimize:
+        torch._C._set_graph_executor_optimize(False)
     torch.manual_seed(0)
     model = build(args)
     model.train()
@@ -63,6 +69,8 @@ def main():
     opt = torch.optim.AdamW(params, weight_decay=1e-4) if args.optimizer == "adamw" else \
         torch.optim.SGD(params, momentum=0.9, weight_decay=5e-4)
     x = torch.randn(args.batch, args.channels, args.size, args.size)
+    if args.channels_last:
+        x = x.contiguous(memory_format=torch.channels_last)
     y = torch.randn(args.batch, 1)
     loss_fn = nn.L1Loss()
     seconds = []

@@ -18,6 +18,7 @@ import io.github.boneage.core.testing.SharedData;
 import io.github.boneage.djl.train.Augmentation;
 import io.github.boneage.djl.train.LossFunction;
 import io.github.boneage.djl.train.TrainingSettings;
+import io.github.boneage.djl.train.net.BoneAgeNetwork;
 import io.github.boneage.djl.train.optim.LearningRateSchedule;
 import io.github.boneage.djl.train.optim.OptimizerSpec;
 import org.junit.jupiter.api.BeforeAll;
@@ -247,5 +248,21 @@ class TrainCommandTest {
         assertThat(DatasetSplit.readIds(work.resolve("reproduction-split" + TrainCommand.VALIDATION_IDS_SUFFIX)))
                 .isEqualTo(DatasetSplit.readIds(heldOut));
         assertThat(Files.readAllLines(work.resolve("reproduction-split" + TrainCommand.TRAIN_IDS_SUFFIX))).hasSize(8500);
+    }
+
+    /**
+     * The launcher starts the training commands with the malloc settings the trainer documents and checks for
+     * (docs/benchmarks.md#training), and no other command: they keep freed memory until exit.
+     */
+    @Test
+    void theLauncherStartsTrainingCommandsWithTheTrainersMallocSettings() throws IOException {
+        String launcher = Files.readString(Path.of("..", "boneage"));
+        String assignment = "GLIBC_TUNABLES=\"${GLIBC_TUNABLES:-"
+                + BoneAgeNetwork.TRAINING_MALLOC_TUNABLES + "}\"";
+        assertThat(launcher).contains(assignment);
+        int caseStart = launcher.lastIndexOf("case", launcher.indexOf(assignment));
+        assertThat(launcher.substring(caseStart, launcher.indexOf(assignment)))
+                .contains("train|experiment|landmarks)").doesNotContain("estimate").doesNotContain("evaluate");
+        assertThat(BoneAgeNetwork.TRAINING_MALLOC_TUNABLES).contains("glibc.malloc.arena_max=1");
     }
 }

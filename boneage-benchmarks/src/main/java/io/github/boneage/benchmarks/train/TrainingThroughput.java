@@ -105,6 +105,8 @@ public final class TrainingThroughput {
         // The figure depends on it more than on anything else (4x on our machine), so every run says which it had.
         System.out.printf(Locale.ROOT, "%s=%s (1: libtorch's large tensors on transparent huge pages)%n",
                 BoneAgeNetwork.HUGE_PAGE_VARIABLE, System.getenv(BoneAgeNetwork.HUGE_PAGE_VARIABLE));
+        System.out.printf(Locale.ROOT, "GLIBC_TUNABLES=%s (%s: one malloc arena that keeps freed memory)%n",
+                System.getenv("GLIBC_TUNABLES"), BoneAgeNetwork.TRAINING_MALLOC_TUNABLES);
 
         String only = a.getOrDefault("only", "all");
         Rate trainer = null;

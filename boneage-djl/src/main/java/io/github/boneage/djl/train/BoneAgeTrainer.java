@@ -157,6 +157,11 @@ public final class BoneAgeTrainer {
                     + " times slower; start the JVM with {}=1 (the ./boneage launcher does)",
                     BoneAgeNetwork.HUGE_PAGE_VARIABLE, BoneAgeNetwork.HUGE_PAGE_VARIABLE);
         }
+        if (!BoneAgeNetwork.singleMallocArena() && System.getProperty("os.name", "").startsWith("Linux")) {
+            LOG.info("GLIBC_TUNABLES does not limit malloc to one arena: each training step maps its largest tensors afresh;"
+                    + " start the JVM with GLIBC_TUNABLES={} for faster training (the ./boneage launcher does)",
+                    BoneAgeNetwork.TRAINING_MALLOC_TUNABLES);
+        }
         checkOutputFolder();
         NetworkSpec startSpec = startingSpec();
         List<TrainingExample> trainSet = new ArrayList<>(training);
