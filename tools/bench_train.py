@@ -54,7 +54,7 @@ def main():
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--optimizer", choices=["sgd", "adamw"], default="adamw")
     ap.add_argument("--channels-last", action="store_true",
-                    help="feed the batch in channels-last memory order, as boneage's trainer does by default")
+                    help="feed the batch in channels-last memory order (measured, not used by boneage's trainer: docs/benchmarks.md)")
     ap.add_argument("--no-graph-optimize", action="store_true",
                     help="run TorchScript without the profiling graph executor's optimizations, as boneage's trainer does")
     args = ap.parse_args()

@@ -261,8 +261,7 @@ public final class LearnedLandmarkDetector implements LandmarkDetector, AutoClos
             // The chosen view read once more, mirrored: the network was trained on mirrored hands with their labels,
             // so each heatmap still names the same anatomical point; mapped back, the two readings are averaged.
             mirroredView = mirrored(view, s);
-            mirroredMaps = predict(NetInput.standardize(in.render(mirroredView, s)), sourceId);
-            requireFinite(mirroredMaps, sourceId);
+            mirroredMaps = read(in, mirroredView, s, sourceId);
             Affine mirroredBack = mirroredView.inverse();
             for (int k = 0; k < PointOrder.COUNT; k++) {
                 Heatmaps.Peak p = Heatmaps.peak(mirroredMaps, k * cells, h);
@@ -404,15 +403,15 @@ public final class LearnedLandmarkDetector implements LandmarkDetector, AutoClos
         double cy = wy + REFINE_CENTRE * (my - wy);
         Affine view = Affine.translation(-cx, -cy).then(Affine.rotation(-Math.PI / 2 - axis))
                 .then(Affine.scale(REFINE_HAND_SIZE / handSize)).then(Affine.translation(s / 2.0, s / 2.0));
-        float[] maps = predict(NetInput.standardize(in.render(view, s)), sourceId);
-        requireFinite(maps, sourceId);
+        float[] maps = read(in, view, s, sourceId);
         Affine back = view.inverse();
-        Affine mirroredView = mirrored(view, s);
-        float[] mirroredMaps = mirrorAverage ? predict(NetInput.standardize(in.render(mirroredView, s)), sourceId) : null;
-        if (mirroredMaps != null) {
-            requireFinite(mirroredMaps, sourceId);
+        float[] mirroredMaps = null;
+        Affine mirroredBack = null;
+        if (mirrorAverage) {
+            Affine mirroredView = mirrored(view, s);
+            mirroredMaps = read(in, mirroredView, s, sourceId);
+            mirroredBack = mirroredView.inverse();
         }
-        Affine mirroredBack = mirroredView.inverse();
         double reach = first.handSize() / 2;
         double[] rx = xs.clone();
         double[] ry = ys.clone();
@@ -446,6 +445,13 @@ public final class LearnedLandmarkDetector implements LandmarkDetector, AutoClos
     /** @return {@code view} followed by a mirror image across the vertical centre line of the network input */
     private static Affine mirrored(Affine view, int s) {
         return view.then(Affine.translation(-s / 2.0, 0)).then(Affine.mirrorX()).then(Affine.translation(s / 2.0, 0));
+    }
+
+    /** @return the heatmaps of the reduced image rendered through {@code view} into the {@code s}-pixel input, checked finite */
+    private float[] read(NetInput in, Affine view, int s, String sourceId) {
+        float[] maps = predict(NetInput.standardize(in.render(view, s)), sourceId);
+        requireFinite(maps, sourceId);
+        return maps;
     }
 
     /** Broken weights (a diverged training run) must not turn into points or a mask. */

@@ -152,12 +152,13 @@ public final class BoneAgeTrainer {
     public TrainingReport train() {
         long start = System.nanoTime();
         BoneAgeNetwork.engine();
-        if (!BoneAgeNetwork.hugePageTensors() && System.getProperty("os.name", "").startsWith("Linux")) {
+        boolean linux = System.getProperty("os.name", "").startsWith("Linux");
+        if (!BoneAgeNetwork.hugePageTensors() && linux) {
             LOG.warn("{} is not 1: PyTorch maps every training tensor in 4 KiB pages and training can run several"
                     + " times slower; start the JVM with {}=1 (the ./boneage launcher does)",
                     BoneAgeNetwork.HUGE_PAGE_VARIABLE, BoneAgeNetwork.HUGE_PAGE_VARIABLE);
         }
-        if (!BoneAgeNetwork.singleMallocArena() && System.getProperty("os.name", "").startsWith("Linux")) {
+        if (!BoneAgeNetwork.singleMallocArena() && linux) {
             LOG.info("GLIBC_TUNABLES does not limit malloc to one arena: each training step maps its largest tensors afresh;"
                     + " start the JVM with GLIBC_TUNABLES={} for faster training (the ./boneage launcher does)",
                     BoneAgeNetwork.TRAINING_MALLOC_TUNABLES);
