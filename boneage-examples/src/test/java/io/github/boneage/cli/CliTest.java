@@ -128,7 +128,7 @@ class CliTest {
         Path ensemble = ModelLocator.resolve(null);
         assertThat(io.github.boneage.djl.EnsembleBundle.isEnsemble(ensemble)).isTrue();
         List<io.github.boneage.djl.EnsembleBundle.MemberEntry> members = io.github.boneage.djl.EnsembleBundle.read(ensemble).members();
-        assertThat(members).hasSize(3);
+        assertThat(members).hasSize(4);
         for (io.github.boneage.djl.EnsembleBundle.MemberEntry m : members) {
             String name = m.folder().getFileName().toString();
             io.github.boneage.preprocess.PreprocessSpec shipped;

@@ -216,7 +216,7 @@ class SparkScoringTest {
                 Double months = want.get((String) row.getAs(ScoreSchema.ID));
                 if (months != null) {
                     assertThat((double) row.getAs(ScoreSchema.ESTIMATE_MONTHS)).isCloseTo(months, within(1e-3));
-                    assertThat((String) row.getAs(ScoreSchema.MODEL_NAME)).startsWith("boneage-v2-whole-roi1-roi2");
+                    assertThat((String) row.getAs(ScoreSchema.MODEL_NAME)).startsWith(io.github.boneage.djl.EnsembleBundle.read(ensemble).name());
                     compared++;
                 }
             }
