@@ -176,7 +176,7 @@ class CliTest {
         Run r = run("preprocess", dataset.resolve("images/0.png").toString(), "--out", work.resolve("e.png").toString(),
                 "--model", ensemble.toString(), "--member", "roi3");
         assertThat(r.exitCode()).as(r.err()).isEqualTo(2);
-        assertThat(r.err()).contains("--member roi3").contains("has the members whole, roi1, roi2");
+        assertThat(r.err()).contains("--member roi3").contains("has the members whole160, whole, roi1, roi2");
         Run single = run("preprocess", dataset.resolve("images/0.png").toString(), "--out", work.resolve("e.png").toString(),
                 "--model", bundle.toString(), "--member", "whole");
         assertThat(single.exitCode()).isEqualTo(2);
