@@ -31,7 +31,7 @@ import org.openjdk.jmh.annotations.Warmup;
  * The learned landmark detector ({@link LearnedLandmarkDetector}: the upright view, and the four quarter turns in one
  * batch when that view is unclear) against the bone-age models' estimates on the same generated 1000 x 1300
  * radiograph, one thread each, in one run: issue #12 asks for detection to cost no more than the model's own inference,
- * so the figures to read are the ratios. Two references: the default model, v2 (an ensemble whose three networks all
+ * so the figures to read are the ratios. Two references: the default model, v2 (an ensemble whose networks all
  * run, given the hand's points), and model v1 (one network, the stricter reference).
  *
  * <p>Bundles: {@code models/landmarks}, {@code models/v2} and {@code models/default} under the working folder (run

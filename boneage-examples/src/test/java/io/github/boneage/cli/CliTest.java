@@ -128,7 +128,7 @@ class CliTest {
         Path ensemble = ModelLocator.resolve(null);
         assertThat(io.github.boneage.djl.EnsembleBundle.isEnsemble(ensemble)).isTrue();
         List<io.github.boneage.djl.EnsembleBundle.MemberEntry> members = io.github.boneage.djl.EnsembleBundle.read(ensemble).members();
-        assertThat(members).hasSize(4);
+        assertThat(members).hasSize(6);
         for (io.github.boneage.djl.EnsembleBundle.MemberEntry m : members) {
             String name = m.folder().getFileName().toString();
             io.github.boneage.preprocess.PreprocessSpec shipped;
@@ -176,7 +176,7 @@ class CliTest {
         Run r = run("preprocess", dataset.resolve("images/0.png").toString(), "--out", work.resolve("e.png").toString(),
                 "--model", ensemble.toString(), "--member", "roi3");
         assertThat(r.exitCode()).as(r.err()).isEqualTo(2);
-        assertThat(r.err()).contains("--member roi3").contains("has the members whole160, whole, roi1, roi2");
+        assertThat(r.err()).contains("--member roi3").contains("has the members whole, whole-b, roi2, roi2-288, roi2-b, roi1");
         Run single = run("preprocess", dataset.resolve("images/0.png").toString(), "--out", work.resolve("e.png").toString(),
                 "--model", bundle.toString(), "--member", "whole");
         assertThat(single.exitCode()).isEqualTo(2);
@@ -202,9 +202,12 @@ class CliTest {
         Run r = run("preprocess", noise.toString(), "--out", out.toString());
         assertThat(r.exitCode()).as(r.err()).isZero();
         assertThat(work.resolve("noise-pp-whole.png")).isRegularFile();
-        assertThat(work.resolve("noise-pp-roi1.png")).doesNotExist();
-        assertThat(work.resolve("noise-pp-roi2.png")).doesNotExist();
-        assertThat(r.out()).contains("not written: roi1 (roi1), roi2 (roi2)").contains("whole-image members only");
+        assertThat(work.resolve("noise-pp-whole-b.png")).isRegularFile();
+        for (String region : List.of("roi2", "roi2-288", "roi2-b", "roi1")) {
+            assertThat(work.resolve("noise-pp-" + region + ".png")).doesNotExist();
+        }
+        assertThat(r.out()).contains("not written: roi2 (roi2), roi2-288 (roi2), roi2-b (roi2), roi1 (roi1)")
+                .contains("whole-image members only");
         // Asked for a region member by name, the missing points are the command's failure.
         Run named = run("preprocess", noise.toString(), "--out", out.toString(), "--member", "roi1");
         assertThat(named.exitCode()).isNotZero();

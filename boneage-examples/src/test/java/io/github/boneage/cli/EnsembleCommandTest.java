@@ -19,6 +19,7 @@ import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
@@ -109,6 +110,15 @@ class EnsembleCommandTest {
                 labels, "--ids", ids.toString(), "--name", "x", "--out", work.resolve("regions").toString());
         assertThat(onlyRegions.exitCode()).isEqualTo(2);
         assertThat(onlyRegions.err()).contains("no member reads the whole image");
+        List<String> seven = new ArrayList<>(List.of("ensemble"));
+        for (int k = 0; k <= EnsembleCommand.MAX_MEMBERS; k++) {
+            seven.addAll(List.of("--member", "m" + k + "=" + whole));
+        }
+        seven.addAll(List.of("--images", images, "--labels", labels, "--ids", ids.toString(), "--name", "x", "--out",
+                work.resolve("seven").toString()));
+        Run tooMany = run(seven.toArray(String[]::new));
+        assertThat(tooMany.exitCode()).isEqualTo(2);
+        assertThat(tooMany.err()).contains("give two to 6 --member options, got 7");
     }
 
     @Test
@@ -118,6 +128,8 @@ class EnsembleCommandTest {
             assertThat(w[0]).isGreaterThan(0);
         });
         assertThat(EnsembleCommand.grid(3)).hasSize(171);
+        // C(19, 5): six members, each at least one step of 0.05.
+        assertThat(EnsembleCommand.grid(EnsembleCommand.MAX_MEMBERS)).hasSize(11_628);
         // An image one member did not read counts by the others alone.
         double mad = EnsembleCommand.mad(new double[] {0.5, 0.5}, List.of("a", "b"),
                 List.of(Map.of("a", 10.0, "b", 20.0), Map.of("a", 30.0)), Map.of("a", 20.0, "b", 20.0));

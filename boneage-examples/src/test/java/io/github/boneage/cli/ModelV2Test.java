@@ -32,7 +32,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The model v2 ensemble (models/v2: a whole-image, an ROI1 and an ROI2 network), the default model: the CLI uses it
+ * The model v2 ensemble (models/v2: whole-image, ROI1 and ROI2 networks), the default model: the CLI uses it
  * without --model, it runs through the CLI's pipeline, and its recorded held-out figures hold on the 1,000 untouched
  * held-out radiographs.
  */

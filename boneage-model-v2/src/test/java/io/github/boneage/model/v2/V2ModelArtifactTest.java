@@ -39,7 +39,7 @@ class V2ModelArtifactTest {
                 assertThat(Files.mismatch(FOLDER.resolve(f), copy.resolve(f))).as(f).isEqualTo(-1L);
             }
             assertThat(estimator).isInstanceOf(EnsembleEstimator.class);
-            assertThat(((EnsembleEstimator) estimator).members()).hasSize(4);
+            assertThat(((EnsembleEstimator) estimator).members()).hasSize(6);
             assertThat(estimator.model().name()).isEqualTo(EnsembleBundle.read(FOLDER).name());
         }
         assertThat(copy).doesNotExist();
