@@ -176,7 +176,8 @@ class CliTest {
         Run r = run("preprocess", dataset.resolve("images/0.png").toString(), "--out", work.resolve("e.png").toString(),
                 "--model", ensemble.toString(), "--member", "roi3");
         assertThat(r.exitCode()).as(r.err()).isEqualTo(2);
-        assertThat(r.err()).contains("--member roi3").contains("has the members whole, whole-b, roi2, roi2-288, roi2-b, roi1");
+        assertThat(r.err()).contains("--member roi3")
+                .contains("has the members whole, whole-b, roi2, roi2-288, roi2-b, roi1");
         Run single = run("preprocess", dataset.resolve("images/0.png").toString(), "--out", work.resolve("e.png").toString(),
                 "--model", bundle.toString(), "--member", "whole");
         assertThat(single.exitCode()).isEqualTo(2);
