@@ -55,10 +55,10 @@ class PipelineRealDataTest {
     private static final Path DEFAULT_MODEL = Paths.get("..", "models", "v2").toAbsolutePath().normalize();
 
     /**
-     * Every figure here is the pipeline's with its default detector, the learned one. A run that cannot find it (a
-     * single-module build against installed jars looks for models/landmarks beside those jars) would quietly measure
-     * the classical fallback instead: 55 of the 1,000 untouched radiographs refused where the learned detector refuses
-     * none (7 December 2026).
+     * Every figure here is the pipeline's with its default detector, the learned one. A run that cannot find it would
+     * quietly measure the classical fallback instead: 55 of the 1,000 untouched radiographs refused where the learned
+     * detector refuses none (7 December 2026, a single-module build before this module's tests had
+     * boneage-model-default on their classpath).
      */
     @BeforeEach
     void measuresTheLearnedDetector() {
