@@ -62,10 +62,8 @@ import java.util.TreeMap;
  *       caller, else from the DICOM header;</li>
  *   <li><b>gate</b>: size; grey-scale inversion (corrected, or refused when undecidable); one hand; orientation
  *       (fingers up; a hand the learned detector reads clearly as turned by quarter turns is turned back, losslessly,
- *       and read again, the fingers then within 45 degrees of up as for any hand read as it came; a hand still lying
- *       more than {@value #DEFAULT_STRAIGHTEN_BEYOND_DEGREES} degrees from upright is straightened, turned by its
- *       measured tilt, and read again; a weakly read turned hand, or one whose axis cannot be established, is
- *       refused);
+ *       and read again, the fingers then within 45 degrees of up as for any hand read as it came; a weakly read
+ *       turned hand, or one whose axis cannot be established, is refused);
  *       landmarks reliable enough for the model's region of interest (only for ROI models); bone structure in the
  *       carpal and metacarpal region. The landmark detector is by default the learned one (one shared instance per
  *       JVM, {@code LandmarkDetectors.defaultDetector()}); what it does not pass goes to the classical detector's
@@ -110,19 +108,10 @@ public final class BoneAgePipeline {
      */
     static final double TURN_BACK_PEAK = 0.7;
 
-    /**
-     * The default tilt from upright, in degrees, beyond which the learned detector's upright hand is straightened
-     * before estimation. The networks were trained on hands as the archive holds them, turned by at most 10° more; on
-     * copies of the selection radiographs turned by 30-40° the estimates moved by several months, and straightening
-     * took most of that back (docs/safety.md).
-     */
-    public static final double DEFAULT_STRAIGHTEN_BEYOND_DEGREES = 20;
-
     private final BoneAgeEstimator estimator;
     private final LandmarkDetector detector;
     private final LandmarkDetector voteDetector;
     private final boolean gate;
-    private final double straightenBeyondDegrees;
     private final boolean modelNeedsLandmarks;
     /** The model needs the points, or reads them when reliable ones are found and falls back without them. */
     private final boolean modelUsesLandmarks;
@@ -140,7 +129,6 @@ public final class BoneAgePipeline {
         // classical detector's vote over the four quarter turns; any other detector votes itself.
         this.voteDetector = detector.readsAnyOrientation() ? ClassicalLandmarkDetector.builder().build() : detector;
         this.gate = b.gate;
-        this.straightenBeyondDegrees = b.straightenBeyondDegrees;
         this.modelNeedsLandmarks = estimator.roiScheme().map(RoiScheme::needsLandmarks).orElse(true);
         this.modelUsesLandmarks = modelNeedsLandmarks || estimator.usesLandmarksWhenGiven();
         this.inversion = new InversionCheck(b.inversionMargin);
@@ -311,15 +299,6 @@ public final class BoneAgePipeline {
                 warnings.add("the image was turned " + 90 * orientation.quarterTurnsClockwise() + "° clockwise before "
                         + "estimation (fingers up), as the landmark detector read the hand; check the report's image");
             }
-            if (g.straightenedBy != 0) {
-                warnings.add(String.format(Locale.ROOT, "the hand lay %.0f° from upright and was straightened (turned "
-                        + "%.0f° %s) before estimation, as the landmark detector read it; check the report's image",
-                        Math.abs(g.straightenedBy), Math.abs(g.straightenedBy), g.straightenedBy > 0 ? "clockwise"
-                                : "anticlockwise"));
-            }
-            if (g.notStraightened != null) {
-                warnings.add(g.notStraightened);
-            }
         } else if (modelUsesLandmarks && given == null) {
             LandmarkDetection d = detector.detect(image, input.sourceId());
             trace.detection = d;
@@ -373,14 +352,8 @@ public final class BoneAgePipeline {
         return new Decoded(decoder.decode(file), null, null, null, null, List.of());
     }
 
-    /**
-     * The image as the model will see it, and the points on it.
-     *
-     * @param straightenedBy   degrees the hand was turned clockwise after any quarter turns to straighten it, or 0
-     * @param notStraightened  why a hand far from upright was not straightened (a warning for the result), or null
-     */
-    private record Gated(GreyImage image, Orientation orientation, HandLandmarks landmarks, double straightenedBy,
-            String notStraightened) {
+    /** The image as the model will see it, and the points on it. */
+    private record Gated(GreyImage image, Orientation orientation, HandLandmarks landmarks) {
     }
 
     /**
@@ -549,11 +522,6 @@ public final class BoneAgePipeline {
         LandmarkDetection trusted;
         Optional<HandMask> handMask = Optional.empty();
         String how;
-        double straightenedBy = 0;
-        Straightening.Straightened straightening = null;
-        String notStraightened = null;
-        int turnedWidth;
-        int turnedHeight;
         if (detector.readsAnyOrientation() && first.ok() && (polarityAtPoints || !first.invertedCorrected())) {
             // The learned detector was trained on inverted hands too, so it reads a hand whatever its grey scale: on
             // real radiographs whose grey-scale statistic was confidently wrong it passed the wrongly inverted image.
@@ -596,28 +564,6 @@ public final class BoneAgePipeline {
                 readable = back.image();
                 first = back.reading().detection();
                 chosen = back.reading();
-            }
-            turnedWidth = readable.width();
-            turnedHeight = readable.height();
-            if (Math.abs(chosen.tilt()) > straightenBeyondDegrees) {
-                // The networks read hands within about 10 degrees of how the archive holds them: one lying further
-                // from upright is turned by its measured tilt and kept when the detector then reads it more upright.
-                StraightenedReading straight = straightened(readable, chosen, id);
-                if (straight.reading() != null) {
-                    straightening = straight.straightened();
-                    straightenedBy = straightening.degreesClockwise();
-                    how += String.format(Locale.ROOT, "; straightened: the fingers lay %.0f° from up, turned %.0f° %s "
-                            + "and read again", chosen.tilt(), Math.abs(straightenedBy), straightenedBy > 0
-                                    ? "clockwise" : "anticlockwise");
-                    readable = straightening.image();
-                    first = straight.reading().detection();
-                    chosen = straight.reading();
-                } else {
-                    notStraightened = String.format(Locale.ROOT, "the hand lies %.0f° from upright, beyond the %.0f° "
-                            + "from which it is straightened, and was not straightened (%s): its estimate may be off "
-                            + "by months; turn the image upright, fingers up, and submit it again", Math.abs(
-                                    chosen.tilt()), straightenBeyondDegrees, straight.why());
-                }
             }
             uprightPoints = HandLandmarks.of(first.landmarks().orElseThrow().points());
             trusted = first;
@@ -667,8 +613,6 @@ public final class BoneAgePipeline {
             }
             uprightPoints = vote.meanPoints();
             trusted = chosen.detection();
-            turnedWidth = readable.width();
-            turnedHeight = readable.height();
         }
         LandmarkDetection detection = new LandmarkDetection(trusted.verdict(), trusted.reason(), Optional.of(uprightPoints),
                 trusted.pointConfidence(), trusted.confidence(), inverted, handMask);
@@ -676,19 +620,15 @@ public final class BoneAgePipeline {
         trace.detection = detection;
         trace.orientation = orientation;
         trace.image = readable;
-        trace.add(Check.ORIENTATION, turns == 0 && straightenedBy == 0 ? Outcome.PASSED : Outcome.CORRECTED, String.format(Locale.ROOT,
-                "upright, fingers point %d° from up; %s", Math.round(chosen.tilt()), how));
+        trace.add(Check.ORIENTATION, turns == 0 ? Outcome.PASSED : Outcome.CORRECTED, String.format(Locale.ROOT,
+                "upright, fingers point %.0f° from up; %s", chosen.tilt(), how));
 
         HandLandmarks forModel = null;
         if (!modelUsesLandmarks) {
             trace.add(Check.LANDMARKS, Outcome.SKIPPED, "the model reads the whole image");
         } else if (given != null) {
             forModel = new Orientation(turns, false, false).apply(given, image.width(), image.height());
-            if (straightening != null) {
-                forModel = straightening.apply(forModel, turnedWidth, turnedHeight);
-            }
-            trace.add(Check.LANDMARKS, Outcome.PASSED, "given by the caller" + (turns == 0 && straightenedBy == 0 ? ""
-                    : ", turned with the image"));
+            trace.add(Check.LANDMARKS, Outcome.PASSED, "given by the caller" + (turns == 0 ? "" : ", turned with the image"));
         } else if (trusted.ok()) {
             forModel = uprightPoints;
             trace.add(Check.LANDMARKS, Outcome.PASSED, String.format(Locale.ROOT, "located with confidence %.2f%s",
@@ -709,7 +649,7 @@ public final class BoneAgePipeline {
                             + "no bone structure to read", bones.spread(), structure.minSpread()), detection);
         }
         trace.add(Check.BONE_STRUCTURE, Outcome.PASSED, String.format(Locale.ROOT, "grey spread %.3f", bones.spread()));
-        return new Gated(readable, orientation, forModel, straightenedBy, notStraightened);
+        return new Gated(readable, orientation, forModel);
     }
 
     /**
@@ -755,37 +695,6 @@ public final class BoneAgePipeline {
                     + "more quarter turn%s, %.0f° from that axis)", back.turns(), back.turns() == 1 ? "" : "s", back.tilt()));
         }
         return new TurnedBack(turned, back, null);
-    }
-
-    /**
-     * A hand straightened: the image turned by the hand's measured tilt, with the detector's reading of it; or why it
-     * was not.
-     *
-     * @param straightened the straightened image, or null
-     * @param reading      the detector's reading of it, or null when the hand was not straightened
-     * @param why          why it was not straightened, or null
-     */
-    private record StraightenedReading(Straightening.Straightened straightened, Reading reading, String why) {
-    }
-
-    /**
-     * @return the image turned so that the reading's fingers point up, with the detector's reading of it, when that
-     *         reading passes and lies closer to upright than before; otherwise why not
-     */
-    private StraightenedReading straightened(GreyImage readable, Reading chosen, String id) {
-        Straightening.Straightened straight = Straightening.straighten(readable, -chosen.tilt(), chosen.points());
-        GreyImage turned = straight.image();
-        LandmarkDetection again = detector.detect(turned, id);
-        if (!again.ok()) {
-            return new StraightenedReading(null, null, "the straightened image is not passed (" + again.verdict() + ")");
-        }
-        Reading reading = Reading.of(again, 0, turned.width(), turned.height());
-        if (reading.turns() != 0 || Math.abs(reading.tilt()) >= Math.abs(chosen.tilt())) {
-            return new StraightenedReading(null, null, String.format(Locale.ROOT, "the straightened image does not "
-                    + "read more upright: fingers %s, %.0f° from that axis", POINTING[(4 - reading.turns()) % 4],
-                    reading.tilt()));
-        }
-        return new StraightenedReading(straight, reading, null);
     }
 
     /** @return whether a detection says there is not one hand in the image */
@@ -998,7 +907,6 @@ public final class BoneAgePipeline {
         private BoneAgeEstimator estimator;
         private LandmarkDetector detector;
         private boolean gate = true;
-        private double straightenBeyondDegrees = DEFAULT_STRAIGHTEN_BEYOND_DEGREES;
         private double inversionMargin = InversionCheck.DEFAULT_MARGIN;
         private double minBoneStructure = StructureCheck.DEFAULT_MIN_SPREAD;
         private ImageDecoder decoder;
@@ -1039,20 +947,6 @@ public final class BoneAgePipeline {
          */
         public Builder optQualityGate(boolean gate) {
             this.gate = gate;
-            return this;
-        }
-
-        /**
-         * @param degrees the tilt from upright, in degrees, beyond which a hand the learned landmark detector reads is
-         *                straightened (turned by its measured tilt, resampled) before estimation; 45 or more never
-         *                straightens (default {@value BoneAgePipeline#DEFAULT_STRAIGHTEN_BEYOND_DEGREES})
-         * @return this builder
-         */
-        public Builder optStraightenBeyondDegrees(double degrees) {
-            if (!(degrees >= 0) || !Double.isFinite(degrees)) {
-                throw new IllegalArgumentException("straightening bound must be finite and >= 0 degrees, got " + degrees);
-            }
-            this.straightenBeyondDegrees = degrees;
             return this;
         }
 

@@ -92,12 +92,12 @@ class BoneAgePipelineTest {
     }
 
     /**
-     * A hand lying 50-60 degrees from up is turned back by the quarter turn that brings its fingers nearest to up (the
-     * turned image must read upright on its own, so the turn is never a guess), and then, lying 30-40 degrees from up,
-     * straightened: the learned detector reads the straightened image within a few degrees of up.
+     * A hand lying 50-60 degrees from up is turned back by the quarter turn that brings its fingers nearest to up, and
+     * read there as a hand tilted 30-40 degrees the other way is read as it comes: the turned image must read upright
+     * on its own, so the turn is never a guess.
      */
     @Test
-    void aHandTiltedBeyondFortyFiveDegreesIsTurnedBackAndStraightened() {
+    void aHandTiltedBeyondFortyFiveDegreesIsTurnedToWithinFortyFiveOfUp() {
         SyntheticHandGenerator diagonal = SyntheticHandGenerator.builder().setSeed(20261206L).optRotationRange(-60, -50)
                 .build();
         BoneAgePipeline pipeline = pipeline(new ContentEstimator(RoiScheme.WHOLE));
@@ -110,9 +110,7 @@ class BoneAgePipelineTest {
             java.util.regex.Matcher m = java.util.regex.Pattern.compile("fingers point (-?\\d+)° from up")
                     .matcher(orientation.detail());
             assertThat(m.find()).as(orientation.detail()).isTrue();
-            assertThat(Math.abs(Integer.parseInt(m.group(1)))).as(orientation.detail()).isLessThanOrEqualTo(10);
-            assertThat(orientation.detail()).contains("turned 1 quarter turn", "straightened: the fingers lay");
-            assertThat(r.report().orElseThrow().warnings()).anyMatch(w -> w.contains("was straightened"));
+            assertThat(Math.abs(Integer.parseInt(m.group(1)))).as(orientation.detail()).isBetween(25, 45);
         }
     }
 
