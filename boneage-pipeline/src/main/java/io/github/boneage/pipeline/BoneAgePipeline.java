@@ -62,8 +62,10 @@ import java.util.TreeMap;
  *       caller, else from the DICOM header;</li>
  *   <li><b>gate</b>: size; grey-scale inversion (corrected, or refused when undecidable); one hand; orientation
  *       (fingers up; a hand the learned detector reads clearly as turned by quarter turns is turned back, losslessly,
- *       and read again, the fingers then within 45 degrees of up as for any hand read as it came; a weakly read
- *       turned hand, or one whose axis cannot be established, is refused);
+ *       and read again, the fingers then within 45 degrees of up as for any hand read as it came; a hand still lying
+ *       more than {@value #DEFAULT_STRAIGHTEN_BEYOND_DEGREES} degrees from upright is turned by the excess, so that it
+ *       lies at that bound, and read again; a weakly read turned hand, or one whose axis cannot be established, is
+ *       refused);
  *       landmarks reliable enough for the model's region of interest (only for ROI models); bone structure in the
  *       carpal and metacarpal region. The landmark detector is by default the learned one (one shared instance per
  *       JVM, {@code LandmarkDetectors.defaultDetector()}); what it does not pass goes to the classical detector's
@@ -108,10 +110,37 @@ public final class BoneAgePipeline {
      */
     static final double TURN_BACK_PEAK = 0.7;
 
+    /**
+     * The default tilt from upright, in degrees, beyond which the learned detector's upright hand is straightened
+     * before estimation, turned by the excess only so that it then lies at this tilt. The networks were trained on hands
+     * as the archive holds them, turned by at most 10° more; on copies of the selection radiographs turned by 30-40°
+     * the estimates moved by several months. Turning by the excess, not by the whole tilt, makes the turn, and so the
+     * estimate, change continuously with the measured tilt: a hard bound with a full turn made mirrored copies of one
+     * radiograph, read a few degrees apart on either side of it, disagree by up to 13 months (docs/safety.md).
+     */
+    public static final double DEFAULT_STRAIGHTEN_BEYOND_DEGREES = 20;
+
+    /**
+     * How far, in degrees, the straightened hand may read beyond the bound it was turned to before the straightening
+     * is distrusted (the detector then reads the turned image unlike the original).
+     */
+    static final double STRAIGHTEN_TOLERANCE_DEGREES = 10;
+
+    /**
+     * The mirror image is read for the tilt only when the hand is read within this many degrees of the straightening
+     * bound or beyond it: the detector's readings of a hand and of its mirror image differ by a few degrees, far less
+     * than this, so a hand read further inside is not straightened in either copy.
+     */
+    static final double MIRROR_READING_MARGIN_DEGREES = 10;
+
+    /** Turns larger than this, in degrees, are said in the result's warnings; smaller ones only in the gate's trace. */
+    static final double STRAIGHTEN_WARNING_DEGREES = 10;
+
     private final BoneAgeEstimator estimator;
     private final LandmarkDetector detector;
     private final LandmarkDetector voteDetector;
     private final boolean gate;
+    private final double straightenBeyondDegrees;
     private final boolean modelNeedsLandmarks;
     /** The model needs the points, or reads them when reliable ones are found and falls back without them. */
     private final boolean modelUsesLandmarks;
@@ -129,6 +158,7 @@ public final class BoneAgePipeline {
         // classical detector's vote over the four quarter turns; any other detector votes itself.
         this.voteDetector = detector.readsAnyOrientation() ? ClassicalLandmarkDetector.builder().build() : detector;
         this.gate = b.gate;
+        this.straightenBeyondDegrees = b.straightenBeyondDegrees;
         this.modelNeedsLandmarks = estimator.roiScheme().map(RoiScheme::needsLandmarks).orElse(true);
         this.modelUsesLandmarks = modelNeedsLandmarks || estimator.usesLandmarksWhenGiven();
         this.inversion = new InversionCheck(b.inversionMargin);
@@ -299,6 +329,16 @@ public final class BoneAgePipeline {
                 warnings.add("the image was turned " + 90 * orientation.quarterTurnsClockwise() + "° clockwise before "
                         + "estimation (fingers up), as the landmark detector read the hand; check the report's image");
             }
+            if (Math.abs(g.straightenedBy) > STRAIGHTEN_WARNING_DEGREES) {
+                warnings.add(String.format(Locale.ROOT, "the hand lay %.0f° from upright and was straightened (turned "
+                        + "%.0f° %s, to %.0f° from upright) before estimation, as the landmark detector read it; check "
+                        + "the report's image", Math.abs(g.straightenedBy) + straightenBeyondDegrees,
+                        Math.abs(g.straightenedBy), g.straightenedBy > 0 ? "clockwise" : "anticlockwise",
+                        straightenBeyondDegrees));
+            }
+            if (g.notStraightened != null) {
+                warnings.add(g.notStraightened);
+            }
         } else if (modelUsesLandmarks && given == null) {
             LandmarkDetection d = detector.detect(image, input.sourceId());
             trace.detection = d;
@@ -352,8 +392,14 @@ public final class BoneAgePipeline {
         return new Decoded(decoder.decode(file), null, null, null, null, List.of());
     }
 
-    /** The image as the model will see it, and the points on it. */
-    private record Gated(GreyImage image, Orientation orientation, HandLandmarks landmarks) {
+    /**
+     * The image as the model will see it, and the points on it.
+     *
+     * @param straightenedBy   degrees the hand was turned clockwise after any quarter turns to straighten it, or 0
+     * @param notStraightened  why a hand far from upright was not straightened (a warning for the result), or null
+     */
+    private record Gated(GreyImage image, Orientation orientation, HandLandmarks landmarks, double straightenedBy,
+            String notStraightened) {
     }
 
     /**
@@ -522,6 +568,11 @@ public final class BoneAgePipeline {
         LandmarkDetection trusted;
         Optional<HandMask> handMask = Optional.empty();
         String how;
+        double straightenedBy = 0;
+        Straightening.Straightened straightening = null;
+        String notStraightened = null;
+        int turnedWidth;
+        int turnedHeight;
         if (detector.readsAnyOrientation() && first.ok() && (polarityAtPoints || !first.invertedCorrected())) {
             // The learned detector was trained on inverted hands too, so it reads a hand whatever its grey scale: on
             // real radiographs whose grey-scale statistic was confidently wrong it passed the wrongly inverted image.
@@ -564,6 +615,34 @@ public final class BoneAgePipeline {
                 readable = back.image();
                 first = back.reading().detection();
                 chosen = back.reading();
+            }
+            turnedWidth = readable.width();
+            turnedHeight = readable.height();
+            double tilt = straightenBeyondDegrees >= 45
+                    || Math.abs(chosen.tilt()) <= straightenBeyondDegrees - MIRROR_READING_MARGIN_DEGREES
+                            ? chosen.tilt() : mirrorSymmetricTilt(readable, chosen, id);
+            if (Math.abs(tilt) > straightenBeyondDegrees) {
+                // The networks read hands within about 10 degrees of how the archive holds them: one lying further
+                // from upright is turned by the excess and kept when the detector then reads it near the bound.
+                StraightenedReading straight = straightened(readable, chosen, tilt, id);
+                if (straight.reading() != null) {
+                    straightening = straight.straightened();
+                    straightenedBy = straightening.degreesClockwise();
+                    how += String.format(Locale.ROOT, "; straightened: the fingers lay %.0f° from up, turned %.1f° %s "
+                            + "and read again", tilt, Math.abs(straightenedBy), straightenedBy > 0
+                                    ? "clockwise" : "anticlockwise");
+                    readable = straightening.image();
+                    first = straight.reading().detection();
+                    chosen = straight.reading();
+                } else {
+                    how += "; not straightened: " + straight.why();
+                    if (Math.abs(tilt) - straightenBeyondDegrees > STRAIGHTEN_WARNING_DEGREES) {
+                        notStraightened = String.format(Locale.ROOT, "the hand lies %.0f° from upright, beyond the "
+                                + "%.0f° from which it is straightened, and was not straightened (%s): its estimate "
+                                + "may be off by months; turn the image upright, fingers up, and submit it again",
+                                Math.abs(tilt), straightenBeyondDegrees, straight.why());
+                    }
+                }
             }
             uprightPoints = HandLandmarks.of(first.landmarks().orElseThrow().points());
             trusted = first;
@@ -613,6 +692,8 @@ public final class BoneAgePipeline {
             }
             uprightPoints = vote.meanPoints();
             trusted = chosen.detection();
+            turnedWidth = readable.width();
+            turnedHeight = readable.height();
         }
         LandmarkDetection detection = new LandmarkDetection(trusted.verdict(), trusted.reason(), Optional.of(uprightPoints),
                 trusted.pointConfidence(), trusted.confidence(), inverted, handMask);
@@ -620,15 +701,19 @@ public final class BoneAgePipeline {
         trace.detection = detection;
         trace.orientation = orientation;
         trace.image = readable;
-        trace.add(Check.ORIENTATION, turns == 0 ? Outcome.PASSED : Outcome.CORRECTED, String.format(Locale.ROOT,
-                "upright, fingers point %.0f° from up; %s", chosen.tilt(), how));
+        trace.add(Check.ORIENTATION, turns == 0 && straightenedBy == 0 ? Outcome.PASSED : Outcome.CORRECTED, String.format(Locale.ROOT,
+                "upright, fingers point %d° from up; %s", Math.round(chosen.tilt()), how));
 
         HandLandmarks forModel = null;
         if (!modelUsesLandmarks) {
             trace.add(Check.LANDMARKS, Outcome.SKIPPED, "the model reads the whole image");
         } else if (given != null) {
             forModel = new Orientation(turns, false, false).apply(given, image.width(), image.height());
-            trace.add(Check.LANDMARKS, Outcome.PASSED, "given by the caller" + (turns == 0 ? "" : ", turned with the image"));
+            if (straightening != null) {
+                forModel = straightening.apply(forModel, turnedWidth, turnedHeight);
+            }
+            trace.add(Check.LANDMARKS, Outcome.PASSED, "given by the caller" + (turns == 0 && straightenedBy == 0 ? ""
+                    : ", turned with the image"));
         } else if (trusted.ok()) {
             forModel = uprightPoints;
             trace.add(Check.LANDMARKS, Outcome.PASSED, String.format(Locale.ROOT, "located with confidence %.2f%s",
@@ -649,7 +734,7 @@ public final class BoneAgePipeline {
                             + "no bone structure to read", bones.spread(), structure.minSpread()), detection);
         }
         trace.add(Check.BONE_STRUCTURE, Outcome.PASSED, String.format(Locale.ROOT, "grey spread %.3f", bones.spread()));
-        return new Gated(readable, orientation, forModel);
+        return new Gated(readable, orientation, forModel, straightenedBy, notStraightened);
     }
 
     /**
@@ -695,6 +780,59 @@ public final class BoneAgePipeline {
                     + "more quarter turn%s, %.0f° from that axis)", back.turns(), back.turns() == 1 ? "" : "s", back.tilt()));
         }
         return new TurnedBack(turned, back, null);
+    }
+
+    /**
+     * The hand's tilt read on the image and on its mirror image, averaged (the mirror's sign turned), so that a
+     * mirrored copy of a radiograph gets exactly the opposite tilt, and so the mirrored straightening: the detector's
+     * own readings of an image and of its mirror image differ by a few degrees, and the estimates of copies turned a few
+     * degrees apart by up to 5 months. Where the mirror image is not read upright, the image's own reading stands.
+     *
+     * @param readable the image as it will be read (upright by quarter turns)
+     * @param chosen   the detector's reading of it
+     * @param id       the input's name, for the detector's messages
+     * @return the tilt in degrees, signed as {@link Reading#tilt()}
+     */
+    private double mirrorSymmetricTilt(GreyImage readable, Reading chosen, String id) {
+        LandmarkDetection mirrored = detector.detect(new Orientation(0, true, false).apply(readable), id);
+        if (!mirrored.ok()) {
+            return chosen.tilt();
+        }
+        Reading reading = Reading.of(mirrored, 0, readable.width(), readable.height());
+        return reading.turns() != 0 ? chosen.tilt() : (chosen.tilt() - reading.tilt()) / 2;
+    }
+
+    /**
+     * A hand straightened: the image turned by the excess of the hand's measured tilt over the bound, with the
+     * detector's reading of it; or why it was not.
+     *
+     * @param straightened the straightened image, or null
+     * @param reading      the detector's reading of it, or null when the hand was not straightened
+     * @param why          why it was not straightened, or null
+     */
+    private record StraightenedReading(Straightening.Straightened straightened, Reading reading, String why) {
+    }
+
+    /**
+     * @return the image turned so that the reading's fingers point {@link #straightenBeyondDegrees} from up, with the
+     *         detector's reading of it, when that reading passes, upright, within
+     *         {@value #STRAIGHTEN_TOLERANCE_DEGREES} degrees beyond the bound; otherwise why not
+     */
+    private StraightenedReading straightened(GreyImage readable, Reading chosen, double tilt, String id) {
+        double excess = Math.signum(tilt) * (Math.abs(tilt) - straightenBeyondDegrees);
+        Straightening.Straightened straight = Straightening.straighten(readable, -excess, chosen.points());
+        GreyImage turned = straight.image();
+        LandmarkDetection again = detector.detect(turned, id);
+        if (!again.ok()) {
+            return new StraightenedReading(null, null, "the straightened image is not passed (" + again.verdict() + ")");
+        }
+        Reading reading = Reading.of(again, 0, turned.width(), turned.height());
+        if (reading.turns() != 0 || Math.abs(reading.tilt()) > straightenBeyondDegrees + STRAIGHTEN_TOLERANCE_DEGREES) {
+            return new StraightenedReading(null, null, String.format(Locale.ROOT, "the straightened image does not "
+                    + "read near %.0f° from upright: fingers %s, %.0f° from that axis", straightenBeyondDegrees, POINTING[(4 - reading.turns()) % 4],
+                    reading.tilt()));
+        }
+        return new StraightenedReading(straight, reading, null);
     }
 
     /** @return whether a detection says there is not one hand in the image */
@@ -907,6 +1045,7 @@ public final class BoneAgePipeline {
         private BoneAgeEstimator estimator;
         private LandmarkDetector detector;
         private boolean gate = true;
+        private double straightenBeyondDegrees = DEFAULT_STRAIGHTEN_BEYOND_DEGREES;
         private double inversionMargin = InversionCheck.DEFAULT_MARGIN;
         private double minBoneStructure = StructureCheck.DEFAULT_MIN_SPREAD;
         private ImageDecoder decoder;
@@ -947,6 +1086,21 @@ public final class BoneAgePipeline {
          */
         public Builder optQualityGate(boolean gate) {
             this.gate = gate;
+            return this;
+        }
+
+        /**
+         * @param degrees the tilt from upright, in degrees, beyond which a hand the learned landmark detector reads is
+         *                straightened (turned by the excess, resampled, so that it lies at this tilt) before
+         *                estimation; 45 or more never straightens (default
+         *                {@value BoneAgePipeline#DEFAULT_STRAIGHTEN_BEYOND_DEGREES})
+         * @return this builder
+         */
+        public Builder optStraightenBeyondDegrees(double degrees) {
+            if (!(degrees >= 0) || !Double.isFinite(degrees)) {
+                throw new IllegalArgumentException("straightening bound must be finite and >= 0 degrees, got " + degrees);
+            }
+            this.straightenBeyondDegrees = degrees;
             return this;
         }
 

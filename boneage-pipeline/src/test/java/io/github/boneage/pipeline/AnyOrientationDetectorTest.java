@@ -50,14 +50,6 @@ class AnyOrientationDetectorTest {
         }
     }
 
-    private static LandmarkDetection ok(HandLandmarks points) {
-        Map<ReferencePoint, Double> conf = new EnumMap<>(ReferencePoint.class);
-        for (ReferencePoint rp : ReferencePoint.values()) {
-            conf.put(rp, 0.9);
-        }
-        return new LandmarkDetection(QualityVerdict.OK, "scripted learned reading", Optional.of(points), conf, 0.9, false);
-    }
-
     private static PipelineResult run(LandmarkDetector detector, GreyImage image, String id) {
         return BoneAgePipeline.builder().setEstimator(new ContentEstimator(RoiScheme.WHOLE)).optLandmarkDetector(detector)
                 .build().run(PipelineInput.builder().setImage(image).optSourceId(id).optSex(Sex.MALE, "test").build());
@@ -66,7 +58,7 @@ class AnyOrientationDetectorTest {
     @Test
     void aTrustedUprightReadingDecidesAloneWithOneCall() {
         SyntheticHand hand = HANDS.generate(3L);
-        Scripted detector = new Scripted(ok(hand.landmarks()));
+        Scripted detector = new Scripted(ScriptedReadings.passed(hand.landmarks()));
         PipelineResult r = run(detector, hand.image(), "upright");
         assertThat(r.isSuccess()).as("%s %s", r, r.gate()).isTrue();
         assertThat(detector.calls.get()).isEqualTo(1);
@@ -82,7 +74,7 @@ class AnyOrientationDetectorTest {
         Orientation quarter = new Orientation(1, false, false);
         GreyImage turned = quarter.apply(hand.image());
         HandLandmarks points = quarter.apply(hand.landmarks(), hand.image().width(), hand.image().height());
-        PipelineResult r = run(new Scripted(ok(points)), turned, "turned");
+        PipelineResult r = run(new Scripted(ScriptedReadings.passed(points)), turned, "turned");
         assertThat(r.refusal()).contains(QualityVerdict.ORIENTATION_UNCERTAIN);
         assertThat(r.error().orElseThrow().getMessage()).contains("appears turned", "fingers point right",
                 "turn the image upright");
