@@ -188,7 +188,11 @@ public final class HandLandmarks {
         return map(p -> new Point(p.x() - dx, p.y() - dy));
     }
 
-    private HandLandmarks map(java.util.function.UnaryOperator<Point> f) {
+    /**
+     * @param f where each point goes (reference points and fingertips alike), e.g. a turn of the image
+     * @return the landmarks with every point moved by {@code f}
+     */
+    public HandLandmarks map(java.util.function.UnaryOperator<Point> f) {
         Point[] p = Arrays.stream(points).map(f).toArray(Point[]::new);
         Point[] t = fingertips == null ? null : Arrays.stream(fingertips).map(f).toArray(Point[]::new);
         return new HandLandmarks(p, t);

@@ -568,11 +568,8 @@ public final class BoneAgePipeline {
         LandmarkDetection trusted;
         Optional<HandMask> handMask = Optional.empty();
         String how;
-        double straightenedBy = 0;
         Straightening.Straightened straightening = null;
         String notStraightened = null;
-        int turnedWidth;
-        int turnedHeight;
         if (detector.readsAnyOrientation() && first.ok() && (polarityAtPoints || !first.invertedCorrected())) {
             // The learned detector was trained on inverted hands too, so it reads a hand whatever its grey scale: on
             // real radiographs whose grey-scale statistic was confidently wrong it passed the wrongly inverted image.
@@ -616,8 +613,6 @@ public final class BoneAgePipeline {
                 first = back.reading().detection();
                 chosen = back.reading();
             }
-            turnedWidth = readable.width();
-            turnedHeight = readable.height();
             double tilt = straightenBeyondDegrees >= 45
                     || Math.abs(chosen.tilt()) <= straightenBeyondDegrees - MIRROR_READING_MARGIN_DEGREES
                             ? chosen.tilt() : mirrorSymmetricTilt(readable, chosen, id);
@@ -627,10 +622,9 @@ public final class BoneAgePipeline {
                 StraightenedReading straight = straightened(readable, chosen, tilt, id);
                 if (straight.reading() != null) {
                     straightening = straight.straightened();
-                    straightenedBy = straightening.degreesClockwise();
+                    double by = straightening.degreesClockwise();
                     how += String.format(Locale.ROOT, "; straightened: the fingers lay %.0f° from up, turned %.1f° %s "
-                            + "and read again", tilt, Math.abs(straightenedBy), straightenedBy > 0
-                                    ? "clockwise" : "anticlockwise");
+                            + "and read again", tilt, Math.abs(by), by > 0 ? "clockwise" : "anticlockwise");
                     readable = straightening.image();
                     first = straight.reading().detection();
                     chosen = straight.reading();
@@ -692,8 +686,6 @@ public final class BoneAgePipeline {
             }
             uprightPoints = vote.meanPoints();
             trusted = chosen.detection();
-            turnedWidth = readable.width();
-            turnedHeight = readable.height();
         }
         LandmarkDetection detection = new LandmarkDetection(trusted.verdict(), trusted.reason(), Optional.of(uprightPoints),
                 trusted.pointConfidence(), trusted.confidence(), inverted, handMask);
@@ -701,7 +693,7 @@ public final class BoneAgePipeline {
         trace.detection = detection;
         trace.orientation = orientation;
         trace.image = readable;
-        trace.add(Check.ORIENTATION, turns == 0 && straightenedBy == 0 ? Outcome.PASSED : Outcome.CORRECTED, String.format(Locale.ROOT,
+        trace.add(Check.ORIENTATION, turns == 0 && straightening == null ? Outcome.PASSED : Outcome.CORRECTED, String.format(Locale.ROOT,
                 "upright, fingers point %d° from up; %s", Math.round(chosen.tilt()), how));
 
         HandLandmarks forModel = null;
@@ -710,9 +702,9 @@ public final class BoneAgePipeline {
         } else if (given != null) {
             forModel = new Orientation(turns, false, false).apply(given, image.width(), image.height());
             if (straightening != null) {
-                forModel = straightening.apply(forModel, turnedWidth, turnedHeight);
+                forModel = straightening.apply(forModel);
             }
-            trace.add(Check.LANDMARKS, Outcome.PASSED, "given by the caller" + (turns == 0 && straightenedBy == 0 ? ""
+            trace.add(Check.LANDMARKS, Outcome.PASSED, "given by the caller" + (turns == 0 && straightening == null ? ""
                     : ", turned with the image"));
         } else if (trusted.ok()) {
             forModel = uprightPoints;
@@ -734,7 +726,8 @@ public final class BoneAgePipeline {
                             + "no bone structure to read", bones.spread(), structure.minSpread()), detection);
         }
         trace.add(Check.BONE_STRUCTURE, Outcome.PASSED, String.format(Locale.ROOT, "grey spread %.3f", bones.spread()));
-        return new Gated(readable, orientation, forModel, straightenedBy, notStraightened);
+        return new Gated(readable, orientation, forModel, straightening == null ? 0 : straightening.degreesClockwise(),
+                notStraightened);
     }
 
     /**

@@ -1,15 +1,11 @@
 package io.github.boneage.pipeline;
 
-import io.github.boneage.core.Finger;
 import io.github.boneage.core.HandLandmarks;
 import io.github.boneage.core.Point;
-import io.github.boneage.core.ReferencePoint;
 import io.github.boneage.core.image.GreyImage;
 import io.github.boneage.core.image.GreyImage16;
 import io.github.boneage.core.image.GreyImage8;
-import java.util.EnumMap;
 import java.util.Locale;
-import java.util.Map;
 
 /**
  * An exact, lossless re-orientation of a radiograph: a number of clockwise quarter turns followed by an optional
@@ -74,15 +70,7 @@ public record Orientation(int quarterTurnsClockwise, boolean mirrored, boolean i
      * @return the same points on the re-oriented image (fingertips included)
      */
     public HandLandmarks apply(HandLandmarks landmarks, int width, int height) {
-        Map<ReferencePoint, Point> points = new EnumMap<>(ReferencePoint.class);
-        for (Map.Entry<ReferencePoint, Point> e : landmarks.points().entrySet()) {
-            points.put(e.getKey(), apply(e.getValue(), width, height));
-        }
-        Map<Finger, Point> tips = new EnumMap<>(Finger.class);
-        for (Map.Entry<Finger, Point> e : landmarks.fingertips().entrySet()) {
-            tips.put(e.getKey(), apply(e.getValue(), width, height));
-        }
-        return HandLandmarks.of(points, tips);
+        return landmarks.map(p -> apply(p, width, height));
     }
 
     /**

@@ -1,18 +1,14 @@
 package io.github.boneage.pipeline;
 
-import io.github.boneage.core.Finger;
 import io.github.boneage.core.HandLandmarks;
 import io.github.boneage.core.Point;
-import io.github.boneage.core.ReferencePoint;
 import io.github.boneage.core.Roi;
 import io.github.boneage.core.image.GreyImage;
 import io.github.boneage.core.image.GreyImage16;
 import io.github.boneage.core.image.GreyImage8;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.EnumMap;
 import java.util.List;
-import java.util.Map;
 
 /**
  * Turns a radiograph by any angle about its centre, onto a canvas just large enough to hold all of it (bicubic
@@ -46,17 +42,18 @@ final class Straightening {
      * @param image            the framed, turned image
      * @param degreesClockwise the turn
      * @param frame            the window of the turned canvas it is
+     * @param sourceWidth      the width of the image before the turn
+     * @param sourceHeight     its height
      */
-    record Straightened(GreyImage image, double degreesClockwise, Roi frame) {
+    record Straightened(GreyImage image, double degreesClockwise, Roi frame, int sourceWidth, int sourceHeight) {
 
         /**
-         * @param landmarks points on the image before the turn, of size {@code width x height}
-         * @param width     that image's width
-         * @param height    that image's height
+         * @param landmarks points on the image before the turn
          * @return the same points on the straightened image
          */
-        HandLandmarks apply(HandLandmarks landmarks, int width, int height) {
-            return shift(Straightening.apply(landmarks, width, height, degreesClockwise), -frame.x(), -frame.y());
+        HandLandmarks apply(HandLandmarks landmarks) {
+            return Straightening.apply(landmarks, sourceWidth, sourceHeight, degreesClockwise).translated(frame.x(),
+                    frame.y());
         }
     }
 
@@ -82,25 +79,13 @@ final class Straightening {
         x0 = Math.max(0, x0);
         y0 = Math.max(0, y0);
         Roi frame = new Roi(x0, y0, tw - 2 * x0, th - 2 * y0);
-        return new Straightened(turned.crop(frame), degreesClockwise, frame);
+        return new Straightened(turned.crop(frame), degreesClockwise, frame, image.width(), image.height());
     }
 
     private static Iterable<Point> all(HandLandmarks landmarks) {
         List<Point> out = new ArrayList<>(landmarks.points().values());
         out.addAll(landmarks.fingertips().values());
         return out;
-    }
-
-    private static HandLandmarks shift(HandLandmarks landmarks, double dx, double dy) {
-        Map<ReferencePoint, Point> points = new EnumMap<>(ReferencePoint.class);
-        for (Map.Entry<ReferencePoint, Point> e : landmarks.points().entrySet()) {
-            points.put(e.getKey(), new Point(e.getValue().x() + dx, e.getValue().y() + dy));
-        }
-        Map<Finger, Point> tips = new EnumMap<>(Finger.class);
-        for (Map.Entry<Finger, Point> e : landmarks.fingertips().entrySet()) {
-            tips.put(e.getKey(), new Point(e.getValue().x() + dx, e.getValue().y() + dy));
-        }
-        return HandLandmarks.of(points, tips);
     }
 
     /** @return the canvas side holding a {@code along x across} image turned by the angle */
@@ -236,14 +221,6 @@ final class Straightening {
      * @return the same points on the turned image
      */
     static HandLandmarks apply(HandLandmarks landmarks, int width, int height, double degreesClockwise) {
-        Map<ReferencePoint, Point> points = new EnumMap<>(ReferencePoint.class);
-        for (Map.Entry<ReferencePoint, Point> e : landmarks.points().entrySet()) {
-            points.put(e.getKey(), apply(e.getValue(), width, height, degreesClockwise));
-        }
-        Map<Finger, Point> tips = new EnumMap<>(Finger.class);
-        for (Map.Entry<Finger, Point> e : landmarks.fingertips().entrySet()) {
-            tips.put(e.getKey(), apply(e.getValue(), width, height, degreesClockwise));
-        }
-        return HandLandmarks.of(points, tips);
+        return landmarks.map(p -> apply(p, width, height, degreesClockwise));
     }
 }

@@ -95,7 +95,7 @@ class StraightenedHandTest {
         double tilt = BoneAgePipeline.fingerAngle(points);
         double excess = Math.signum(tilt) * (Math.abs(tilt) - BoneAgePipeline.DEFAULT_STRAIGHTEN_BEYOND_DEGREES);
         Straightening.Straightened straight = Straightening.straighten(image, -excess, points);
-        return new Tilted(image, points, straight.apply(points, image.width(), image.height()), straight.image());
+        return new Tilted(image, points, straight.apply(points), straight.image());
     }
 
     private static PipelineResult run(BoneAgePipeline.Builder builder, LandmarkDetector detector, GreyImage image) {

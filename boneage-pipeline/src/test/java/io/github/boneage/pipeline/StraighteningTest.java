@@ -121,7 +121,7 @@ class StraighteningTest {
             Straightening.Straightened s = Straightening.straighten(img, degrees, hand);
             assertThat(s.image().width()).as("%s°", degrees).isGreaterThanOrEqualTo(TestHands.WIDTH);
             assertThat(s.image().height()).as("%s°", degrees).isGreaterThanOrEqualTo(TestHands.HEIGHT);
-            HandLandmarks moved = s.apply(hand, TestHands.WIDTH, TestHands.HEIGHT);
+            HandLandmarks moved = s.apply(hand);
             double margin = Straightening.POINT_MARGIN * TestHands.WIDTH - 1;
             List<Point> all = new ArrayList<>(moved.points().values());
             all.addAll(moved.fingertips().values());
