@@ -17,6 +17,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.StandardCopyOption;
 import java.util.Set;
+import java.util.TreeSet;
 import io.github.boneage.core.dataset.DatasetProblem;
 import io.github.boneage.core.dataset.DatasetSplit;
 import io.github.boneage.core.dataset.RsnaDataset;
@@ -50,8 +51,9 @@ import picocli.CommandLine.TypeConversionException;
         description = {"Train a model bundle on an RSNA-format set (labels CSV id,boneage,male and a folder of images).",
             "By default it fine-tunes the shipped default model's training weights (models/default-pytorch; --from another bundle; --backbone FILE.pt to train anew from",
             "an ImageNet TorchScript backbone, --backbone ARCH from scratch). Images listed in the starting bundle's",
-            "held-out-ids.txt are never trained on nor validated on. A seeded fraction of the rest is held out for validation;",
-            "the bundle records data, split, settings and validation MAD/CCC.",
+            "held-out-ids.txt are never trained on nor validated on; those in its validation-ids.txt (the images it held back)",
+            "are never trained on. A seeded fraction of the rest is held out for validation; the bundle records data, split,",
+            "settings and validation MAD/CCC, and lists the images it held back in its own validation-ids.txt.",
             "Writes BUNDLE-training-loss.png and BUNDLE-validation-mad.png next to the bundle.",
             "Exit code 3 when some images could not be used (each listed with its reason); training went on without them."})
 final class TrainCommand implements Callable<Integer> {
@@ -64,6 +66,13 @@ final class TrainCommand implements Callable<Integer> {
     static final String VALIDATION_IDS_SUFFIX = "-validation-ids.txt";
     /** The file of a bundle listing the ids that took no part in its training (e.g. the default model's). */
     static final String HELD_OUT_IDS_FILE = "held-out-ids.txt";
+    /**
+     * The file of a bundle listing the images its training held back (its validation side, before --val-limit, and the
+     * images its starting bundle held back): a bundle fine-tuned from it never trains on them, whatever labels it is
+     * given. Without it, fine-tuning on other labels (e.g. one sex's) draws a new split and would train on images the
+     * starting bundle was chosen on.
+     */
+    static final String VALIDATION_IDS_FILE = "validation-ids.txt";
 
     @Spec
     picocli.CommandLine.Model.CommandSpec spec;
@@ -245,11 +254,19 @@ final class TrainCommand implements Callable<Integer> {
                     + " untouched for evaluating the result)%n", excluded, before, start.label, HELD_OUT_IDS_FILE);
         }
         DatasetSplit split = TrainingSetup.split(samples, validationFraction, seed, limit);
+        if (!start.heldBack.isEmpty()) {
+            int before = split.train().size();
+            split = keepHeldBackOutOfTraining(split, start);
+            exclusion += String.format(Locale.ROOT, "%d images listed in %s's %s kept out of training; ",
+                    before - split.train().size(), start.label, VALIDATION_IDS_FILE);
+        }
         if (splitOnly) {
             // The whole split, before --train-limit/--val-limit, as the benchmark trainer wrote it: the training ids
             // are what a backbone's batch norm may be calibrated on.
             return writeSplit(split);
         }
+        Set<String> heldBackByThisBundle = new TreeSet<>(split.validationIds());
+        heldBackByThisBundle.addAll(start.heldBack);
         split = limitParts(split, exclusion);
         if (auto && roiScheme.needsLandmarks()) {
             int before = split.train().size() + split.validation().size();
@@ -290,6 +307,7 @@ final class TrainCommand implements Callable<Integer> {
         if (!start.heldOut.isEmpty()) {
             copyHeldOutIds(start.bundle);
         }
+        writeHeldBackIds(heldBackByThisBundle);
 
         List<EpochRecord> history = report.networks().stream().flatMap(n -> n.history().stream()).toList();
         Path folder = out.toAbsolutePath().normalize();
@@ -309,7 +327,7 @@ final class TrainCommand implements Callable<Integer> {
 
     /** Where training starts: a bundle to fine-tune (with its input and held-out ids) or a backbone. */
     private record Start(BackboneSpec backbone, Path bundle, String label, PreprocessSpec preprocess, SexHandling sexHandling,
-            Set<String> heldOut) {
+            Set<String> heldOut, Set<String> heldBack) {
     }
 
     private Start start() {
@@ -322,7 +340,7 @@ final class TrainCommand implements Callable<Integer> {
             } catch (IllegalArgumentException e) {
                 throw new ParameterException(spec.commandLine(), e.getMessage());
             }
-            return new Start(b, null, b.name(), null, SexHandling.SEX_INPUT, Set.of());
+            return new Start(b, null, b.name(), null, SexHandling.SEX_INPUT, Set.of(), Set.of());
         }
         Path bundle = from != null ? from : ModelLocator.trainableDefault();
         if (!Files.isRegularFile(bundle.resolve("boneage-model.json"))) {
@@ -355,17 +373,18 @@ final class TrainCommand implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(), "fine-tuning keeps the starting bundle's network, but "
                     + String.join(", ", differ) + " differ; leave them out, or train anew with --backbone");
         }
-        Set<String> heldOut = Set.of();
-        Path heldOutFile = bundle.resolve(HELD_OUT_IDS_FILE);
-        if (Files.isRegularFile(heldOutFile)) {
-            try {
-                heldOut = DatasetSplit.readIds(heldOutFile);
-            } catch (IOException e) {
-                throw new BoneAgeException("cannot read " + heldOutFile + ": " + e.getMessage(), e);
-            }
+        Set<String> heldOut = readIdsIfPresent(bundle.resolve(HELD_OUT_IDS_FILE));
+        Set<String> heldBack = readIdsIfPresent(bundle.resolve(VALIDATION_IDS_FILE));
+        if (heldBack.isEmpty()) {
+            var err = spec.commandLine().getErr();
+            err.printf(Locale.ROOT, "boneage: warning: %s has no %s (bundles trained before it was written), so the images it"
+                    + " was validated on are not known: with other labels or another --seed than it was trained with, this"
+                    + " run may train on them%s%n", bundle, VALIDATION_IDS_FILE,
+                    heldOut.isEmpty() ? "" : " (its " + HELD_OUT_IDS_FILE + " is still kept out)");
+            err.flush();
         }
         BackboneSpec b = BackboneSpec.bundle(bundle, Architecture.fromLabel(network.architecture()), network.backbone());
-        return new Start(b, bundle, manifest.name(), p, bundleSex, heldOut);
+        return new Start(b, bundle, manifest.name(), p, bundleSex, heldOut, heldBack);
     }
 
     private Architecture architecture(String label) {
@@ -417,6 +436,50 @@ final class TrainCommand implements Callable<Integer> {
                 split.validation().size(), validationIds);
         o.flush();
         return ExitCode.OK;
+    }
+
+    private static Set<String> readIdsIfPresent(Path file) {
+        if (!Files.isRegularFile(file)) {
+            return Set.of();
+        }
+        try {
+            return DatasetSplit.readIds(file);
+        } catch (IOException e) {
+            throw new BoneAgeException("cannot read " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Moves the training images the starting bundle held back to the validation side, so that fine-tuning never trains
+     * on an image its start was validated on, even when the seeded split of these labels falls elsewhere.
+     *
+     * @return the split, with the same strategy text
+     */
+    private DatasetSplit keepHeldBackOutOfTraining(DatasetSplit split, Start start) {
+        List<Sample> train = new ArrayList<>();
+        List<Sample> validation = new ArrayList<>(split.validation());
+        for (Sample s : split.train()) {
+            (start.heldBack.contains(s.id()) ? validation : train).add(s);
+        }
+        int moved = split.train().size() - train.size();
+        var o = spec.commandLine().getOut();
+        o.printf(Locale.ROOT, "%d of the images the split would train on are in %s's %s (it held them back) and are moved to"
+                + " validation%n", moved, start.label, VALIDATION_IDS_FILE);
+        return new DatasetSplit(train, validation, split.strategy(), split.manifestFields());
+    }
+
+    /** Lists the images this bundle held back, so that a bundle fine-tuned from it keeps them out of training too. */
+    private void writeHeldBackIds(Set<String> ids) {
+        Path file = out.resolve(VALIDATION_IDS_FILE);
+        List<String> lines = new ArrayList<>();
+        lines.add("# images this bundle (and the bundle it was fine-tuned from) held back from training; boneage train --from"
+                + " never trains on them");
+        lines.addAll(ids);
+        try {
+            Files.write(file, lines, java.nio.charset.StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new BoneAgeException("cannot write " + file + ": " + e.getMessage(), e);
+        }
     }
 
     /** Carries the starting bundle's held-out list into the new bundle: those images stay untouched by both. */

@@ -12,6 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import javax.imageio.ImageIO;
 import io.github.boneage.core.dataset.DatasetSplit;
 import io.github.boneage.core.testing.SharedData;
@@ -191,6 +192,52 @@ class TrainCommandTest {
         assertThat(notBundle.exitCode()).isEqualTo(ExitCode.USAGE);
         assertThat(notBundle.err()).contains("not a model bundle");
         assertThat(work.resolve("never2")).doesNotExist();
+    }
+
+    /**
+     * Fine-tuning with other labels (e.g. one sex's, as a sex-specific network is made) or another seed draws a new
+     * split; the images the starting bundle was validated on must still never be trained on, or a figure measured on
+     * them later is a figure on training images.
+     */
+    @Test
+    void imagesTheStartingBundleHeldBackAreNeverTrainedOnWhenTheNewSplitFallsElsewhere() throws IOException {
+        Path start = work.resolve("held-back-start");
+        Run first = run(train(dataset, start));
+        assertThat(first.exitCode()).as(first.err()).isZero();
+        Set<String> heldBack = DatasetSplit.readIds(start.resolve(TrainCommand.VALIDATION_IDS_FILE));
+        List<String> validated = Files.readAllLines(start.resolve("validation-predictions.csv")).stream().skip(1)
+                .map(l -> l.split(",")[0]).toList();
+        assertThat(heldBack).hasSize(4).containsExactlyInAnyOrderElementsOf(validated)
+                .doesNotContainAnyElementsOf(Files.readAllLines(start.resolve("training-ids.txt")));
+
+        // Another seed and a validation side of 10%: at most 2 of the 16 images are validated on, so at least 2 of the 4
+        // held back fall on the new split's training side and must be moved.
+        Path fineTuned = work.resolve("held-back-tuned");
+        Run r = run("train", "--images", dataset.resolve("images").toString(), "--labels",
+                dataset.resolve("boneage-training-dataset.csv").toString(), "--out", fineTuned.toString(), "--from",
+                start.toString(), "--epochs", "1", "--batch", "4", "--val-fraction", "0.1", "--seed", "11");
+        assertThat(r.exitCode()).as(r.err()).isZero();
+        java.util.regex.Matcher moved = java.util.regex.Pattern.compile("(\\d+) of the images the split would train on are in "
+                + "boneage-small-cnn's " + TrainCommand.VALIDATION_IDS_FILE).matcher(r.out());
+        assertThat(moved.find()).as(r.out()).isTrue();
+        assertThat(Integer.parseInt(moved.group(1))).as(r.out()).isGreaterThanOrEqualTo(2);
+        List<String> trained = Files.readAllLines(fineTuned.resolve("training-ids.txt"));
+        assertThat(trained).isNotEmpty().doesNotContainAnyElementsOf(heldBack);
+        assertThat(DatasetSplit.readIds(fineTuned.resolve(TrainCommand.VALIDATION_IDS_FILE))).containsAll(heldBack);
+        JsonNode manifest = new ObjectMapper().readTree(fineTuned.resolve("boneage-model.json").toFile());
+        assertThat(manifest.get("provenance").get("split").asText()).contains(TrainCommand.VALIDATION_IDS_FILE + " kept out of training");
+    }
+
+    @Test
+    void aBundleWithoutTheListOfImagesItHeldBackIsFineTunedWithAWarning() throws IOException {
+        Path start = work.resolve("no-list-start");
+        assertThat(run(train(dataset, start)).exitCode()).isZero();
+        Files.delete(start.resolve(TrainCommand.VALIDATION_IDS_FILE));
+        Run r = run("train", "--images", dataset.resolve("images").toString(), "--labels",
+                dataset.resolve("boneage-training-dataset.csv").toString(), "--out", work.resolve("no-list-tuned").toString(),
+                "--from", start.toString(), "--epochs", "1", "--batch", "4", "--val-fraction", "0.25");
+        assertThat(r.exitCode()).as(r.err()).isZero();
+        assertThat(r.err()).contains("warning").contains("has no " + TrainCommand.VALIDATION_IDS_FILE);
     }
 
     @Test
