@@ -122,6 +122,14 @@ final class EnsembleCommand implements Callable<Integer> {
         samples = AutoLandmarks.withDetectedPoints(samples, LandmarkDetectors.defaultDetector(), problems);
         long withPoints = samples.stream().filter(s -> s.landmarks().isPresent()).count();
         o.printf(Locale.ROOT, "%d images; reference points located on %d%n", samples.size(), withPoints);
+        List<String> sampleIds = samples.stream().map(Sample::id).toList();
+        for (Map.Entry<String, Path> member : named.entrySet()) {
+            Set<String> trainedOn = TrainedOnCheck.listedAsTrainedOn(sampleIds, member.getValue());
+            if (!trainedOn.isEmpty()) {
+                // Weights fitted on a member's training images favour that member: the fit would not be honest.
+                o.println(TrainedOnCheck.warning(trainedOn, samples.size(), "member " + member.getKey()));
+            }
+        }
 
         List<Map<String, Double>> readings = new ArrayList<>();
         List<Boolean> region = new ArrayList<>();

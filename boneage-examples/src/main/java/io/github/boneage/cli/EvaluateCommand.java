@@ -201,10 +201,12 @@ final class EvaluateCommand implements Callable<Integer> {
             }
         }
 
+        Path modelPath = ModelLocator.resolve(model);
+        Set<String> trainedOn = TrainedOnCheck.listedAsTrainedOn(samples.stream().map(Sample::id).toList(), modelPath);
         List<Prediction> results = new ArrayList<>();
         String modelName;
         int fallbacks;
-        try (BoneAgeEstimator estimator = BoneAgeEstimators.open(ModelLocator.resolve(model))) {
+        try (BoneAgeEstimator estimator = BoneAgeEstimators.open(modelPath)) {
             modelName = estimator.model().name();
             boolean usesPoints = estimator.roiScheme().map(RoiScheme::needsLandmarks).orElse(true)
                     || estimator.usesLandmarksWhenGiven();
@@ -228,6 +230,9 @@ final class EvaluateCommand implements Callable<Integer> {
         if (fallbacks > 0) {
             out.printf("%d of them without reference points: estimated by the ensemble's whole-image members alone%n", fallbacks);
         }
+        if (!trainedOn.isEmpty()) {
+            out.println(TrainedOnCheck.warning(trainedOn, samples.size(), modelPath));
+        }
         if (report != null) {
             out.println(report.summary());
             if (!report.byAgeBand().isEmpty()) {
@@ -238,7 +243,7 @@ final class EvaluateCommand implements Callable<Integer> {
         out.flush();
         if (json != null) {
             createParent(json);
-            Files.writeString(json, json(report, failures, notFound), StandardCharsets.UTF_8);
+            Files.writeString(json, json(report, failures, notFound, trainedOn.size()), StandardCharsets.UTF_8);
         }
         if (predictions != null) {
             writePredictions(results, predictions);
@@ -312,9 +317,10 @@ final class EvaluateCommand implements Callable<Integer> {
      * The JSON of issue 5: overall figures, {@code bySex.male/female} with the same keys, {@code byAgeBand} (one object
      * per reference-age band with pairs: {@code band, fromMonths, toMonths} (null for the open top band) and the same
      * keys; {@code bias} is estimate minus reference), the failures, and
-     * {@code idsNotFound} ({@code null} without {@code --ids}).
+     * {@code idsNotFound} ({@code null} without {@code --ids}), and {@code idsListedAsTrainedOn}: how many of the
+     * images have ids the model lists in its {@code training-ids.txt} (0 for a held-out figure).
      */
-    static String json(MetricsReport report, List<Failure> failures, IdsNotFound notFound) {
+    static String json(MetricsReport report, List<Failure> failures, IdsNotFound notFound, int idsListedAsTrainedOn) {
         ObjectMapper mapper = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
         ObjectNode root = mapper.createObjectNode();
         putMetrics(root, report == null ? null : report.overall());
@@ -345,6 +351,7 @@ final class EvaluateCommand implements Callable<Integer> {
             notFound.noLabel().forEach(nf.putArray("noLabel")::add);
             notFound.noImage().forEach(nf.putArray("noImage")::add);
         }
+        root.put("idsListedAsTrainedOn", idsListedAsTrainedOn);
         try {
             return mapper.writeValueAsString(root);
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {

@@ -115,8 +115,10 @@ class EvaluateCommandTest {
 
         JsonNode json = new ObjectMapper().readTree(out.resolve("metrics.json").toFile());
         assertThat(fieldNames(json)).containsExactly("n", "mad", "rmse", "maxError", "bias", "ccc", "within12", "bySex",
-                "byAgeBand", "failed", "idsNotFound");
+                "byAgeBand", "failed", "idsNotFound", "idsListedAsTrainedOn");
         assertThat(json.get("idsNotFound").isNull()).isTrue();
+        assertThat(json.get("idsListedAsTrainedOn").asInt()).isZero();
+        assertThat(r.out()).doesNotContain("training-ids.txt");
         assertThat(json.get("n").asInt()).isEqualTo(6);
         assertThat(json.get("mad").asDouble()).isFinite().isGreaterThanOrEqualTo(0);
         assertThat(json.get("within12").asDouble()).isBetween(0.0, 1.0);
@@ -151,6 +153,22 @@ class EvaluateCommandTest {
             assertThat(image).as(png).isNotNull();
             assertThat(image.getWidth()).isGreaterThan(100);
         }
+    }
+
+    @Test
+    void imagesWhoseIdsTheModelListsAsTrainedOnAreCountedAndWarnedAbout() throws IOException {
+        Path trained = work.resolve("bundle-with-training-list");
+        CliTest.copyFiles(bundle, trained);
+        List<String> ids = Files.list(dataset.resolve("images")).map(f -> f.getFileName().toString().replaceAll("\\..*$", ""))
+                .sorted().toList();
+        Files.write(trained.resolve("training-ids.txt"), List.of(ids.get(0), ids.get(1), "not-in-this-set"));
+        Path json = work.resolve("trained-on.json");
+        Run r = run("evaluate", dataset.resolve("images").toString(), "--labels",
+                dataset.resolve("boneage-training-dataset.csv").toString(), "--model", trained.toString(), "--json", json.toString());
+        assertThat(r.exitCode()).as(r.err()).isZero();
+        assertThat(r.out()).contains("6 images evaluated").contains("warning: 2 of the 6 images have ids that")
+                .contains("training-ids.txt (" + ids.get(0) + ", " + ids.get(1) + ")").contains("not a held-out one");
+        assertThat(new ObjectMapper().readTree(json.toFile()).get("idsListedAsTrainedOn").asInt()).isEqualTo(2);
     }
 
     @Test
