@@ -128,7 +128,7 @@ class CliTest {
         Path ensemble = ModelLocator.resolve(null);
         assertThat(io.github.boneage.djl.EnsembleBundle.isEnsemble(ensemble)).isTrue();
         List<io.github.boneage.djl.EnsembleBundle.MemberEntry> members = io.github.boneage.djl.EnsembleBundle.read(ensemble).members();
-        assertThat(members).hasSize(6);
+        assertThat(members).hasSize(4);
         for (io.github.boneage.djl.EnsembleBundle.MemberEntry m : members) {
             String name = m.folder().getFileName().toString();
             io.github.boneage.preprocess.PreprocessSpec shipped;
@@ -150,11 +150,11 @@ class CliTest {
 
         // --member: that member's picture alone, to OUT itself.
         Path roi2 = work.resolve("pp-roi2.png");
-        Run one = run("preprocess", image, "--out", roi2.toString(), "--member", "roi2", "--landmarks",
+        Run one = run("preprocess", image, "--out", roi2.toString(), "--member", "roi2-sex", "--landmarks",
                 dataset.resolve("landmarks.csv").toString());
         assertThat(one.exitCode()).as(one.err()).isZero();
-        assertThat(Files.mismatch(roi2, work.resolve("pp-default-roi2.png"))).isEqualTo(-1L);
-        assertThat(work.resolve("pp-roi2-roi2.png")).doesNotExist();
+        assertThat(Files.mismatch(roi2, work.resolve("pp-default-roi2-sex.png"))).isEqualTo(-1L);
+        assertThat(work.resolve("pp-roi2-roi2-sex.png")).doesNotExist();
 
         // --model: that model's settings; a flag overrides one of them.
         Path tiny = work.resolve("pp-tiny.png");
@@ -177,7 +177,7 @@ class CliTest {
                 "--model", ensemble.toString(), "--member", "roi3");
         assertThat(r.exitCode()).as(r.err()).isEqualTo(2);
         assertThat(r.err()).contains("--member roi3")
-                .contains("has the members whole, whole-b, roi2, roi2-288, roi2-b, roi1");
+                .contains("has the members whole, whole-sex, roi2-sex, roi1-sex");
         Run single = run("preprocess", dataset.resolve("images/0.png").toString(), "--out", work.resolve("e.png").toString(),
                 "--model", bundle.toString(), "--member", "whole");
         assertThat(single.exitCode()).isEqualTo(2);
@@ -203,14 +203,14 @@ class CliTest {
         Run r = run("preprocess", noise.toString(), "--out", out.toString());
         assertThat(r.exitCode()).as(r.err()).isZero();
         assertThat(work.resolve("noise-pp-whole.png")).isRegularFile();
-        assertThat(work.resolve("noise-pp-whole-b.png")).isRegularFile();
-        for (String region : List.of("roi2", "roi2-288", "roi2-b", "roi1")) {
+        assertThat(work.resolve("noise-pp-whole-sex.png")).isRegularFile();
+        for (String region : List.of("roi2-sex", "roi1-sex")) {
             assertThat(work.resolve("noise-pp-" + region + ".png")).doesNotExist();
         }
-        assertThat(r.out()).contains("not written: roi2 (roi2), roi2-288 (roi2), roi2-b (roi2), roi1 (roi1)")
+        assertThat(r.out()).contains("not written: roi2-sex (roi2), roi1-sex (roi1)")
                 .contains("whole-image members only");
         // Asked for a region member by name, the missing points are the command's failure.
-        Run named = run("preprocess", noise.toString(), "--out", out.toString(), "--member", "roi1");
+        Run named = run("preprocess", noise.toString(), "--out", out.toString(), "--member", "roi1-sex");
         assertThat(named.exitCode()).isNotZero();
         assertThat(named.err()).contains("noise.png").contains("quality gate");
         assertThat(out).doesNotExist();

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.within;
 import io.github.boneage.core.EnsembleEstimator;
 import io.github.boneage.core.EstimationOutcome;
 import io.github.boneage.core.EstimationRequest;
+import io.github.boneage.core.HandLandmarks;
 import io.github.boneage.core.HeldOutMetrics;
 import io.github.boneage.core.dataset.RsnaDataset;
 import io.github.boneage.core.dataset.Sample;
@@ -15,7 +16,11 @@ import io.github.boneage.core.landmarks.LandmarkDetector;
 import io.github.boneage.core.metrics.MetricsAccumulator;
 import io.github.boneage.core.metrics.MetricsReport;
 import io.github.boneage.core.testing.SharedData;
+import io.github.boneage.core.Sex;
+import io.github.boneage.djl.DjlBoneAgeEstimator;
 import io.github.boneage.djl.EnsembleBundle;
+import io.github.boneage.djl.manifest.NetworkRole;
+import io.github.boneage.djl.manifest.SexHandling;
 import io.github.boneage.djl.landmarks.LandmarkDetectors;
 import io.github.boneage.preprocess.io.ImageDecoder;
 import java.io.IOException;
@@ -56,6 +61,34 @@ class ModelV2Test {
                 "--sex", "female", "--model", ENSEMBLE.toString(), "--uncertainty", "--format", "json");
         assertThat(r.exitCode()).as(r.err()).isZero();
         assertThat(r.out()).contains("\"boneAgeMonths\"").contains(EnsembleBundle.read(ENSEMBLE).name()).contains("interval");
+    }
+
+    /**
+     * Each sex-specific member reads a girl with its girls' network and a boy with its boys' one (the estimate names the
+     * network), and a patient of unknown sex with its all-sex network, so that v2 still estimates without the sex.
+     */
+    @Test
+    void theSexSpecificMemberRoutesBySexAndUnknownSexIsStillEstimated() throws IOException {
+        GreyImage image = ImageDecoder.create().decode(ENSEMBLE.resolve("../../samples/synthetic-hand.png").normalize());
+        try (EnsembleEstimator v2 = EnsembleBundle.open(ENSEMBLE)) {
+            List<EnsembleEstimator.Member> perSex = v2.members().stream()
+                    .filter(m -> m.estimator() instanceof DjlBoneAgeEstimator d
+                            && d.bundle().manifest().sexHandling().mode() == SexHandling.Mode.PER_SEX)
+                    .toList();
+            assertThat(perSex).hasSize(3);
+            HandLandmarks points = LandmarkDetectors.defaultDetector().detect(image, "sample").landmarks().orElseThrow();
+            for (EnsembleEstimator.Member member : perSex) {
+                for (Sex sex : List.of(Sex.FEMALE, Sex.MALE, Sex.UNKNOWN)) {
+                    String network = member.estimator().estimate(EstimationRequest.builder().setImage(image).optSex(sex)
+                            .optSourceId("sample").optLandmarks(points).build()).model().name();
+                    String expected = sex == Sex.UNKNOWN ? NetworkRole.AGNOSTIC.label() : NetworkRole.of(sex).label();
+                    assertThat(network).endsWith("(" + expected + " network)");
+                }
+            }
+            double unknown = v2.estimate(EstimationRequest.builder().setImage(image).optSex(Sex.UNKNOWN).optSourceId("sample")
+                    .build()).months();
+            assertThat(unknown).isBetween(0.0, 240.0);
+        }
     }
 
     /**
