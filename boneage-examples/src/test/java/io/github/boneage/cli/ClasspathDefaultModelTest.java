@@ -53,7 +53,7 @@ class ClasspathDefaultModelTest {
         Path located = ModelLocator.classpathDefault();
         assertThat(located.resolve("boneage-ensemble.json")).isRegularFile();
         assertThat(Files.mismatch(V2.resolve("boneage-ensemble.json"), located.resolve("boneage-ensemble.json"))).isEqualTo(-1L);
-        assertThat(Files.mismatch(V2.resolve("roi2/boneage-model.json"), located.resolve("roi2/boneage-model.json")))
+        assertThat(Files.mismatch(V2.resolve("roi2-sex/boneage-model.json"), located.resolve("roi2-sex/boneage-model.json")))
                 .isEqualTo(-1L);
     }
 
