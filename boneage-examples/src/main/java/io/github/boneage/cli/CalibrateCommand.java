@@ -114,8 +114,7 @@ final class CalibrateCommand implements Callable<Integer> {
                     + " an ensemble bundle folder (with " + EnsembleBundle.FILE_NAME + "): " + model);
         }
         // The bundles whose training and selection lists count: the model's own, or each ensemble member's.
-        List<Path> bundles = ensemble ? EnsembleBundle.read(model).members().stream().map(EnsembleBundle.MemberEntry::folder)
-                .toList() : List.of(model);
+        List<Path> bundles = TrainedOnCheck.bundleFolders(model);
         Path target = out != null ? out : model.toAbsolutePath().normalize().resolveSibling(
                 model.toAbsolutePath().normalize().getFileName() + OUT_SUFFIX);
         checkEmpty(target);
@@ -208,13 +207,11 @@ final class CalibrateCommand implements Callable<Integer> {
      * outside that list.
      */
     private void refuseTrainedOn(List<Sample> samples, List<Path> bundles) {
-        Set<String> trained = new java.util.HashSet<>();
-        bundles.forEach(b -> trained.addAll(readIfPresent(b.resolve(BoneAgeTrainer.TRAINING_IDS_FILE))));
         Set<String> heldOut = heldOutByAll(bundles);
         boolean sameDataSet = samples.stream().anyMatch(s -> heldOut.contains(s.id()));
         Set<String> refused = new TreeSet<>();
         List<String> reasons = new ArrayList<>();
-        List<String> listed = samples.stream().map(Sample::id).filter(trained::contains).toList();
+        Set<String> listed = TrainedOnCheck.listedAsTrainedOn(samples.stream().map(Sample::id).toList(), bundles);
         if (!listed.isEmpty()) {
             refused.addAll(listed);
             reasons.add(listed.size() + " listed in " + BoneAgeTrainer.TRAINING_IDS_FILE);
@@ -228,9 +225,7 @@ final class CalibrateCommand implements Callable<Integer> {
             }
         }
         if (!refused.isEmpty()) {
-            List<String> sorted = new ArrayList<>(refused);
-            String shown = String.join(", ", sorted.subList(0, Math.min(5, sorted.size())))
-                    + (sorted.size() > 5 ? " and " + (sorted.size() - 5) + " more" : "");
+            String shown = Datasets.firstIds(refused);
             throw new ParameterException(spec.commandLine(), String.format(Locale.ROOT,
                     "%d of the %d images were trained on by %s (%s): %s; calibrate on images that played no part in"
                             + " training%s", refused.size(), samples.size(), model, String.join("; ", reasons), shown,
@@ -245,7 +240,7 @@ final class CalibrateCommand implements Callable<Integer> {
     private static Set<String> heldOutByAll(List<Path> bundles) {
         Set<String> heldOut = null;
         for (Path b : bundles) {
-            Set<String> own = readIfPresent(b.resolve(TrainCommand.HELD_OUT_IDS_FILE));
+            Set<String> own = Datasets.readIdsIfPresent(b.resolve(TrainCommand.HELD_OUT_IDS_FILE));
             if (!own.isEmpty()) {
                 if (heldOut == null) {
                     heldOut = new java.util.HashSet<>(own);
@@ -281,10 +276,6 @@ final class CalibrateCommand implements Callable<Integer> {
         } catch (IOException | UncheckedIOException e) {
             throw new BoneAgeException("cannot read " + file + ": " + e.getMessage(), e);
         }
-    }
-
-    private static Set<String> readIfPresent(Path file) {
-        return Files.isRegularFile(file) ? Datasets.readIds(file) : Set.of();
     }
 
     private void checkEmpty(Path folder) throws IOException {

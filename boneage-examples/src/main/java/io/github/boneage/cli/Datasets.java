@@ -38,4 +38,25 @@ final class Datasets {
             throw new UncheckedIOException("cannot read id list " + file + ": " + e.getMessage(), e);
         }
     }
+
+    /**
+     * @param file an id list a bundle may carry (e.g. its {@code training-ids.txt} or {@code held-out-ids.txt})
+     * @return its ids, or none when the bundle has no such file
+     */
+    static Set<String> readIdsIfPresent(Path file) {
+        return java.nio.file.Files.isRegularFile(file) ? readIds(file) : Set.of();
+    }
+
+    /** How many ids a message names before "and N more". */
+    static final int IDS_SHOWN = 5;
+
+    /**
+     * @param ids ids in the order to name them
+     * @return the first {@value #IDS_SHOWN}, comma-separated, then {@code and N more} when there are others
+     */
+    static String firstIds(java.util.Collection<String> ids) {
+        java.util.List<String> all = java.util.List.copyOf(ids);
+        return String.join(", ", all.subList(0, Math.min(IDS_SHOWN, all.size())))
+                + (all.size() > IDS_SHOWN ? " and " + (all.size() - IDS_SHOWN) + " more" : "");
+    }
 }

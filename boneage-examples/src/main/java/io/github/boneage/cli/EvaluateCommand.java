@@ -109,9 +109,6 @@ final class EvaluateCommand implements Callable<Integer> {
     record Failure(String file, String reason) {
     }
 
-    /** How many ids a summary line names before "and N more". */
-    static final int IDS_SHOWN = 5;
-
     /**
      * The {@code --ids} that could not be evaluated because the labels have no row for them or the folder no image.
      *
@@ -134,9 +131,7 @@ final class EvaluateCommand implements Callable<Integer> {
 
         /** @return one line: {@code N of M ids not found (...): a, b, c, d, e and K more} */
         String summary(Path labels, Path images) {
-            List<String> all = ids();
-            String shown = String.join(", ", all.subList(0, Math.min(IDS_SHOWN, all.size())))
-                    + (all.size() > IDS_SHOWN ? " and " + (all.size() - IDS_SHOWN) + " more" : "");
+            String shown = Datasets.firstIds(ids());
             return count() + " of " + listed + " ids not found (" + noLabel.size() + " without a label in " + labels + ", "
                     + noImage.size() + " without an image in " + images + "): " + shown;
         }

@@ -256,9 +256,12 @@ final class TrainCommand implements Callable<Integer> {
         DatasetSplit split = TrainingSetup.split(samples, validationFraction, seed, limit);
         if (!start.heldBack.isEmpty()) {
             int before = split.train().size();
-            split = keepHeldBackOutOfTraining(split, start);
-            exclusion += String.format(Locale.ROOT, "%d images listed in %s's %s kept out of training; ",
-                    before - split.train().size(), start.label, VALIDATION_IDS_FILE);
+            split = keepHeldBackOutOfTraining(split, start.heldBack);
+            int moved = before - split.train().size();
+            o.printf(Locale.ROOT, "%d of the images the split would train on are in %s's %s (it held them back) and are"
+                    + " moved to validation%n", moved, start.label, VALIDATION_IDS_FILE);
+            exclusion += String.format(Locale.ROOT, "%d images listed in %s's %s kept out of training; ", moved, start.label,
+                    VALIDATION_IDS_FILE);
         }
         if (splitOnly) {
             // The whole split, before --train-limit/--val-limit, as the benchmark trainer wrote it: the training ids
@@ -373,8 +376,8 @@ final class TrainCommand implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(), "fine-tuning keeps the starting bundle's network, but "
                     + String.join(", ", differ) + " differ; leave them out, or train anew with --backbone");
         }
-        Set<String> heldOut = readIdsIfPresent(bundle.resolve(HELD_OUT_IDS_FILE));
-        Set<String> heldBack = readIdsIfPresent(bundle.resolve(VALIDATION_IDS_FILE));
+        Set<String> heldOut = Datasets.readIdsIfPresent(bundle.resolve(HELD_OUT_IDS_FILE));
+        Set<String> heldBack = Datasets.readIdsIfPresent(bundle.resolve(VALIDATION_IDS_FILE));
         if (heldBack.isEmpty() && heldOut.isEmpty()) {
             // A bundle with a held-out list (the shipped ones) keeps that list out; one with neither list, trained before
             // validation-ids.txt was written, can leak its validation images into this run unnoticed.
@@ -439,33 +442,19 @@ final class TrainCommand implements Callable<Integer> {
         return ExitCode.OK;
     }
 
-    private static Set<String> readIdsIfPresent(Path file) {
-        if (!Files.isRegularFile(file)) {
-            return Set.of();
-        }
-        try {
-            return DatasetSplit.readIds(file);
-        } catch (IOException e) {
-            throw new BoneAgeException("cannot read " + file + ": " + e.getMessage(), e);
-        }
-    }
-
     /**
      * Moves the training images the starting bundle held back to the validation side, so that fine-tuning never trains
      * on an image its start was validated on, even when the seeded split of these labels falls elsewhere.
      *
+     * @param heldBack the ids the starting bundle held back
      * @return the split, with the same strategy text
      */
-    private DatasetSplit keepHeldBackOutOfTraining(DatasetSplit split, Start start) {
+    private static DatasetSplit keepHeldBackOutOfTraining(DatasetSplit split, Set<String> heldBack) {
         List<Sample> train = new ArrayList<>();
         List<Sample> validation = new ArrayList<>(split.validation());
         for (Sample s : split.train()) {
-            (start.heldBack.contains(s.id()) ? validation : train).add(s);
+            (heldBack.contains(s.id()) ? validation : train).add(s);
         }
-        int moved = split.train().size() - train.size();
-        var o = spec.commandLine().getOut();
-        o.printf(Locale.ROOT, "%d of the images the split would train on are in %s's %s (it held them back) and are moved to"
-                + " validation%n", moved, start.label, VALIDATION_IDS_FILE);
         return new DatasetSplit(train, validation, split.strategy(), split.manifestFields());
     }
 

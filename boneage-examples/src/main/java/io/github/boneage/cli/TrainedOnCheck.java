@@ -4,7 +4,6 @@ import io.github.boneage.djl.EnsembleBundle;
 import io.github.boneage.djl.train.BoneAgeTrainer;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
@@ -27,12 +26,18 @@ final class TrainedOnCheck {
      * @return the ids among {@code ids} listed in the model's (or a member's) training list, sorted
      */
     static Set<String> listedAsTrainedOn(List<String> ids, Path model) {
+        return listedAsTrainedOn(ids, bundleFolders(model));
+    }
+
+    /**
+     * @param ids     the ids of the images to be measured
+     * @param bundles bundle folders, e.g. an ensemble's members ({@link #bundleFolders})
+     * @return the ids among {@code ids} listed in any of the bundles' training lists, sorted
+     */
+    static Set<String> listedAsTrainedOn(List<String> ids, List<Path> bundles) {
         Set<String> trained = new java.util.HashSet<>();
-        for (Path folder : bundleFolders(model)) {
-            Path list = folder.resolve(BoneAgeTrainer.TRAINING_IDS_FILE);
-            if (Files.isRegularFile(list)) {
-                trained.addAll(Datasets.readIds(list));
-            }
+        for (Path folder : bundles) {
+            trained.addAll(Datasets.readIdsIfPresent(folder.resolve(BoneAgeTrainer.TRAINING_IDS_FILE)));
         }
         Set<String> listed = new TreeSet<>();
         ids.stream().filter(trained::contains).forEach(listed::add);
@@ -46,15 +51,16 @@ final class TrainedOnCheck {
      * @return the warning to print, naming the count and the first ids
      */
     static String warning(Set<String> listed, int total, Object model) {
-        List<String> sorted = new ArrayList<>(listed);
-        String shown = String.join(", ", sorted.subList(0, Math.min(5, sorted.size())))
-                + (sorted.size() > 5 ? " and " + (sorted.size() - 5) + " more" : "");
         return String.format(Locale.ROOT, "warning: %d of the %d images have ids that %s lists in %s (%s): if they come"
                 + " from the data set it was trained on, this is a figure on training images, not a held-out one",
-                listed.size(), total, model, BoneAgeTrainer.TRAINING_IDS_FILE, shown);
+                listed.size(), total, model, BoneAgeTrainer.TRAINING_IDS_FILE, Datasets.firstIds(listed));
     }
 
-    private static List<Path> bundleFolders(Path model) {
+    /**
+     * @param model a bundle folder, an ensemble folder, or anything else
+     * @return the bundle folders whose lists count: the ensemble's members, the bundle itself, or none
+     */
+    static List<Path> bundleFolders(Path model) {
         if (model == null || !Files.isDirectory(model)) {
             return List.of();
         }
