@@ -1,6 +1,8 @@
 package io.github.boneage.core;
 
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.EnumMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -22,6 +24,10 @@ import java.util.stream.Collectors;
  * bones (model v2's ROI2 network read -9.4 months for a 12-month-old whose other members read 11.0 and 13.5); a reading
  * farther out, or not finite, still fails the request, as it means a broken member rather than an edge of its range.
  *
+ * <p>An ensemble may carry a {@link LinearCorrection} per sex ({@link Builder#optCorrection}), applied to the weighted
+ * mean of every request of that sex (with or without reference points); a request of unknown sex is not corrected,
+ * as the correction was fitted on patients of known sex.
+ *
  * <p>The ensemble owns its members: closing it closes them. It is thread-safe when its members are.
  */
 public final class EnsembleEstimator implements BoneAgeEstimator {
@@ -37,6 +43,7 @@ public final class EnsembleEstimator implements BoneAgeEstimator {
     private final ModelInfo fallbackModel;
     private final boolean hasWholeMembers;
     private final boolean hasRegionMembers;
+    private final Map<Sex, LinearCorrection> corrections;
 
     /**
      * One member of an ensemble.
@@ -71,11 +78,12 @@ public final class EnsembleEstimator implements BoneAgeEstimator {
             throw new IllegalArgumentException("an ensemble needs at least one member (addMember)");
         }
         this.members = List.copyOf(b.members);
+        this.corrections = Collections.unmodifiableMap(new EnumMap<>(b.corrections));
         this.hasWholeMembers = members.stream().anyMatch(m -> !m.readsRegion());
         this.hasRegionMembers = members.stream().anyMatch(Member::readsRegion);
         List<ModelInfo> infos = members.stream().map(m -> m.estimator().model()).toList();
         String architecture = architectureOf(infos);
-        String digest = digestOf(infos);
+        String digest = digestOf(infos, members.stream().map(Member::weight).toList(), corrections);
         String name = b.name != null ? b.name : members.stream().map(m -> m.estimator().model().name())
                 .collect(Collectors.joining(" + ", "ensemble of ", ""));
         ModelProvenance provenance = b.provenance != null ? b.provenance : new ModelProvenance(
@@ -95,12 +103,30 @@ public final class EnsembleEstimator implements BoneAgeEstimator {
     }
 
     /**
-     * @param members the members' identities, in the ensemble's order
-     * @return the ensemble's weights digest as its {@link #model()} states it: the members' digests in order, joined
-     *         by {@code ,} (what a reader of the bundle without an engine must compute to check a loaded ensemble)
+     * The ensemble's weights digest as its {@link #model()} states it (what a reader of the bundle without an engine
+     * must compute to check a loaded ensemble): the members' digests in order, joined by {@code ,}, then
+     * {@code ;weights } and the weights, then, when there is one, {@code ;correction } and each sex's intercept and
+     * slope. The weights and the correction are in it because they change every estimate: an uncertainty calibration
+     * or a cached result made for other weights must not pass for this ensemble's.
+     *
+     * @param members     the members' identities, in the ensemble's order
+     * @param weights     their weights, in the same order
+     * @param corrections the correction per sex (empty: none)
+     * @return the digest
      */
-    public static String digestOf(List<ModelInfo> members) {
-        return members.stream().map(ModelInfo::digest).collect(Collectors.joining(","));
+    public static String digestOf(List<ModelInfo> members, List<Double> weights, Map<Sex, LinearCorrection> corrections) {
+        if (members.size() != weights.size()) {
+            throw new IllegalArgumentException(members.size() + " members but " + weights.size() + " weights");
+        }
+        StringBuilder digest = new StringBuilder(members.stream().map(ModelInfo::digest).collect(Collectors.joining(",")));
+        digest.append(";weights ").append(weights.stream().map(String::valueOf).collect(Collectors.joining(",")));
+        if (!corrections.isEmpty()) {
+            digest.append(";correction ").append(new EnumMap<>(corrections).entrySet().stream()
+                    .map(e -> e.getKey().name().toLowerCase(Locale.ROOT) + " " + e.getValue().intercept() + " "
+                            + e.getValue().slope())
+                    .collect(Collectors.joining(",")));
+        }
+        return digest.toString();
     }
 
     private static String describe(List<Member> members) {
@@ -194,7 +220,9 @@ public final class EnsembleEstimator implements BoneAgeEstimator {
                         + (int) ImplausibleEstimateException.MIN_MONTHS + "-" + (int) ImplausibleEstimateException.MAX_MONTHS
                         + ")", used.architecture(), used.digest(), used.provenance(), used.heldOutMetrics());
             }
-            out.add(EstimationOutcome.success(new BoneAgeEstimate(r.sourceId(), sum / weights, anyReading.sexUsed(),
+            LinearCorrection correction = corrections.get(r.sex());
+            double months = correction == null ? sum / weights : correction.apply(sum / weights);
+            out.add(EstimationOutcome.success(new BoneAgeEstimate(r.sourceId(), months, anyReading.sexUsed(),
                     shown.roiScheme(), shown.roi(), used, r.landmarks(), Optional.empty())));
         }
         return out;
@@ -230,6 +258,11 @@ public final class EnsembleEstimator implements BoneAgeEstimator {
         return members;
     }
 
+    /** @return the correction applied per sex (empty: none); a sex without one is not corrected */
+    public Map<Sex, LinearCorrection> corrections() {
+        return corrections;
+    }
+
     /** Closes every member, even when one fails to close; the first failure is rethrown. */
     @Override
     public void close() {
@@ -252,7 +285,7 @@ public final class EnsembleEstimator implements BoneAgeEstimator {
 
     @Override
     public String toString() {
-        return "EnsembleEstimator[" + describe(members) + "]";
+        return "EnsembleEstimator[" + describe(members) + (corrections.isEmpty() ? "" : "; corrected " + corrections) + "]";
     }
 
     /** Builder: {@code addMember} for each member (at least one), {@code optX} for the rest. */
@@ -261,6 +294,7 @@ public final class EnsembleEstimator implements BoneAgeEstimator {
         private String name;
         private ModelProvenance provenance;
         private HeldOutMetrics heldOut;
+        private final Map<Sex, LinearCorrection> corrections = new EnumMap<>(Sex.class);
 
         private Builder() {
         }
@@ -299,6 +333,22 @@ public final class EnsembleEstimator implements BoneAgeEstimator {
          */
         public Builder optHeldOutMetrics(HeldOutMetrics heldOut) {
             this.heldOut = Objects.requireNonNull(heldOut, "heldOut");
+            return this;
+        }
+
+        /**
+         * @param sex        {@link Sex#MALE} or {@link Sex#FEMALE}: the patients whose estimates it corrects
+         * @param correction the straight line applied to their weighted mean (default: none)
+         * @return this builder, with the correction set
+         * @throws IllegalArgumentException for {@link Sex#UNKNOWN}: a correction is fitted per known sex
+         */
+        public Builder optCorrection(Sex sex, LinearCorrection correction) {
+            Objects.requireNonNull(sex, "sex");
+            Objects.requireNonNull(correction, "correction");
+            if (sex == Sex.UNKNOWN) {
+                throw new IllegalArgumentException("a correction is for male or female patients, not " + sex);
+            }
+            corrections.put(sex, correction);
             return this;
         }
 

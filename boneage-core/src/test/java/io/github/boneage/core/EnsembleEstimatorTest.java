@@ -1,6 +1,7 @@
 package io.github.boneage.core;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 import io.github.boneage.core.image.GreyImage8;
@@ -98,5 +99,41 @@ class EnsembleEstimatorTest {
             assertThat(estimate.months()).isCloseTo(0.35 * 11.0 + 0.25 * 13.5 + 0.40 * 12.0, within(1e-9));
             assertThat(estimate.model().name()).isEqualTo("e");
         }
+    }
+
+    @Test
+    void aCorrectionAppliesToItsOwnSexOnlyAndNeverToAnUnknownSex() {
+        LinearCorrection boys = new LinearCorrection(-1.5, 1.02);
+        LinearCorrection girls = new LinearCorrection(2.0, 0.99);
+        double mean = 0.35 * 11.0 + 0.25 * 13.5 + 0.40 * 12.0;
+        try (EnsembleEstimator e = EnsembleEstimator.builder().optName("e")
+                .addMember(new Fixed("whole", RoiScheme.WHOLE, 11.0), 0.35)
+                .addMember(new Fixed("roi1", RoiScheme.ROI1, 13.5), 0.25)
+                .addMember(new Fixed("roi2", RoiScheme.ROI2, 12.0), 0.40)
+                .optCorrection(Sex.MALE, boys).optCorrection(Sex.FEMALE, girls).build()) {
+            assertThat(e.corrections()).containsEntry(Sex.MALE, boys).containsEntry(Sex.FEMALE, girls).hasSize(2);
+            List<EstimationOutcome> out = e.estimateBatch(List.of(withPoints("boy", Sex.MALE), withPoints("girl", Sex.FEMALE),
+                    withPoints("unknown", Sex.UNKNOWN)));
+            assertThat(out.get(0).estimate().orElseThrow().months()).isCloseTo(-1.5 + 1.02 * mean, within(1e-9));
+            assertThat(out.get(1).estimate().orElseThrow().months()).isCloseTo(2.0 + 0.99 * mean, within(1e-9));
+            assertThat(out.get(2).estimate().orElseThrow().months()).isCloseTo(mean, within(1e-9));
+            // Without points the whole-image member alone is corrected the same way.
+            EstimationRequest noPoints = EstimationRequest.builder().setImage(new GreyImage8(TestHands.WIDTH, TestHands.HEIGHT))
+                    .optSourceId("boy without points").optSex(Sex.MALE).build();
+            assertThat(e.estimate(noPoints).months()).isCloseTo(-1.5 + 1.02 * 11.0, within(1e-9));
+            assertThat(e.toString()).contains("corrected {MALE=-1.50 months + 1.0200 x estimate, FEMALE=+2.00 months");
+        }
+    }
+
+    @Test
+    void aCorrectionIsForAKnownSex() {
+        EnsembleEstimator.Builder b = EnsembleEstimator.builder();
+        assertThatThrownBy(() -> b.optCorrection(Sex.UNKNOWN, new LinearCorrection(0, 1)))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("male or female");
+    }
+
+    private static EstimationRequest withPoints(String id, Sex sex) {
+        return EstimationRequest.builder().setImage(new GreyImage8(TestHands.WIDTH, TestHands.HEIGHT)).optSourceId(id)
+                .optLandmarks(TestHands.upright()).optSex(sex).build();
     }
 }

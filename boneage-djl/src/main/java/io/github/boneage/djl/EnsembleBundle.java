@@ -6,12 +6,16 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 import io.github.boneage.core.BoneAgeEstimator;
 import io.github.boneage.core.EnsembleEstimator;
 import io.github.boneage.core.HeldOutMetrics;
+import io.github.boneage.core.LinearCorrection;
 import io.github.boneage.core.ModelInfo;
 import io.github.boneage.core.ModelProvenance;
+import io.github.boneage.core.Sex;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -28,13 +32,16 @@ import java.util.function.Consumer;
  *   "format": "boneage-ensemble/1",
  *   "name": "boneage-v2",
  *   "members": [ { "bundle": "whole", "weight": 0.5 }, { "bundle": "roi1", "weight": 0.5 } ],
+ *   "correction": { "male": { "intercept": -1.2, "slope": 1.015 }, "female": { "intercept": -0.9, "slope": 1.02 } },
  *   "provenance": { "trainingData": "...", "split": "...", "trainerSettings": { }, "validationMetrics": { },
  *                   "libraryVersion": "...", "createdAt": "..." },
  *   "heldOutMetrics": { "n": 1000, "mad": 8.1, "ccc": 0.95, "data": "...", "command": "..." }
  * }
  * }</pre>
  *
- * {@code provenance} and {@code heldOutMetrics} are optional. A member's folder must lie inside the ensemble's folder.
+ * {@code correction}, {@code provenance} and {@code heldOutMetrics} are optional. {@code correction} holds a
+ * {@link LinearCorrection} for {@code male}, {@code female} or both, applied to the weighted mean of that sex's
+ * estimates ({@link EnsembleEstimator.Builder#optCorrection}). A member's folder must lie inside the ensemble's folder.
  */
 public final class EnsembleBundle {
 
@@ -91,6 +98,7 @@ public final class EnsembleBundle {
                 opened.add(estimator);
                 b.addMember(estimator, m.weight());
             }
+            d.corrections().forEach(b::optCorrection);
             if (d.provenance() != null) {
                 b.optProvenance(d.provenance());
             }
@@ -112,9 +120,10 @@ public final class EnsembleBundle {
 
     /**
      * Reads an ensemble's identity from its files without starting an engine: the name, architecture and digest that
-     * {@link #open(Path)}'s estimator reports ({@link EnsembleEstimator#architectureOf}, {@link EnsembleEstimator#digestOf}
-     * over the members' manifests, every weight file checked against its SHA-256), the described provenance
-     * ({@code null} when the description records none) and held-out figures.
+     * {@link #open(Path)}'s estimator reports ({@link EnsembleEstimator#architectureOf}, and
+     * {@link EnsembleEstimator#digestOf} over the members' manifests, weights and correction, every weight file checked
+     * against its SHA-256), the described provenance ({@code null} when the description records none) and held-out
+     * figures.
      *
      * @param folder the ensemble bundle's folder
      * @return its identity
@@ -128,8 +137,9 @@ public final class EnsembleBundle {
                 members.add(bundle.modelInfo());
             }
         }
-        return new ModelInfo(d.name(), EnsembleEstimator.architectureOf(members), EnsembleEstimator.digestOf(members),
-                d.provenance(), d.heldOut());
+        String digest = EnsembleEstimator.digestOf(members, d.members().stream().map(MemberEntry::weight).toList(),
+                d.corrections());
+        return new ModelInfo(d.name(), EnsembleEstimator.architectureOf(members), digest, d.provenance(), d.heldOut());
     }
 
     /**
@@ -146,10 +156,12 @@ public final class EnsembleBundle {
      *
      * @param name       the ensemble's name
      * @param members    its members, in order
+     * @param corrections the correction per sex (empty: none)
      * @param provenance how it was made; {@code null} when not recorded
      * @param heldOut    its accuracy on untouched held-out images; {@code null} when not recorded
      */
-    public record Description(String name, List<MemberEntry> members, ModelProvenance provenance, HeldOutMetrics heldOut) {
+    public record Description(String name, List<MemberEntry> members, Map<Sex, LinearCorrection> corrections,
+            ModelProvenance provenance, HeldOutMetrics heldOut) {
     }
 
     /**
@@ -196,6 +208,24 @@ public final class EnsembleBundle {
             }
             entries.add(new MemberEntry(resolved, w.asDouble()));
         }
+        Map<Sex, LinearCorrection> corrections = new EnumMap<>(Sex.class);
+        if (root.hasNonNull("correction")) {
+            JsonNode c = root.get("correction");
+            if (!c.isObject() || c.isEmpty()) {
+                throw new ModelBundleException(where, "field 'correction' must be an object with 'male' and/or 'female', got " + c);
+            }
+            var fields = c.fields();
+            while (fields.hasNext()) {
+                var e = fields.next();
+                Sex sex = switch (e.getKey()) {
+                    case "male" -> Sex.MALE;
+                    case "female" -> Sex.FEMALE;
+                    default -> throw new ModelBundleException(where, "correction." + e.getKey()
+                            + " is not a sex: the correction's fields are 'male' and 'female'");
+                };
+                corrections.put(sex, correction(e.getValue(), "correction." + e.getKey(), where));
+            }
+        }
         ModelProvenance provenance = null;
         if (root.hasNonNull("provenance")) {
             JsonNode p = root.get("provenance");
@@ -213,7 +243,20 @@ public final class EnsembleBundle {
                 throw new ModelBundleException(where, e.getMessage(), e);
             }
         }
-        return new Description(name, List.copyOf(entries), provenance, heldOut);
+        return new Description(name, List.copyOf(entries), Collections.unmodifiableMap(corrections), provenance, heldOut);
+    }
+
+    private static LinearCorrection correction(JsonNode node, String field, String where) {
+        JsonNode intercept = node.get("intercept");
+        JsonNode slope = node.get("slope");
+        if (intercept == null || !intercept.isNumber() || slope == null || !slope.isNumber()) {
+            throw new ModelBundleException(where, field + " must hold the numbers 'intercept' and 'slope', got " + node);
+        }
+        try {
+            return new LinearCorrection(intercept.asDouble(), slope.asDouble());
+        } catch (IllegalArgumentException e) {
+            throw new ModelBundleException(where, field + ": " + e.getMessage(), e);
+        }
     }
 
     private static String text(JsonNode node, String field, String where) {

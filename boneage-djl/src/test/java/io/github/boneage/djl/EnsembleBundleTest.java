@@ -8,6 +8,7 @@ import io.github.boneage.core.BoneAgeEstimate;
 import io.github.boneage.core.BoneAgeEstimator;
 import io.github.boneage.core.EnsembleEstimator;
 import io.github.boneage.core.EstimationRequest;
+import io.github.boneage.core.LinearCorrection;
 import io.github.boneage.core.ModelInfo;
 import io.github.boneage.core.RoiScheme;
 import io.github.boneage.core.Sex;
@@ -94,6 +95,36 @@ class EnsembleBundleTest {
         assertRefused("{\"format\": \"boneage-ensemble/1\", \"name\": \"x\", \"members\": [{\"bundle\": \"first\", "
                 + "\"weight\": 1}], \"heldOutMetrics\": {\"n\": 0, \"mad\": 1, \"data\": \"d\"}}", "heldOutMetrics.n");
         assertRefused("{\"format\": ", "cannot read");
+        String oneMember = "{\"format\": \"boneage-ensemble/1\", \"name\": \"x\", \"members\": [{\"bundle\": \"first\", "
+                + "\"weight\": 1}], ";
+        assertRefused(oneMember + "\"correction\": {}}", "'correction'");
+        assertRefused(oneMember + "\"correction\": {\"unknown\": {\"intercept\": 0, \"slope\": 1}}}", "correction.unknown");
+        assertRefused(oneMember + "\"correction\": {\"male\": {\"intercept\": 0}}}", "correction.male");
+        assertRefused(oneMember + "\"correction\": {\"female\": {\"intercept\": 0, \"slope\": 3}}}", "correction.female: a "
+                + "correction's slope");
+    }
+
+    @Test
+    void aCorrectionInTheDescriptionIsAppliedToItsSex() throws Exception {
+        Path folder = work.resolve("corrected");
+        Files.createDirectories(folder);
+        copyFolder(ensemble.resolve("first"), folder.resolve("first"));
+        Files.writeString(folder.resolve(EnsembleBundle.FILE_NAME), "{\"format\": \"boneage-ensemble/1\", \"name\": \"c\", "
+                + "\"members\": [{\"bundle\": \"first\", \"weight\": 1}], "
+                + "\"correction\": {\"female\": {\"intercept\": -2.5, \"slope\": 1.05}}}");
+        EnsembleBundle.Description d = EnsembleBundle.read(folder);
+        assertThat(d.corrections()).containsOnlyKeys(Sex.FEMALE);
+        assertThat(d.corrections().get(Sex.FEMALE)).isEqualTo(new LinearCorrection(-2.5, 1.05));
+        EstimationRequest girl = SyntheticRadiographs.request(2, Sex.FEMALE);
+        EstimationRequest boy = EstimationRequest.builder().setImage(girl.image()).optSex(Sex.MALE).optLandmarks(
+                girl.landmarks().orElseThrow()).optSourceId("boy.png").build();
+        try (EnsembleEstimator plain = EnsembleBundle.open(ensemble);
+                DjlBoneAgeEstimator member = DjlBoneAgeEstimator.builder().setBundle(folder.resolve("first")).build();
+                EnsembleEstimator corrected = EnsembleBundle.open(folder)) {
+            assertThat(plain.corrections()).isEmpty();
+            assertThat(corrected.estimate(girl).months()).isCloseTo(-2.5 + 1.05 * member.estimate(girl).months(), within(1e-4));
+            assertThat(corrected.estimate(boy).months()).isCloseTo(member.estimate(boy).months(), within(1e-4));
+        }
     }
 
     @Test

@@ -5,7 +5,9 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.github.boneage.core.BoneAgeEstimator;
+import io.github.boneage.core.LinearCorrection;
 import io.github.boneage.core.RoiScheme;
+import io.github.boneage.core.Sex;
 import io.github.boneage.core.dataset.RsnaDataset;
 import io.github.boneage.core.dataset.Sample;
 import io.github.boneage.djl.DjlBoneAgeEstimator;
@@ -18,6 +20,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -36,7 +39,8 @@ import picocli.CommandLine.Spec;
  * none of the members trained on. Each member is run once over the images (region members on the images whose
  * reference points the default detector located); the weights are the grid point (steps of {@value #STEP}, every
  * member at least one step) with the smallest MAD, counting an image without points by its whole-image members alone,
- * as the ensemble will estimate it.
+ * as the ensemble will estimate it. With {@code --correct} a {@link LinearCorrection} per sex is then fitted on the same
+ * images' weighted means (least absolute deviations) and written into the bundle.
  */
 @Command(name = "ensemble",
         mixinStandardHelpOptions = true,
@@ -77,6 +81,12 @@ final class EnsembleCommand implements Callable<Integer> {
 
     @Option(names = "--out", required = true, paramLabel = "DIR", description = "The ensemble bundle folder to create (absent or empty).")
     Path out;
+
+    @Option(names = "--correct",
+            description = "Also fit a straight-line correction of the ensemble's estimate per sex (least absolute "
+                    + "deviations, on the same images, at least " + LinearCorrection.MIN_IMAGES + " of the sex) and "
+                    + "write it into the bundle; patients of unknown sex are not corrected.")
+    boolean correct;
 
     @Override
     public Integer call() throws IOException {
@@ -168,7 +178,45 @@ final class EnsembleCommand implements Callable<Integer> {
         java.util.Arrays.fill(equal, 1.0 / names.size());
         o.printf(Locale.ROOT, "ensemble on %d images: MAD %.2f months with the fitted weights %s (equal weights: %.2f)%n",
                 ids.size(), bestMad, describe(names, best), mad(equal, ids, readings, truth));
-        write(named, names, best, bestMad, ids.size(), withPoints);
+        Map<Sex, LinearCorrection> corrections = new EnumMap<>(Sex.class);
+        double[] weights = best;
+        double correctedMad = bestMad;
+        if (correct) {
+            Map<String, Sex> sexes = new HashMap<>();
+            samples.forEach(s -> sexes.put(s.id(), s.sex()));
+            for (Sex sex : List.of(Sex.MALE, Sex.FEMALE)) {
+                List<String> these = ids.stream().filter(id -> sexes.get(id) == sex).toList();
+                String label = sex.name().toLowerCase(Locale.ROOT);
+                if (these.size() < LinearCorrection.MIN_IMAGES) {
+                    o.printf(Locale.ROOT, "no correction for %s patients: %d images of that sex, a fit needs %d%n", label,
+                            these.size(), LinearCorrection.MIN_IMAGES);
+                    continue;
+                }
+                double[] estimates = these.stream().mapToDouble(id -> weightedMean(weights, id, readings)).toArray();
+                double[] references = these.stream().mapToDouble(truth::get).toArray();
+                LinearCorrection fitted;
+                try {
+                    fitted = LinearCorrection.fitLeastAbsolute(estimates, references);
+                } catch (IllegalArgumentException e) {
+                    spec.commandLine().getErr().println("boneage: --correct, " + label + " patients: " + e.getMessage()
+                            + "; nothing written");
+                    return ExitCode.FAILURE;
+                }
+                corrections.put(sex, fitted);
+                double before = new LinearCorrection(0, 1).meanAbsoluteError(estimates, references);
+                o.printf(Locale.ROOT, "correction for %s patients (%d images): estimate %s; MAD %.2f -> %.2f months on these"
+                        + " images (fitted on them: optimistic)%n", label, these.size(), fitted, before,
+                        fitted.meanAbsoluteError(estimates, references));
+            }
+            correctedMad = ids.stream().mapToDouble(id -> {
+                LinearCorrection c = corrections.get(sexes.get(id));
+                double mean = weightedMean(weights, id, readings);
+                return Math.abs((c == null ? mean : c.apply(mean)) - truth.get(id));
+            }).average().orElse(Double.NaN);
+            o.printf(Locale.ROOT, "ensemble on %d images with the correction: MAD %.2f months (optimistic: fitted on them)%n",
+                    ids.size(), correctedMad);
+        }
+        write(named, names, best, bestMad, correctedMad, ids.size(), withPoints, corrections);
         o.println("wrote " + out.resolve(EnsembleBundle.FILE_NAME));
         o.flush();
         PrintWriter err = spec.commandLine().getErr();
@@ -228,18 +276,23 @@ final class EnsembleCommand implements Callable<Integer> {
     static double mad(double[] w, List<String> ids, List<Map<String, Double>> readings, Map<String, Double> truth) {
         double sum = 0;
         for (String id : ids) {
-            double value = 0;
-            double weights = 0;
-            for (int k = 0; k < w.length; k++) {
-                Double r = readings.get(k).get(id);
-                if (r != null) {
-                    value += w[k] * r;
-                    weights += w[k];
-                }
-            }
-            sum += Math.abs(value / weights - truth.get(id));
+            sum += Math.abs(weightedMean(w, id, readings) - truth.get(id));
         }
         return sum / ids.size();
+    }
+
+    /** @return one image's weighted mean, renormalized over the members that read it */
+    private static double weightedMean(double[] w, String id, List<Map<String, Double>> readings) {
+        double value = 0;
+        double weights = 0;
+        for (int k = 0; k < w.length; k++) {
+            Double r = readings.get(k).get(id);
+            if (r != null) {
+                value += w[k] * r;
+                weights += w[k];
+            }
+        }
+        return value / weights;
     }
 
     private static String describe(List<String> names, double[] w) {
@@ -250,8 +303,8 @@ final class EnsembleCommand implements Callable<Integer> {
         return String.join(", ", parts);
     }
 
-    private void write(Map<String, Path> named, List<String> names, double[] w, double mad, int n, long withPoints)
-            throws IOException {
+    private void write(Map<String, Path> named, List<String> names, double[] w, double mad, double correctedMad, int n,
+            long withPoints, Map<Sex, LinearCorrection> corrections) throws IOException {
         Files.createDirectories(out);
         for (String memberName : names) {
             copyFolder(named.get(memberName), out.resolve(memberName));
@@ -264,6 +317,11 @@ final class EnsembleCommand implements Callable<Integer> {
         for (int k = 0; k < names.size(); k++) {
             list.addObject().put("bundle", names.get(k)).put("weight", w[k]);
         }
+        if (!corrections.isEmpty()) {
+            ObjectNode c = root.putObject("correction");
+            corrections.forEach((sex, line) -> c.putObject(sex.name().toLowerCase(Locale.ROOT))
+                    .put("intercept", line.intercept()).put("slope", line.slope()));
+        }
         ObjectNode provenance = root.putObject("provenance");
         provenance.put("trainingData", "see the members' provenance");
         provenance.put("split", String.format(Locale.ROOT, "weights fitted on %d labelled images (ids %s, labels %s; reference"
@@ -271,8 +329,14 @@ final class EnsembleCommand implements Callable<Integer> {
         ObjectNode settings = provenance.putObject("trainerSettings");
         settings.put("weights", describe(names, w));
         settings.put("weightGridStep", Double.toString(STEP));
+        if (!corrections.isEmpty()) {
+            settings.put("correction", "per sex, least absolute deviations on the same images: " + corrections);
+        }
         settings.put("command", "boneage " + String.join(" ", spec.commandLine().getParseResult().originalArgs()));
-        provenance.putObject("validationMetrics").put("mad", mad);
+        ObjectNode metrics = provenance.putObject("validationMetrics").put("mad", mad);
+        if (!corrections.isEmpty()) {
+            metrics.put("madCorrected", correctedMad);
+        }
         provenance.put("libraryVersion", new VersionProvider().getVersion()[0]);
         provenance.put("createdAt", Instant.now().toString());
         Files.writeString(out.resolve(EnsembleBundle.FILE_NAME), mapper.writeValueAsString(root), StandardCharsets.UTF_8);

@@ -96,6 +96,63 @@ class EnsembleCommandTest {
         assertThat(figure(evaluated.out(), "MAD=([0-9.]+)")).isCloseTo(fitted, within(0.011));
     }
 
+    /**
+     * Labels made from the member's own estimates by a known line per sex (boys 12 + 0.9 x estimate, girls estimate - 6):
+     * {@code --correct} must find those lines, write them, and the corrected ensemble must then read the labels back.
+     * Both members are the same network, so the fitted weights cannot change the estimate the lines were drawn on (the
+     * estimates are read back from a CSV with 3 decimals, so the fit is exact to about 0.001 months).
+     */
+    @Test
+    void correctFitsAStraightLinePerSexThatTheBundleThenApplies() throws IOException {
+        Path data = work.resolve("synth-48");
+        assertThat(run("synth", "--out", data.toString(), "--count", "48", "--seed", "9", "--size", "256x320").exitCode()).isZero();
+        Path predictions = work.resolve("whole-predictions.csv");
+        Run evaluated = run("evaluate", data.resolve("images").toString(), "--labels",
+                data.resolve("boneage-training-dataset.csv").toString(), "--model", whole.toString(), "--predictions",
+                predictions.toString());
+        assertThat(evaluated.exitCode()).as(evaluated.err()).isZero();
+        List<String> labels = new ArrayList<>(List.of("id,boneage,male"));
+        List<String> idLines = new ArrayList<>();
+        int boys = 0;
+        for (String line : Files.readAllLines(predictions).subList(1, 49)) {
+            String[] f = line.split(",");
+            boolean male = f[1].equals("male");
+            boys += male ? 1 : 0;
+            double estimate = Double.parseDouble(f[3]);
+            labels.add(f[0] + "," + (male ? 12 + 0.9 * estimate : estimate - 6) + "," + (male ? "True" : "False"));
+            idLines.add(f[0]);
+        }
+        assertThat(boys).as("both sexes need %d images", 20).isBetween(20, 28);
+        Path lines = work.resolve("line-labels.csv");
+        Files.write(lines, labels);
+        Path lineIds = work.resolve("line-ids.txt");
+        Files.write(lineIds, idLines);
+        Path out = work.resolve("corrected");
+        Run r = run("ensemble", "--member", "a=" + whole, "--member", "b=" + whole, "--images", data.resolve("images").toString(),
+                "--labels", lines.toString(), "--ids", lineIds.toString(), "--correct", "--name", "corrected", "--out",
+                out.toString());
+        assertThat(r.exitCode()).as(r.err()).isZero();
+        assertThat(r.out()).contains("correction for male patients (" + boys + " images): estimate +12.00 months + 0.9000 x")
+                .contains("correction for female patients (" + (48 - boys) + " images): estimate -6.00 months + 1.0000 x")
+                .contains("ensemble on 48 images with the correction: MAD 0.00 months");
+        EnsembleBundle.Description d = EnsembleBundle.read(out);
+        assertThat(d.corrections().get(io.github.boneage.core.Sex.MALE).slope()).isEqualTo(0.9);
+        assertThat(d.corrections().get(io.github.boneage.core.Sex.FEMALE).intercept()).isCloseTo(-6, within(0.01));
+        assertThat(d.provenance().validationMetrics().get("madCorrected")).isCloseTo(0, within(0.01));
+        Run check = run("evaluate", data.resolve("images").toString(), "--labels", lines.toString(), "--model", out.toString());
+        assertThat(check.exitCode()).as(check.err()).isZero();
+        assertThat(figure(check.out(), "MAD=([0-9.]+)")).isCloseTo(0, within(0.011));
+
+        // Twelve images hold too few of either sex: the bundle is written without a correction, and says why.
+        Path few = work.resolve("too-few");
+        Run tooFew = run("ensemble", "--member", "whole=" + whole, "--member", "roi1=" + roi1, "--images",
+                dataset.resolve("images").toString(), "--labels", dataset.resolve("boneage-training-dataset.csv").toString(),
+                "--ids", ids.toString(), "--correct", "--name", "few", "--out", few.toString());
+        assertThat(tooFew.exitCode()).as(tooFew.err()).isZero();
+        assertThat(tooFew.out()).contains("no correction for male patients").contains("a fit needs 20");
+        assertThat(EnsembleBundle.read(few).corrections()).isEmpty();
+    }
+
     @Test
     void badMembersAreUsageErrors() {
         String images = dataset.resolve("images").toString();
