@@ -126,6 +126,19 @@ class EnsembleEstimatorTest {
     }
 
     @Test
+    void otherWeightsOrAnotherCorrectionMakeAnotherDigest() {
+        List<ModelInfo> members = List.of(new Fixed("a", RoiScheme.WHOLE, 10).model(), new Fixed("b", RoiScheme.ROI1, 10).model());
+        String plain = EnsembleEstimator.digestOf(members, List.of(0.5, 0.5), java.util.Map.of());
+        assertThat(plain).isEqualTo("a-digest,b-digest;weights 0.5,0.5");
+        assertThat(EnsembleEstimator.digestOf(members, List.of(0.4, 0.6), java.util.Map.of())).isNotEqualTo(plain);
+        assertThat(EnsembleEstimator.digestOf(members, List.of(0.5, 0.5), java.util.Map.of(Sex.MALE,
+                new LinearCorrection(-1, 1.01)))).isEqualTo(plain + ";correction male -1.0 1.01");
+        try (EnsembleEstimator e = ensemble(12.0)) {
+            assertThat(e.model().digest()).endsWith(";weights 0.35,0.25,0.4");
+        }
+    }
+
+    @Test
     void aCorrectionIsForAKnownSex() {
         EnsembleEstimator.Builder b = EnsembleEstimator.builder();
         assertThatThrownBy(() -> b.optCorrection(Sex.UNKNOWN, new LinearCorrection(0, 1)))

@@ -124,6 +124,9 @@ class EnsembleBundleTest {
             assertThat(plain.corrections()).isEmpty();
             assertThat(corrected.estimate(girl).months()).isCloseTo(-2.5 + 1.05 * member.estimate(girl).months(), within(1e-4));
             assertThat(corrected.estimate(boy).months()).isCloseTo(member.estimate(boy).months(), within(1e-4));
+            // The correction is part of the identity, read from the files as the opened ensemble states it.
+            assertThat(EnsembleBundle.modelInfo(folder).digest()).isEqualTo(corrected.model().digest())
+                    .endsWith(";weights 1.0;correction female -2.5 1.05");
         }
     }
 

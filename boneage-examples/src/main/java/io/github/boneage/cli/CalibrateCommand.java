@@ -3,6 +3,7 @@ package io.github.boneage.cli;
 import io.github.boneage.clinical.uncertainty.CalibrationRun;
 import io.github.boneage.clinical.uncertainty.CoverageMeasurement;
 import io.github.boneage.clinical.uncertainty.IntervalMethod;
+import io.github.boneage.clinical.uncertainty.TtaPrediction;
 import io.github.boneage.clinical.uncertainty.TtaPredictor;
 import io.github.boneage.clinical.uncertainty.UncertaintyCalibration;
 import io.github.boneage.core.BoneAgeEstimator;
@@ -28,8 +29,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.Callable;
@@ -97,6 +100,11 @@ final class CalibrateCommand implements Callable<Integer> {
 
     @Option(names = "--limit", paramLabel = "N", description = "Use only the first N images (by id).")
     Integer limit;
+
+    @Option(names = "--predictions", paramLabel = "CSV",
+            description = "Also write one row per estimated image: id,sex,true,unaugmented,tta,spread,half (months; half "
+                    + "is 'fit' or 'check').")
+    Path predictionsCsv;
 
     @Override
     public Integer call() throws IOException {
@@ -185,8 +193,17 @@ final class CalibrateCommand implements Callable<Integer> {
         copyBundle(model, target);
         result.calibration().write(UncertaintyCalibration.fileFor(target));
 
-        o.printf(Locale.ROOT, "fitted on %d images, checked on %d (TTA MAD %.2f months on the checking half)%n",
-                result.calibrationIds().size(), result.evaluationIds().size(), result.evaluationMadMonths());
+        Map<String, Double> truth = new HashMap<>();
+        samples.forEach(sample -> truth.put(sample.id(), sample.boneAgeMonths()));
+        double unaugmented = result.evaluationIds().stream().mapToDouble(id -> Math.abs(
+                result.predictions().get(id).identity().months() - truth.get(id))).average().orElse(Double.NaN);
+        o.printf(Locale.ROOT, "fitted on %d images, checked on %d (TTA MAD %.2f months on the checking half; the image "
+                + "alone %.2f)%n", result.calibrationIds().size(), result.evaluationIds().size(), result.evaluationMadMonths(),
+                unaugmented);
+        if (predictionsCsv != null) {
+            writePredictions(result, truth, samples);
+            o.println("wrote " + predictionsCsv);
+        }
         o.println("| target coverage | half-width q (months) | measured coverage | mean width (months) |");
         for (CoverageMeasurement m : result.calibration().evaluation().measurements()) {
             o.printf(Locale.ROOT, "| %.2f | %.2f | %.3f | %.1f |%n", m.coverage(), result.calibration().level(m.coverage()).q(),
@@ -199,6 +216,27 @@ final class CalibrateCommand implements Callable<Integer> {
         problems.forEach(p -> err.println("boneage: skipped " + p));
         err.flush();
         return problems.isEmpty() ? ExitCode.OK : ExitCode.PARTIAL;
+    }
+
+    private void writePredictions(CalibrationRun.Result result, Map<String, Double> truth, List<Sample> samples)
+            throws IOException {
+        Map<String, String> sexes = new HashMap<>();
+        samples.forEach(sample -> sexes.put(sample.id(), sample.sex().name().toLowerCase(Locale.ROOT)));
+        Set<String> fitting = new java.util.HashSet<>(result.calibrationIds());
+        List<String> lines = new ArrayList<>();
+        lines.add("id,sex,true,unaugmented,tta,spread,half");
+        List<String> ids = new ArrayList<>(result.calibrationIds());
+        ids.addAll(result.evaluationIds());
+        for (String id : ids) {
+            TtaPrediction p = result.predictions().get(id);
+            lines.add(String.format(Locale.ROOT, "%s,%s,%.3f,%.3f,%.3f,%.3f,%s", id, sexes.get(id), truth.get(id),
+                    p.identity().months(), p.pointMonths(), p.spreadMonths(), fitting.contains(id) ? "fit" : "check"));
+        }
+        Path parent = predictionsCsv.toAbsolutePath().getParent();
+        if (parent != null) {
+            Files.createDirectories(parent);
+        }
+        Files.write(predictionsCsv, lines, StandardCharsets.UTF_8);
     }
 
     /**

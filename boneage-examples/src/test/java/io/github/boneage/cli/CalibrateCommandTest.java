@@ -62,10 +62,20 @@ class CalibrateCommandTest {
     @Test
     void fitsOnHalfChecksOnTheOtherHalfAndWritesIntoACopy() throws IOException {
         Path out = work.resolve("calibrated");
+        Path predictions = work.resolve("tta").resolve("predictions.csv");
         Run r = run("calibrate", bundle.toString(), "--images", images(), "--labels", labels(), "--ids", untouched.toString(),
-                "--out", out.toString(), "--coverages", "0.5,0.8");
+                "--out", out.toString(), "--coverages", "0.5,0.8", "--predictions", predictions.toString());
         assertThat(r.exitCode()).as(r.err()).isZero();
-        assertThat(r.out()).contains("fitted on 6 images, checked on 6").contains("| 0.80 |");
+        assertThat(r.out()).contains("fitted on 6 images, checked on 6").contains("| 0.80 |").contains("the image alone");
+        // One row per image, each half six; the checking half's TTA MAD is the one printed.
+        List<String> rows = Files.readAllLines(predictions);
+        assertThat(rows.get(0)).isEqualTo("id,sex,true,unaugmented,tta,spread,half");
+        assertThat(rows.subList(1, rows.size())).hasSize(12).filteredOn(l -> l.endsWith(",check")).hasSize(6);
+        double checkMad = rows.subList(1, rows.size()).stream().filter(l -> l.endsWith(",check")).map(l -> l.split(","))
+                .mapToDouble(f -> Math.abs(Double.parseDouble(f[4]) - Double.parseDouble(f[2]))).average().orElseThrow();
+        java.util.regex.Matcher printed = java.util.regex.Pattern.compile("TTA MAD ([0-9.]+) months").matcher(r.out());
+        assertThat(printed.find()).isTrue();
+        assertThat(checkMad).isCloseTo(Double.parseDouble(printed.group(1)), org.assertj.core.api.Assertions.within(0.006));
         Path file = out.resolve(UncertaintyCalibration.BUNDLE_FILE_NAME);
         UncertaintyCalibration c = UncertaintyCalibration.read(file);
         assertThat(c.n()).isEqualTo(6);
