@@ -39,7 +39,7 @@ import picocli.CommandLine.Spec;
  * none of the members trained on. Each member is run once over the images (region members on the images whose
  * reference points the default detector located); the weights are the grid point (steps of {@value #STEP}, every
  * member at least one step) with the smallest MAD, counting an image without points by its whole-image members alone,
- * as the ensemble will estimate it. With {@code --correct} a {@link LinearCorrection} per sex is then fitted on the same
+ * as the ensemble will estimate it ({@code --equal-weights} keeps equal weights instead). With {@code --correct} a {@link LinearCorrection} per sex is then fitted on the same
  * images' weighted means (least absolute deviations) and written into the bundle.
  */
 @Command(name = "ensemble",
@@ -81,6 +81,11 @@ final class EnsembleCommand implements Callable<Integer> {
 
     @Option(names = "--out", required = true, paramLabel = "DIR", description = "The ensemble bundle folder to create (absent or empty).")
     Path out;
+
+    @Option(names = "--equal-weights",
+            description = "Give every member the same weight instead of fitting the weights on the images (the fit "
+                    + "favours the images it was fitted on; on 500 images, equal weights did as well on images left out).")
+    boolean equalWeights;
 
     @Option(names = "--correct",
             description = "Also fit a straight-line correction of the ensemble's estimate per sex (least absolute "
@@ -176,8 +181,14 @@ final class EnsembleCommand implements Callable<Integer> {
         }
         double[] equal = new double[names.size()];
         java.util.Arrays.fill(equal, 1.0 / names.size());
+        double equalMad = mad(equal, ids, readings, truth);
         o.printf(Locale.ROOT, "ensemble on %d images: MAD %.2f months with the fitted weights %s (equal weights: %.2f)%n",
-                ids.size(), bestMad, describe(names, best), mad(equal, ids, readings, truth));
+                ids.size(), bestMad, describe(names, best), equalMad);
+        if (equalWeights) {
+            best = equal;
+            bestMad = equalMad;
+            o.println("--equal-weights: the ensemble keeps equal weights");
+        }
         Map<Sex, LinearCorrection> corrections = new EnumMap<>(Sex.class);
         double[] weights = best;
         double correctedMad = bestMad;
@@ -324,11 +335,12 @@ final class EnsembleCommand implements Callable<Integer> {
         }
         ObjectNode provenance = root.putObject("provenance");
         provenance.put("trainingData", "see the members' provenance");
-        provenance.put("split", String.format(Locale.ROOT, "weights fitted on %d labelled images (ids %s, labels %s; reference"
+        provenance.put("split", String.format(Locale.ROOT, (equalWeights ? "equal weights, measured" : "weights fitted")
+                + " on %d labelled images (ids %s, labels %s; reference"
                 + " points located on %d), none trained on by a member", n, idsFile.getFileName(), labels.getFileName(), withPoints));
         ObjectNode settings = provenance.putObject("trainerSettings");
         settings.put("weights", describe(names, w));
-        settings.put("weightGridStep", Double.toString(STEP));
+        settings.put("weightGridStep", equalWeights ? "none: --equal-weights" : Double.toString(STEP));
         if (!corrections.isEmpty()) {
             settings.put("correction", "per sex, least absolute deviations on the same images: " + corrections);
         }

@@ -143,6 +143,17 @@ class EnsembleCommandTest {
         assertThat(check.exitCode()).as(check.err()).isZero();
         assertThat(figure(check.out(), "MAD=([0-9.]+)")).isCloseTo(0, within(0.011));
 
+        // --equal-weights: nothing fitted; the ensemble says so and keeps 1/n each.
+        Path equal = work.resolve("equal");
+        Run same = run("ensemble", "--member", "whole=" + whole, "--member", "roi1=" + roi1, "--images",
+                dataset.resolve("images").toString(), "--labels", dataset.resolve("boneage-training-dataset.csv").toString(),
+                "--ids", ids.toString(), "--equal-weights", "--name", "equal", "--out", equal.toString());
+        assertThat(same.exitCode()).as(same.err()).isZero();
+        assertThat(same.out()).contains("--equal-weights: the ensemble keeps equal weights");
+        EnsembleBundle.Description equalDescription = EnsembleBundle.read(equal);
+        assertThat(equalDescription.members()).extracting(EnsembleBundle.MemberEntry::weight).containsExactly(0.5, 0.5);
+        assertThat(equalDescription.provenance().trainerSettings().get("weightGridStep")).isEqualTo("none: --equal-weights");
+
         // Twelve images hold too few of either sex: the bundle is written without a correction, and says why.
         Path few = work.resolve("too-few");
         Run tooFew = run("ensemble", "--member", "whole=" + whole, "--member", "roi1=" + roi1, "--images",
