@@ -106,10 +106,7 @@ class EnsembleBundleTest {
 
     @Test
     void aCorrectionInTheDescriptionIsAppliedToItsSex() throws Exception {
-        Path folder = work.resolve("corrected");
-        Files.createDirectories(folder);
-        copyFolder(ensemble.resolve("first"), folder.resolve("first"));
-        Files.writeString(folder.resolve(EnsembleBundle.FILE_NAME), "{\"format\": \"boneage-ensemble/1\", \"name\": \"c\", "
+        Path folder = withFirstMember(work.resolve("corrected"), "{\"format\": \"boneage-ensemble/1\", \"name\": \"c\", "
                 + "\"members\": [{\"bundle\": \"first\", \"weight\": 1}], "
                 + "\"correction\": {\"female\": {\"intercept\": -2.5, \"slope\": 1.05}}}");
         EnsembleBundle.Description d = EnsembleBundle.read(folder);
@@ -132,22 +129,25 @@ class EnsembleBundleTest {
 
     @Test
     void aMissingMemberBundleIsRefusedAndTheOthersAreClosed() throws Exception {
-        Path folder = work.resolve("missing-member");
-        Files.createDirectories(folder);
-        copyFolder(ensemble.resolve("first"), folder.resolve("first"));
-        Files.writeString(folder.resolve(EnsembleBundle.FILE_NAME), "{\"format\": \"boneage-ensemble/1\", \"name\": \"x\", "
-                + "\"members\": [{\"bundle\": \"first\", \"weight\": 1}, {\"bundle\": \"absent\", \"weight\": 1}]}");
+        Path folder = withFirstMember(work.resolve("missing-member"), "{\"format\": \"boneage-ensemble/1\", \"name\": "
+                + "\"x\", \"members\": [{\"bundle\": \"first\", \"weight\": 1}, {\"bundle\": \"absent\", \"weight\": 1}]}");
         assertThatThrownBy(() -> EnsembleBundle.open(folder)).isInstanceOf(ModelBundleException.class)
                 .hasMessageContaining("absent");
     }
 
     private static void assertRefused(String json, String field) throws Exception {
-        Path folder = Files.createTempDirectory(work, "bad");
-        copyFolder(ensemble.resolve("first"), folder.resolve("first"));
-        Files.writeString(folder.resolve(EnsembleBundle.FILE_NAME), json);
+        Path folder = withFirstMember(Files.createTempDirectory(work, "bad"), json);
         assertThat(EnsembleBundle.isEnsemble(folder)).isTrue();
         assertThatThrownBy(() -> EnsembleBundle.open(folder)).isInstanceOf(ModelBundleException.class)
                 .hasMessageContaining(EnsembleBundle.FILE_NAME).hasMessageContaining(field);
+    }
+
+    /** @return {@code folder}, holding a copy of the shared ensemble's first member and {@code json} as its description */
+    private static Path withFirstMember(Path folder, String json) throws Exception {
+        Files.createDirectories(folder);
+        copyFolder(ensemble.resolve("first"), folder.resolve("first"));
+        Files.writeString(folder.resolve(EnsembleBundle.FILE_NAME), json);
+        return folder;
     }
 
     private static void copyFolder(Path from, Path to) throws Exception {

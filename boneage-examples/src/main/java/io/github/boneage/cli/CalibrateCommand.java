@@ -193,15 +193,15 @@ final class CalibrateCommand implements Callable<Integer> {
         copyBundle(model, target);
         result.calibration().write(UncertaintyCalibration.fileFor(target));
 
-        Map<String, Double> truth = new HashMap<>();
-        samples.forEach(sample -> truth.put(sample.id(), sample.boneAgeMonths()));
+        Map<String, Sample> byId = new HashMap<>();
+        samples.forEach(sample -> byId.put(sample.id(), sample));
         double unaugmented = result.evaluationIds().stream().mapToDouble(id -> Math.abs(
-                result.predictions().get(id).identity().months() - truth.get(id))).average().orElse(Double.NaN);
+                result.predictions().get(id).identity().months() - byId.get(id).boneAgeMonths())).average().orElse(Double.NaN);
         o.printf(Locale.ROOT, "fitted on %d images, checked on %d (TTA MAD %.2f months on the checking half; the image "
                 + "alone %.2f)%n", result.calibrationIds().size(), result.evaluationIds().size(), result.evaluationMadMonths(),
                 unaugmented);
         if (predictionsCsv != null) {
-            writePredictions(result, truth, samples);
+            writePredictions(result, byId);
             o.println("wrote " + predictionsCsv);
         }
         o.println("| target coverage | half-width q (months) | measured coverage | mean width (months) |");
@@ -218,10 +218,7 @@ final class CalibrateCommand implements Callable<Integer> {
         return problems.isEmpty() ? ExitCode.OK : ExitCode.PARTIAL;
     }
 
-    private void writePredictions(CalibrationRun.Result result, Map<String, Double> truth, List<Sample> samples)
-            throws IOException {
-        Map<String, String> sexes = new HashMap<>();
-        samples.forEach(sample -> sexes.put(sample.id(), sample.sex().name().toLowerCase(Locale.ROOT)));
+    private void writePredictions(CalibrationRun.Result result, Map<String, Sample> byId) throws IOException {
         Set<String> fitting = new java.util.HashSet<>(result.calibrationIds());
         List<String> lines = new ArrayList<>();
         lines.add("id,sex,true,unaugmented,tta,spread,half");
@@ -229,7 +226,9 @@ final class CalibrateCommand implements Callable<Integer> {
         ids.addAll(result.evaluationIds());
         for (String id : ids) {
             TtaPrediction p = result.predictions().get(id);
-            lines.add(String.format(Locale.ROOT, "%s,%s,%.3f,%.3f,%.3f,%.3f,%s", id, sexes.get(id), truth.get(id),
+            Sample s = byId.get(id);
+            lines.add(String.format(Locale.ROOT, "%s,%s,%.3f,%.3f,%.3f,%.3f,%s", id, s.sex().name().toLowerCase(Locale.ROOT),
+                    s.boneAgeMonths(),
                     p.identity().months(), p.pointMonths(), p.spreadMonths(), fitting.contains(id) ? "fit" : "check"));
         }
         Path parent = predictionsCsv.toAbsolutePath().getParent();

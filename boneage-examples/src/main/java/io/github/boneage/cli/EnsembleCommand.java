@@ -39,8 +39,9 @@ import picocli.CommandLine.Spec;
  * none of the members trained on. Each member is run once over the images (region members on the images whose
  * reference points the default detector located); the weights are the grid point (steps of {@value #STEP}, every
  * member at least one step) with the smallest MAD, counting an image without points by its whole-image members alone,
- * as the ensemble will estimate it ({@code --equal-weights} keeps equal weights instead). With {@code --correct} a {@link LinearCorrection} per sex is then fitted on the same
- * images' weighted means (least absolute deviations) and written into the bundle.
+ * as the ensemble will estimate it ({@code --equal-weights} keeps equal weights instead). With {@code --correct} a
+ * {@link LinearCorrection} per sex is then fitted on the same images' weighted means (least absolute deviations) and
+ * written into the bundle.
  */
 @Command(name = "ensemble",
         mixinStandardHelpOptions = true,
@@ -190,11 +191,14 @@ final class EnsembleCommand implements Callable<Integer> {
             o.println("--equal-weights: the ensemble keeps equal weights");
         }
         Map<Sex, LinearCorrection> corrections = new EnumMap<>(Sex.class);
-        double[] weights = best;
         double correctedMad = bestMad;
         if (correct) {
             Map<String, Sex> sexes = new HashMap<>();
             samples.forEach(s -> sexes.put(s.id(), s.sex()));
+            Map<String, Double> means = new HashMap<>();
+            for (String id : ids) {
+                means.put(id, weightedMean(best, id, readings));
+            }
             for (Sex sex : List.of(Sex.MALE, Sex.FEMALE)) {
                 List<String> these = ids.stream().filter(id -> sexes.get(id) == sex).toList();
                 String label = sex.name().toLowerCase(Locale.ROOT);
@@ -203,7 +207,7 @@ final class EnsembleCommand implements Callable<Integer> {
                             these.size(), LinearCorrection.MIN_IMAGES);
                     continue;
                 }
-                double[] estimates = these.stream().mapToDouble(id -> weightedMean(weights, id, readings)).toArray();
+                double[] estimates = these.stream().mapToDouble(means::get).toArray();
                 double[] references = these.stream().mapToDouble(truth::get).toArray();
                 LinearCorrection fitted;
                 try {
@@ -221,7 +225,7 @@ final class EnsembleCommand implements Callable<Integer> {
             }
             correctedMad = ids.stream().mapToDouble(id -> {
                 LinearCorrection c = corrections.get(sexes.get(id));
-                double mean = weightedMean(weights, id, readings);
+                double mean = means.get(id);
                 return Math.abs((c == null ? mean : c.apply(mean)) - truth.get(id));
             }).average().orElse(Double.NaN);
             o.printf(Locale.ROOT, "ensemble on %d images with the correction: MAD %.2f months (optimistic: fitted on them)%n",
