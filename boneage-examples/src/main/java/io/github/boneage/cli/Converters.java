@@ -2,6 +2,7 @@ package io.github.boneage.cli;
 
 import io.github.boneage.core.RoiScheme;
 import io.github.boneage.core.Sex;
+import io.github.boneage.djl.manifest.NetworkRole;
 import io.github.boneage.preprocess.EqualizerSpec;
 import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.TypeConversionException;
@@ -42,6 +43,18 @@ final class Converters {
         public Sex convert(String value) {
             try {
                 return Sex.parse(value);
+            } catch (IllegalArgumentException e) {
+                throw new TypeConversionException(e.getMessage());
+            }
+        }
+    }
+
+    /** {@code agnostic|male|female}: a network of a model bundle. */
+    static final class NetworkRoleConverter implements ITypeConverter<NetworkRole> {
+        @Override
+        public NetworkRole convert(String value) {
+            try {
+                return NetworkRole.parse(value);
             } catch (IllegalArgumentException e) {
                 throw new TypeConversionException(e.getMessage());
             }

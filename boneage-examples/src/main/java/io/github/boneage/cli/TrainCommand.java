@@ -353,6 +353,12 @@ final class TrainCommand implements Callable<Integer> {
         try (ModelBundle opened = ModelBundle.load(bundle)) {
             manifest = opened.manifest();
         }
+        if (manifest.format() == io.github.boneage.djl.manifest.ModelFormat.ONNX) {
+            throw new ParameterException(spec.commandLine(), "--from " + bundle + " is an ONNX bundle, which cannot be"
+                    + " trained; make a trainable copy first: boneage export --format djl-params " + bundle + " --out DIR"
+                    + (manifest.sexHandling().mode() == io.github.boneage.djl.manifest.SexHandling.Mode.PER_SEX
+                            ? " --role male|female (one network of this per-sex bundle at a time)" : ""));
+        }
         if (manifest.block() == null || !BoneAgeBlockFactory.NAME.equals(manifest.block().factory())) {
             throw new ParameterException(spec.commandLine(), "--from " + bundle + ": the bundle was not written by boneage train"
                     + " (it needs format djl-params with block factory " + BoneAgeBlockFactory.NAME + "), so it cannot be"

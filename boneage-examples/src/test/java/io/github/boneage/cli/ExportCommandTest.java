@@ -59,7 +59,7 @@ class ExportCommandTest {
     void unknownFormatIsAUsageError() {
         Run r = run("export", "--format", "tflite", "../models/default-pytorch", "--out", temp.resolve("x").toString());
         assertThat(r.exitCode()).isEqualTo(ExitCode.USAGE);
-        assertThat(r.err()).startsWith("--format must be onnx (the only export format), got 'tflite'");
+        assertThat(r.err()).startsWith("--format must be onnx or djl-params, got 'tflite'");
         assertThat(temp.resolve("x")).doesNotExist();
     }
 
@@ -74,5 +74,43 @@ class ExportCommandTest {
         assertThat(missing.exitCode()).isEqualTo(ExitCode.FAILURE);
         assertThat(missing.err()).startsWith("boneage: model bundle no-such-model: no such file or folder");
         assertThat(Files.exists(temp.resolve("y"))).isFalse();
+    }
+
+    @Test
+    void importsOneNetworkOfModelV2IntoATrainableBundle() {
+        Path out = temp.resolve("female");
+        Run r = run("export", "--format", "djl-params", "../models/v2/whole-sex", "--role", "female", "--out", out.toString());
+        assertThat(r.exitCode()).as(r.err()).isZero();
+        assertThat(r.out()).contains("imported ../models/v2/whole-sex network female to " + out + " (djl-params, engine PyTorch")
+                .contains("pinned to -1.0").contains("trained for female patients only")
+                .contains("agnostic: agnostic-0000.params sha256 ");
+        try (ModelBundle b = ModelBundle.load(out)) {
+            assertThat(b.manifest().format()).isEqualTo(ModelFormat.DJL_PARAMS);
+            assertThat(b.manifest().name()).isEqualTo("boneage-v8-whole-352-per-sex-female-djl");
+        }
+        assertThat(out.resolve("held-out-ids.txt")).hasSameTextualContentAs(Path.of("../models/v2/whole-sex/held-out-ids.txt"));
+    }
+
+    @Test
+    void importUsageErrorsAndRefusalsNameTheProblem() {
+        Run noRole = run("export", "--format", "djl-params", "../models/v2/roi1-sex", "--out", temp.resolve("a").toString());
+        assertThat(noRole.exitCode()).isEqualTo(ExitCode.FAILURE);
+        assertThat(noRole.err()).contains("../models/v2/roi1-sex: a per-sex bundle holds one network per sex; name the one"
+                + " to import (its networks: [male, female, agnostic])");
+        Run badRole = run("export", "--format", "djl-params", "../models/v2/roi1-sex", "--role", "child", "--out",
+                temp.resolve("b").toString());
+        assertThat(badRole.exitCode()).isEqualTo(ExitCode.USAGE);
+        assertThat(badRole.err()).contains("unknown network role 'child'");
+        Run roleForOnnx = run("export", "--format", "onnx", "../models/default-pytorch", "--role", "male", "--out",
+                temp.resolve("c").toString());
+        assertThat(roleForOnnx.exitCode()).isEqualTo(ExitCode.USAGE);
+        assertThat(roleForOnnx.err()).startsWith("--role, --template and --name are for --format djl-params");
+        Run trainable = run("export", "--format", "djl-params", "../models/default-pytorch", "--out", temp.resolve("d").toString());
+        assertThat(trainable.exitCode()).isEqualTo(ExitCode.FAILURE);
+        assertThat(trainable.err()).contains("format djl-params is not onnx");
+        assertThat(temp.resolve("a")).doesNotExist();
+        assertThat(temp.resolve("b")).doesNotExist();
+        assertThat(temp.resolve("c")).doesNotExist();
+        assertThat(temp.resolve("d")).doesNotExist();
     }
 }

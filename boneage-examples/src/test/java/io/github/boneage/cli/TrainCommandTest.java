@@ -157,6 +157,31 @@ class TrainCommandTest {
     }
 
     @Test
+    void fineTunesAMemberOfModelV2OnceImported() throws IOException {
+        Run onnx = run("train", "--images", dataset.resolve("images").toString(), "--labels",
+                dataset.resolve("boneage-training-dataset.csv").toString(), "--out", work.resolve("from-onnx").toString(),
+                "--from", "../models/v2/whole-sex");
+        assertThat(onnx.exitCode()).isEqualTo(ExitCode.USAGE);
+        assertThat(onnx.err()).contains("--from ../models/v2/whole-sex is an ONNX bundle, which cannot be trained; make a"
+                + " trainable copy first: boneage export --format djl-params ../models/v2/whole-sex --out DIR --role male|female");
+        Path imported = work.resolve("v2-whole-djl");
+        assertThat(run("export", "--format", "djl-params", "../models/v2/whole", "--out", imported.toString()).exitCode()).isZero();
+        Path bundle = work.resolve("v2-whole-fine-tuned");
+        Run r = run("train", "--images", dataset.resolve("images").toString(), "--labels",
+                dataset.resolve("boneage-training-dataset.csv").toString(), "--out", bundle.toString(), "--from",
+                imported.toString(), "--epochs", "1", "--batch", "4", "--val-fraction", "0.25");
+        assertThat(r.exitCode()).as(r.err()).isZero();
+        JsonNode manifest = new ObjectMapper().readTree(bundle.resolve("boneage-model.json").toFile());
+        JsonNode start = new ObjectMapper().readTree(imported.resolve("boneage-model.json").toFile());
+        assertThat(manifest.get("preprocessing").get("size").asInt()).isEqualTo(352);
+        assertThat(manifest.get("output")).isEqualTo(start.get("output"));
+        assertThat(manifest.get("provenance").get("trainerSettings").get("startedFrom").asText())
+                .contains("boneage-v7-whole-352-djl");
+        assertThat(manifest.get("weights").get(0).get("sha256").asText())
+                .isNotEqualTo(start.get("weights").get(0).get("sha256").asText());
+    }
+
+    @Test
     void theStartingBundlesHeldOutIdsAreNeverTrainedOnNorValidatedOn() throws IOException {
         Path start = work.resolve("start");
         Run first = run(train(dataset, start));

@@ -237,7 +237,7 @@ public final class OnnxExport {
         }
     }
 
-    private static void checkSupported(ModelManifest manifest, String source) {
+    static void checkSupported(ModelManifest manifest, String source) {
         String supported = "supported: format djl-params, block factory boneage-network with a TorchScript MobileNetV2"
                 + " backbone (format torchscript-backbone+djl-head) and a linear head, optionally with the sex input";
         if (manifest.format() != ModelFormat.DJL_PARAMS || manifest.block() == null

@@ -29,6 +29,8 @@ public final class DjlParams {
     }
 
     private final String source;
+    private long lastDataOffset = -1;
+    private ByteOrder lastOrder;
     private final byte[] bytes;
     private final DataInputStream in;
     private final ByteArrayInputStream raw;
@@ -220,6 +222,8 @@ public final class DjlParams {
             throw new IOException(source + ": array " + name + " holds " + length + " bytes for shape "
                     + java.util.Arrays.toString(shape));
         }
+        lastDataOffset = offset();
+        lastOrder = order == '>' ? ByteOrder.BIG_ENDIAN : ByteOrder.LITTLE_ENDIAN;
         byte[] data = in.readNBytes(length);
         if (data.length != length) {
             throw new EOFException(source + ": array " + name + " is cut off");
@@ -227,6 +231,25 @@ public final class DjlParams {
         float[] values = new float[(int) count];
         ByteBuffer.wrap(data).order(order == '>' ? ByteOrder.BIG_ENDIAN : ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(values);
         return new Tensor(name, shape, values);
+    }
+
+    /**
+     * @return the byte offset of the values of the parameter read last, for writing new values in their place
+     * @throws IllegalStateException when no parameter was read yet
+     */
+    public long lastValuesOffset() {
+        if (lastDataOffset < 0) {
+            throw new IllegalStateException("no parameter read yet");
+        }
+        return lastDataOffset;
+    }
+
+    /** @return the byte order of the values of the parameter read last */
+    public ByteOrder lastValuesOrder() {
+        if (lastOrder == null) {
+            throw new IllegalStateException("no parameter read yet");
+        }
+        return lastOrder;
     }
 
     /**

@@ -103,10 +103,16 @@ public final class TorchScriptArchive {
     private record StorageRef(String key, String type) {
     }
 
+    /** Where a zip entry lies: its central and local headers, its data, its size and compression method. */
+    private record EntryAt(int central, int local, int data, int size, int method) {
+    }
+
     private static final Object MARK = new Object();
     private static final Pattern CONSTANT = Pattern.compile("^\\s+(\\w+) : Final\\[.*?\\] = (.+)$");
 
     private final String source;
+    private final byte[] zip;
+    private final Map<String, EntryAt> positions = new HashMap<>();
     private final Map<String, byte[]> entries;
     private final String prefix;
     private final Module root;
@@ -119,7 +125,8 @@ public final class TorchScriptArchive {
      */
     public TorchScriptArchive(String source, byte[] zip) throws IOException {
         this.source = source;
-        this.entries = readZip(source, zip);
+        this.zip = zip;
+        this.entries = readZip(source, zip, positions);
         String pkl = entries.keySet().stream().filter(n -> n.endsWith("/data.pkl") && n.indexOf('/') == n.length() - 9)
                 .findFirst().orElseThrow(() -> new IOException(source + ": no data.pkl: not a TorchScript module file"));
         this.prefix = pkl.substring(0, pkl.length() - "data.pkl".length());
@@ -205,7 +212,70 @@ public final class TorchScriptArchive {
         return out;
     }
 
-    private static Map<String, byte[]> readZip(String source, byte[] zip) throws IOException {
+    /**
+     * Writes new values into tensors' storages: the archive's zip with those storages' bytes replaced (little-endian
+     * float32, as {@code torch.jit.save} writes them) and their CRC-32s updated, every other byte unchanged. Each tensor
+     * must fill its storage exactly (offset 0, contiguous, no other view of it), which is how a saved module's
+     * parameters and buffers are stored.
+     *
+     * @param values new values per tensor, each as many as the tensor holds
+     * @return the new zip's bytes
+     * @throws IOException naming the tensor when it shares, or does not fill, its storage, or its storage is compressed
+     */
+    public byte[] withTensorValues(Map<TensorRef, float[]> values) throws IOException {
+        byte[] out = zip.clone();
+        ByteBuffer b = ByteBuffer.wrap(out).order(ByteOrder.LITTLE_ENDIAN);
+        java.util.Set<String> written = new java.util.HashSet<>();
+        for (Map.Entry<TensorRef, float[]> e : values.entrySet()) {
+            TensorRef ref = e.getKey();
+            String name = prefix + "data/" + ref.storageKey();
+            EntryAt at = positions.get(name);
+            long count = 1;
+            for (long d : ref.shape()) {
+                count *= d;
+            }
+            if (at == null || !"FloatStorage".equals(ref.storageType()) || !written.add(name)) {
+                throw new IOException(source + ": storage " + name + " is missing, not float32, or shared by two tensors");
+            }
+            if (at.method() != 0 || ref.offset() != 0 || at.size() != 4 * count || !contiguous(ref)
+                    || e.getValue().length != count) {
+                throw new IOException(source + ": storage " + name + " (" + at.size() + " bytes) is not one contiguous,"
+                        + " uncompressed float32 tensor of shape " + java.util.Arrays.toString(ref.shape())
+                        + " that the " + e.getValue().length + " new values fill");
+            }
+            ByteOrder order = ByteOrder.LITTLE_ENDIAN;
+            byte[] byteorder = entries.get(prefix + "byteorder");
+            if (byteorder != null && new String(byteorder, StandardCharsets.US_ASCII).trim().equals("big")) {
+                order = ByteOrder.BIG_ENDIAN;
+            }
+            ByteBuffer.wrap(out, at.data(), at.size()).order(order).asFloatBuffer().put(e.getValue());
+            java.util.zip.CRC32 crc = new java.util.zip.CRC32();
+            crc.update(out, at.data(), at.size());
+            int value = (int) crc.getValue();
+            b.putInt(at.central() + 16, value);
+            if ((b.getShort(at.local() + 6) & 8) == 0) {
+                b.putInt(at.local() + 14, value);
+            } else {
+                // The local header leaves the CRC-32 to a data descriptor after the data (optional signature first).
+                int d = at.data() + at.size();
+                b.putInt(b.getInt(d) == 0x08074b50 ? d + 4 : d, value);
+            }
+        }
+        return out;
+    }
+
+    private static boolean contiguous(TensorRef ref) {
+        long expected = 1;
+        for (int d = ref.shape().length - 1; d >= 0; d--) {
+            if (ref.shape()[d] != 1 && ref.stride()[d] != expected) {
+                return false;
+            }
+            expected *= ref.shape()[d];
+        }
+        return true;
+    }
+
+    private static Map<String, byte[]> readZip(String source, byte[] zip, Map<String, EntryAt> positions) throws IOException {
         ByteBuffer b = ByteBuffer.wrap(zip).order(ByteOrder.LITTLE_ENDIAN);
         int eocd = -1;
         for (int i = zip.length - 22; i >= Math.max(0, zip.length - 22 - 65535); i--) {
@@ -253,6 +323,7 @@ public final class TorchScriptArchive {
                 throw new IOException(source + ": zip entry " + name + " uses compression method " + method);
             }
             out.put(name, bytes);
+            positions.put(name, new EntryAt(p, lp, data, (int) size, method));
             p += 46 + nameLen + extraLen + commentLen;
         }
         return out;
