@@ -81,8 +81,9 @@ final class ExportCommand implements Callable<Integer> {
             w.println("imported " + bundle + " network " + result.role().label() + " to " + result.folder() + " ("
                     + result.manifest().format().label() + ", engine " + result.manifest().engine() + ", layout of " + layout + ")");
             if (result.pinnedSexValue() != null) {
-                w.println("  its sex input, pinned to " + result.pinnedSexValue() + " in the graph, is an input again: the"
-                        + " network was trained for " + result.role().label() + " patients only; fine-tune it on them");
+                w.println("  its sex input, pinned to " + result.pinnedSexValue() + " in the graph, is an input again"
+                        + (result.role() == NetworkRole.AGNOSTIC ? "" : ": the network was trained for "
+                                + result.role().label() + " patients only; fine-tune it on them"));
             }
             for (WeightsFile f : result.manifest().weights()) {
                 w.println("  " + f.role().label() + ": " + f.file() + " sha256 " + f.sha256());

@@ -342,8 +342,9 @@ public final class OnnxImport {
 
     private static String description(ModelManifest onnx, NetworkRole role, Float pinned) {
         String d = "Trainable import of " + onnx.name() + (pinned == null ? ""
-                : " network " + role.label() + ", trained for " + (role == NetworkRole.AGNOSTIC ? "patients of unknown sex"
-                : role.label() + " patients only") + ": fine-tune it on those images; it is not a model for the other sex");
+                : role == NetworkRole.AGNOSTIC ? " network agnostic (the one for patients of unknown sex), its sex input restored"
+                : " network " + role.label() + ", trained for " + role.label() + " patients only: fine-tune it on those"
+                        + " images; it is not a model for the other sex");
         return d.length() > ModelManifest.MAX_TEXT ? d.substring(0, ModelManifest.MAX_TEXT) : d;
     }
 

@@ -103,6 +103,16 @@ class OnnxImportTest {
     }
 
     @Test
+    void unknownSexNetworkOfAPerSexBundleIsNotCalledOneSexOnly() {
+        OnnxImport.Result result = OnnxImport.importNetwork(WHOLE_SEX, TEMPLATE, Optional.of(NetworkRole.AGNOSTIC), null,
+                temp.resolve("agnostic"));
+        assertThat(result.pinnedSexValue()).isEqualTo(0f);
+        assertThat(result.manifest().name()).isEqualTo("boneage-v8-whole-352-per-sex-agnostic-djl");
+        assertThat(result.manifest().description()).contains("network agnostic (the one for patients of unknown sex)")
+                .doesNotContain("only");
+    }
+
+    @Test
     void perSexBundleWithoutARoleIsRefusedNamingItsNetworks() {
         assertThatThrownBy(() -> OnnxImport.importNetwork(WHOLE_SEX, TEMPLATE, Optional.empty(), null, temp.resolve("none")))
                 .isInstanceOf(UnsupportedExportException.class)
