@@ -21,11 +21,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.stream.Stream;
+import java.util.Set;
 
 /**
  * Turns a network of an ONNX bundle written by {@link OnnxExport} back into a trainable {@code djl-params} bundle, so
@@ -164,13 +165,7 @@ public final class OnnxImport {
                 }
                 ModelBundleWriter built = writer.build();
                 verifySameGraph(built.manifest(), params, graph, what);
-                if (Files.exists(out)) {
-                    try (Stream<Path> s = Files.list(out)) {
-                        if (s.findAny().isPresent()) {
-                            throw new ModelBundleException(out.toString(), "target folder is not empty");
-                        }
-                    }
-                }
+                // writeFolder refuses a non-empty target itself.
                 built.writeFolder(out);
                 copyIdLists(source, out);
                 return new Result(out, built.manifest(), imported, pinned);
@@ -230,7 +225,7 @@ public final class OnnxImport {
     private static byte[] writeParams(OnnxGraph graph, byte[] templateParams, String templateName, String what)
             throws IOException {
         Map<String, DjlParams.Tensor> values = graph.floatInitializers();
-        List<String> used = new ArrayList<>();
+        Set<String> used = new HashSet<>();
         DjlParams params = new DjlParams(templateName, templateParams);
         params.blockVersion("network", 1);
         params.skipInputShapes();
@@ -276,7 +271,7 @@ public final class OnnxImport {
     }
 
     private static void collect(TorchScriptArchive.Module m, String path, Map<String, DjlParams.Tensor> values,
-            Map<TorchScriptArchive.TensorRef, float[]> replaced, List<String> used, String what) throws IOException {
+            Map<TorchScriptArchive.TensorRef, float[]> replaced, Set<String> used, String what) throws IOException {
         for (Map.Entry<String, Object> a : m.attributes().entrySet()) {
             String at = path + "." + a.getKey();
             if (a.getValue() instanceof TorchScriptArchive.Module child) {

@@ -150,12 +150,7 @@ public final class TorchScriptArchive {
         if (data == null) {
             throw new IOException(source + ": tensor " + name + " points at missing storage data/" + ref.storageKey());
         }
-        ByteOrder order = ByteOrder.LITTLE_ENDIAN;
-        byte[] byteorder = entries.get(prefix + "byteorder");
-        if (byteorder != null && new String(byteorder, StandardCharsets.US_ASCII).trim().equals("big")) {
-            order = ByteOrder.BIG_ENDIAN;
-        }
-        java.nio.FloatBuffer storage = ByteBuffer.wrap(data).order(order).asFloatBuffer();
+        java.nio.FloatBuffer storage = ByteBuffer.wrap(data).order(storageOrder()).asFloatBuffer();
         long[] shape = ref.shape();
         long count = 1;
         for (long d : shape) {
@@ -225,6 +220,7 @@ public final class TorchScriptArchive {
     public byte[] withTensorValues(Map<TensorRef, float[]> values) throws IOException {
         byte[] out = zip.clone();
         ByteBuffer b = ByteBuffer.wrap(out).order(ByteOrder.LITTLE_ENDIAN);
+        ByteOrder order = storageOrder();
         java.util.Set<String> written = new java.util.HashSet<>();
         for (Map.Entry<TensorRef, float[]> e : values.entrySet()) {
             TensorRef ref = e.getKey();
@@ -243,11 +239,6 @@ public final class TorchScriptArchive {
                         + " uncompressed float32 tensor of shape " + java.util.Arrays.toString(ref.shape())
                         + " that the " + e.getValue().length + " new values fill");
             }
-            ByteOrder order = ByteOrder.LITTLE_ENDIAN;
-            byte[] byteorder = entries.get(prefix + "byteorder");
-            if (byteorder != null && new String(byteorder, StandardCharsets.US_ASCII).trim().equals("big")) {
-                order = ByteOrder.BIG_ENDIAN;
-            }
             ByteBuffer.wrap(out, at.data(), at.size()).order(order).asFloatBuffer().put(e.getValue());
             java.util.zip.CRC32 crc = new java.util.zip.CRC32();
             crc.update(out, at.data(), at.size());
@@ -262,6 +253,13 @@ public final class TorchScriptArchive {
             }
         }
         return out;
+    }
+
+    /** @return the storages' byte order: little-endian unless the archive's {@code byteorder} record says big */
+    private ByteOrder storageOrder() {
+        byte[] byteorder = entries.get(prefix + "byteorder");
+        return byteorder != null && new String(byteorder, StandardCharsets.US_ASCII).trim().equals("big")
+                ? ByteOrder.BIG_ENDIAN : ByteOrder.LITTLE_ENDIAN;
     }
 
     private static boolean contiguous(TensorRef ref) {
