@@ -11,6 +11,9 @@ import org.slf4j.LoggerFactory;
  * also when {@code OPT_OUT_TRACKING} is true (environment variable first, then system property). boneage ships its
  * natives as Maven artifacts and its models as bundles, so it needs neither.
  *
+ * <p>{@link #enforce()} also caps libtorch's oneDNN kernels at AVX2 ({@link io.github.boneage.djl.impl.OneDnnIsa}),
+ * which must happen before the first convolution too.
+ *
  * <p>{@link DjlBoneAgeEstimator} calls {@link #enforce()} in its static initializer, before any engine starts. Code
  * that uses DJL directly (a trainer, a benchmark) calls it first.
  */
@@ -24,7 +27,8 @@ public final class OfflineMode {
 
     /**
      * Sets {@code OPT_OUT_TRACKING=true} and, unless the application set it to {@code false} itself,
-     * {@code ai.djl.offline=true}. Idempotent; call before any DJL engine starts.
+     * {@code ai.djl.offline=true}, and caps oneDNN at AVX2 ({@link io.github.boneage.djl.impl.OneDnnIsa#apply()}).
+     * Idempotent; call before any DJL engine starts.
      */
     public static synchronized void enforce() {
         if (enforced) {
@@ -42,6 +46,8 @@ public final class OfflineMode {
         if (envTracking != null && !envTracking.isBlank() && !Boolean.parseBoolean(envTracking) && !isOffline()) {
             LOG.warn("environment OPT_OUT_TRACKING={} and DJL offline mode off: DJL will report usage on EC2", envTracking);
         }
+        // Also before any engine starts: libtorch's oneDNN kernels capped at AVX2 (see OneDnnIsa for why).
+        io.github.boneage.djl.impl.OneDnnIsa.apply();
         enforced = true;
     }
 

@@ -42,6 +42,11 @@ import org.junit.jupiter.params.provider.ValueSource;
  */
 class BundleIntegrityTest {
 
+    static {
+        // Before this class's own PyTorch models run a convolution (OfflineMode: no downloads, oneDNN capped at AVX2).
+        OfflineMode.enforce();
+    }
+
     @TempDir
     static Path work;
 

@@ -454,12 +454,17 @@ public final class LearnedLandmarkDetector implements LandmarkDetector, AutoClos
         return maps;
     }
 
-    /** Broken weights (a diverged training run) must not turn into points or a mask. */
+    /**
+     * Broken weights (a diverged training run) must not turn into points or a mask. Nor may a faulty kernel's output:
+     * libtorch's oneDNN AVX-512 convolutions wrote channels of NaN on one of our machines (OneDnnIsa), and the
+     * detection is refused rather than read again.
+     */
     private void requireFinite(float[] maps, String sourceId) {
         for (float v : maps) {
             if (!Float.isFinite(v)) {
                 throw new ModelBundleException(bundle.folder().toString(), "the landmark network's output on " + sourceId
-                        + " is not finite (" + v + "): its weights " + bundle.weights() + " are broken");
+                        + " is not finite (" + v + "): its weights " + bundle.weights() + " are broken, or the engine's"
+                        + " kernels misbehaved (docs/engines.md#onednn-pytorch-on-cpu)");
             }
         }
     }

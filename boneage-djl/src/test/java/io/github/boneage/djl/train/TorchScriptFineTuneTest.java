@@ -7,6 +7,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.nn.Parameter;
 import io.github.boneage.core.EstimationRequest;
 import io.github.boneage.core.Sex;
+import io.github.boneage.djl.OfflineMode;
 import io.github.boneage.djl.DjlBoneAgeEstimator;
 import io.github.boneage.djl.train.net.BackboneSpec;
 import io.github.boneage.djl.train.net.BoneAgeNetwork;
@@ -20,6 +21,11 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** A scripted TorchScript backbone is fine-tuned: its weights move, at the backbone's own learning rate. */
 class TorchScriptFineTuneTest {
+
+    static {
+        // Before this class's own PyTorch models run a convolution (OfflineMode: no downloads, oneDNN capped at AVX2).
+        OfflineMode.enforce();
+    }
 
     private static final Path FIXTURE = Path.of("src/test/resources/train/tiny_backbone.pt");
 

@@ -1,0 +1,96 @@
+package io.github.boneage.djl.impl;
+
+import com.sun.jna.Function;
+import com.sun.jna.NativeLibrary;
+import com.sun.jna.Platform;
+import java.util.Locale;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Holds libtorch's oneDNN to AVX2 kernels, by default, before the PyTorch engine runs its first convolution.
+ *
+ * <p>Why: on our 2-core AMD EPYC development machine (AVX-512 with VNNI and bfloat16), libtorch 2.7.1's oneDNN 3.7.1
+ * AVX-512 convolutions, on two threads, now and then wrote a whole output channel of NaN, and went on doing so for a
+ * few calls: 10 of 600 learned-landmark detections in a row were refused as "not finite", and
+ * {@code PyTorchKernelStressTest} failed 3 of 3 runs. With {@code ONEDNN_MAX_CPU_ISA=AVX2}: none in 600 detections,
+ * and the stress test passed 3 of 3; with one thread, none either. The same networks on ONNX Runtime never did. A
+ * channel of NaN is caught, but the same fault writing stale finite values would not be, so the kernels that showed
+ * it are not used. Training a whole-image network ran as fast either way (within the noise of four interleaved runs;
+ * docs/engines.md#onednn-pytorch-on-cpu).
+ *
+ * <p>oneDNN reads {@value #VARIABLE} from the process environment once, when it creates its first kernel, so this
+ * class sets it in the native environment (POSIX {@code setenv} through JNA, which DJL already depends on) from
+ * {@link io.github.boneage.djl.OfflineMode#enforce()}, which every entry point calls before an engine starts. Where the
+ * application runs libtorch convolutions before that, oneDNN has read its environment already and this has no effect.
+ *
+ * <p>Which value: the environment's own {@value #VARIABLE} when set (the user's choice, left alone); else the system
+ * property {@value #PROPERTY}; else {@value #DEFAULT_ISA}. {@code -Dboneage.onednnMaxCpuIsa=ALL} leaves oneDNN to pick
+ * the best kernels of the CPU. Best effort: on Windows, or where libc cannot be called, nothing changes and the reason
+ * is logged at debug level.
+ */
+public final class OneDnnIsa {
+
+    /** oneDNN's environment variable capping the instruction set of its kernels. */
+    public static final String VARIABLE = "ONEDNN_MAX_CPU_ISA";
+    /** System property with the value to set when the environment has none; {@code ALL} sets nothing. */
+    public static final String PROPERTY = "boneage.onednnMaxCpuIsa";
+    /** The cap set by default. */
+    public static final String DEFAULT_ISA = "AVX2";
+
+    private static final Logger LOG = LoggerFactory.getLogger(OneDnnIsa.class);
+    private static volatile String applied;
+
+    private OneDnnIsa() {
+    }
+
+    /**
+     * Sets {@value #VARIABLE} in the native environment once per JVM, unless the environment has it already or the
+     * property says {@code ALL}. Never throws.
+     *
+     * @return the value oneDNN will read (the environment's own, or the one set), or empty when none is set
+     */
+    public static synchronized String apply() {
+        if (applied != null) {
+            return applied;
+        }
+        applied = "";
+        String own = System.getenv(VARIABLE);
+        if (own != null && !own.isBlank()) {
+            LOG.debug("{}={} from the environment, left as it is", VARIABLE, own);
+            applied = own;
+            return applied;
+        }
+        String wanted = System.getProperty(PROPERTY, DEFAULT_ISA).trim().toUpperCase(Locale.ROOT);
+        if (wanted.isEmpty() || wanted.equals("ALL")) {
+            return applied;
+        }
+        if (Platform.isWindows()) {
+            LOG.debug("{} not set: this JVM runs on Windows, where the C runtime's environment is not reached", VARIABLE);
+            return applied;
+        }
+        try {
+            Function setenv = NativeLibrary.getInstance(Platform.C_LIBRARY_NAME).getFunction("setenv");
+            if (setenv.invokeInt(new Object[] {VARIABLE, wanted, 0}) == 0) {
+                applied = wanted;
+                LOG.debug("{}={} set for libtorch's oneDNN", VARIABLE, wanted);
+            } else {
+                LOG.debug("setenv({}, {}) failed", VARIABLE, wanted);
+            }
+        } catch (RuntimeException | LinkageError e) {
+            LOG.debug("cannot set {} ({}): {}", VARIABLE, wanted, e.toString());
+        }
+        return applied;
+    }
+
+    /** @return the variable's value in the native environment (what oneDNN reads), or null when unset or unreadable */
+    static String nativeValue() {
+        try {
+            Function getenv = NativeLibrary.getInstance(Platform.C_LIBRARY_NAME).getFunction("getenv");
+            com.sun.jna.Pointer p = (com.sun.jna.Pointer) getenv.invoke(com.sun.jna.Pointer.class, new Object[] {VARIABLE});
+            return p == null ? null : p.getString(0);
+        } catch (RuntimeException | LinkageError e) {
+            return null;
+        }
+    }
+}
