@@ -3,6 +3,8 @@ package io.github.boneage.djl.impl;
 import com.sun.jna.Function;
 import com.sun.jna.NativeLibrary;
 import com.sun.jna.Platform;
+import com.sun.jna.Pointer;
+import java.util.List;
 import java.util.Locale;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -16,7 +18,7 @@ import org.slf4j.LoggerFactory;
  * {@code PyTorchKernelStressTest} failed 3 of 3 runs. With {@code ONEDNN_MAX_CPU_ISA=AVX2}: none in 600 detections,
  * and the stress test passed 3 of 3; with one thread, none either. The same networks on ONNX Runtime never did. A
  * channel of NaN is caught, but the same fault writing stale finite values would not be, so the kernels that showed
- * it are not used. Training a whole-image network ran as fast either way (within the noise of four interleaved runs;
+ * it are not used. Training a whole-image network ran as fast capped (five interleaved pairs of runs, 0.83-1.12x;
  * docs/engines.md#onednn-pytorch-on-cpu).
  *
  * <p>oneDNN reads {@value #VARIABLE} from the process environment once, when it creates its first kernel, so this
@@ -25,8 +27,9 @@ import org.slf4j.LoggerFactory;
  * application runs libtorch convolutions before that, oneDNN has read its environment already and this has no effect.
  *
  * <p>Which value: the environment's own {@value #VARIABLE} when set (the user's choice, left alone); else the system
- * property {@value #PROPERTY}; else {@value #DEFAULT_ISA}. {@code -Dboneage.onednnMaxCpuIsa=ALL} leaves oneDNN to pick
- * the best kernels of the CPU. Best effort: on Windows, or where libc cannot be called, nothing changes and the reason
+ * property {@value #PROPERTY} (one of oneDNN's names, e.g. {@code AVX512_CORE}; an unknown one is logged as a warning
+ * and {@value #DEFAULT_ISA} kept); else {@value #DEFAULT_ISA}. {@code -Dboneage.onednnMaxCpuIsa=ALL} leaves oneDNN to
+ * pick the best kernels of the CPU. Best effort: on Windows, or where libc cannot be called, nothing changes and the reason
  * is logged at debug level.
  */
 public final class OneDnnIsa {
@@ -37,6 +40,11 @@ public final class OneDnnIsa {
     public static final String PROPERTY = "boneage.onednnMaxCpuIsa";
     /** The cap set by default. */
     public static final String DEFAULT_ISA = "AVX2";
+
+    /** The values oneDNN 3.7 accepts for {@value #VARIABLE}, from the oldest instruction set to the newest. */
+    static final List<String> KNOWN = List.of("SSE41", "AVX", "AVX2", "AVX2_VNNI", "AVX2_VNNI_2", "AVX512_CORE",
+            "AVX512_CORE_VNNI", "AVX512_CORE_BF16", "AVX10_1_512", "AVX512_CORE_FP16", "AVX10_1_512_AMX",
+            "AVX512_CORE_AMX", "AVX10_1_512_AMX_FP16", "AVX512_CORE_AMX_FP16", "DEFAULT", "ALL");
 
     private static final Logger LOG = LoggerFactory.getLogger(OneDnnIsa.class);
     private static volatile String applied;
@@ -56,13 +64,13 @@ public final class OneDnnIsa {
         }
         applied = "";
         String own = System.getenv(VARIABLE);
+        String wanted = wanted(own, System.getProperty(PROPERTY));
         if (own != null && !own.isBlank()) {
             LOG.debug("{}={} from the environment, left as it is", VARIABLE, own);
             applied = own;
             return applied;
         }
-        String wanted = System.getProperty(PROPERTY, DEFAULT_ISA).trim().toUpperCase(Locale.ROOT);
-        if (wanted.isEmpty() || wanted.equals("ALL")) {
+        if (wanted.isEmpty()) {
             return applied;
         }
         if (Platform.isWindows()) {
@@ -83,11 +91,30 @@ public final class OneDnnIsa {
         return applied;
     }
 
+    /**
+     * @param environment the environment's own {@value #VARIABLE}, or null
+     * @param property    the system property {@value #PROPERTY}, or null
+     * @return the value to set: empty when the environment has one already or the property asks for every kernel
+     *         ({@code ALL}, {@code DEFAULT}); {@value #DEFAULT_ISA} when the property is absent, or is not one of
+     *         oneDNN's names (oneDNN would ignore it and use every kernel; logged as a warning)
+     */
+    static String wanted(String environment, String property) {
+        if (environment != null && !environment.isBlank()) {
+            return "";
+        }
+        String wanted = property == null ? DEFAULT_ISA : property.trim().toUpperCase(Locale.ROOT);
+        if (!KNOWN.contains(wanted)) {
+            LOG.warn("{}={} is not one of oneDNN's {}; using {}", PROPERTY, property, KNOWN, DEFAULT_ISA);
+            return DEFAULT_ISA;
+        }
+        return wanted.equals("ALL") || wanted.equals("DEFAULT") ? "" : wanted;
+    }
+
     /** @return the variable's value in the native environment (what oneDNN reads), or null when unset or unreadable */
     static String nativeValue() {
         try {
             Function getenv = NativeLibrary.getInstance(Platform.C_LIBRARY_NAME).getFunction("getenv");
-            com.sun.jna.Pointer p = (com.sun.jna.Pointer) getenv.invoke(com.sun.jna.Pointer.class, new Object[] {VARIABLE});
+            Pointer p = (Pointer) getenv.invoke(Pointer.class, new Object[] {VARIABLE});
             return p == null ? null : p.getString(0);
         } catch (RuntimeException | LinkageError e) {
             return null;

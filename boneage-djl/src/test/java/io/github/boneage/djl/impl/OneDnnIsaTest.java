@@ -32,6 +32,17 @@ class OneDnnIsaTest {
     }
 
     @Test
+    void theUsersChoiceWinsAndAnUnknownValueKeepsTheCap() {
+        assertThat(OneDnnIsa.wanted(null, null)).isEqualTo("AVX2");
+        assertThat(OneDnnIsa.wanted("", null)).isEqualTo("AVX2");
+        assertThat(OneDnnIsa.wanted("AVX512_CORE", "SSE41")).as("the environment's own value is left alone").isEmpty();
+        assertThat(OneDnnIsa.wanted(null, "all")).as("every kernel: nothing set").isEmpty();
+        assertThat(OneDnnIsa.wanted(null, "DEFAULT")).isEmpty();
+        assertThat(OneDnnIsa.wanted(null, " avx512_core_bf16 ")).isEqualTo("AVX512_CORE_BF16");
+        assertThat(OneDnnIsa.wanted(null, "avx3")).as("oneDNN would ignore it and use every kernel").isEqualTo("AVX2");
+    }
+
+    @Test
     void aConvolutionRunsAndIsRepeatableUnderTheCap() {
         OfflineMode.enforce();
         try (Model model = Model.newInstance("isa", "PyTorch"); NDManager m = model.getNDManager().newSubManager()) {
