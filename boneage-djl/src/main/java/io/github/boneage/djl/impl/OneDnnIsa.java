@@ -92,6 +92,16 @@ public final class OneDnnIsa {
     }
 
     /**
+     * For a trained model's provenance: the kernels its training ran on can change its weights in the last bits.
+     *
+     * @return the cap oneDNN reads (e.g. {@code AVX2}), or {@code none} when it picks every kernel of the CPU
+     */
+    public static String describe() {
+        String value = apply();
+        return value.isEmpty() ? "none" : value;
+    }
+
+    /**
      * @param environment the environment's own {@value #VARIABLE}, or null
      * @param property    the system property {@value #PROPERTY}, or null
      * @return the value to set: empty when the environment has one already or the property asks for every kernel

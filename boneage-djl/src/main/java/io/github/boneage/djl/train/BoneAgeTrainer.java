@@ -8,6 +8,7 @@ import io.github.boneage.core.dataset.Sample;
 import io.github.boneage.core.image.GreyImage;
 import io.github.boneage.core.metrics.AgeMetrics;
 import io.github.boneage.djl.ModelBundleWriter;
+import io.github.boneage.djl.impl.OneDnnIsa;
 import io.github.boneage.djl.manifest.BlockSpec;
 import io.github.boneage.djl.manifest.ModelFormat;
 import io.github.boneage.djl.manifest.NetworkRole;
@@ -588,6 +589,7 @@ public final class BoneAgeTrainer {
         trainer.put("loss", head.isAgeBins() ? "soft-label-cross-entropy" : settings.loss().label());
         trainer.put("augmentation", settings.augmentation().toString());
         trainer.put("seed", Long.toString(settings.seed()));
+        trainer.put("onednnMaxCpuIsa", OneDnnIsa.describe());
         for (TrainingReport.NetworkReport n : report.networks()) {
             trainer.put("iterations." + n.name(), Integer.toString(n.steps()));
             trainer.put("keptIteration." + n.name(), Integer.toString(n.keptStep()));

@@ -27,6 +27,7 @@ class OneDnnIsaTest {
         assumeTrue(!expected.equals("ALL"), "the build asked for no cap");
         assertThat(OneDnnIsa.apply()).isEqualTo(expected);
         assertThat(OneDnnIsa.nativeValue()).isEqualTo(expected);
+        assertThat(OneDnnIsa.describe()).isEqualTo(expected);
         // Java's own view of the environment is a copy taken at start: only native code sees the new value.
         assertThat(System.getenv(OneDnnIsa.VARIABLE)).isEqualTo(own);
     }

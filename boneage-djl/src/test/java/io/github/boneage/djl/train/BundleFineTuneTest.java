@@ -87,7 +87,9 @@ class BundleFineTuneTest {
         assertThat(report.networks().get(0).spec()).isEqualTo(startSpec);
         try (ModelBundle bundle = ModelBundle.load(tuned)) {
             assertThat(bundle.manifest().provenance().trainerSettings()).containsEntry("backboneSource", "bundle")
-                    .hasEntrySatisfying("startedFrom", v -> assertThat(v).contains(start.toString()));
+                    .hasEntrySatisfying("startedFrom", v -> assertThat(v).contains(start.toString()))
+                    // the kernels it ran on (docs/engines.md#onednn-pytorch-on-cpu)
+                    .containsEntry("onednnMaxCpuIsa", io.github.boneage.djl.impl.OneDnnIsa.describe());
         }
         assertThat(Files.readAllLines(tuned.resolve(BoneAgeTrainer.TRAINING_IDS_FILE))).hasSize(report.trainingImages());
     }

@@ -12,6 +12,7 @@ import ai.djl.training.DefaultTrainingConfig;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.Trainer;
 import ai.djl.training.loss.Loss;
+import io.github.boneage.djl.impl.OneDnnIsa;
 import io.github.boneage.djl.landmarks.LandmarkBundle;
 import io.github.boneage.djl.landmarks.LandmarkNetBlock;
 import io.github.boneage.djl.landmarks.LandmarkNetSpec;
@@ -272,6 +273,7 @@ public final class LandmarkTrainer {
                 prov.put("djl", Engine.getDjlVersion());
                 prov.put("engine", engine.getEngineName() + " " + engine.getVersion());
                 prov.put("java", System.getProperty("java.version"));
+                prov.put("onednnMaxCpuIsa", OneDnnIsa.describe());
                 return LandmarkBundle.write(output, spec, settings.sigma(), LandmarkBundle.MODEL_NAME + "-0000.params", prov);
             }
         }

@@ -45,7 +45,8 @@ class LandmarkTrainerTest {
     @Test
     void writesALoadableBundleAndResumesExactly() throws IOException {
         LandmarkBundle first = train(dir.resolve("a"));
-        assertThat(first.provenance()).containsEntry("data", "4 synthetic hands").containsKey("settings");
+        assertThat(first.provenance()).containsEntry("data", "4 synthetic hands").containsKey("settings")
+                .containsEntry("onednnMaxCpuIsa", io.github.boneage.djl.impl.OneDnnIsa.describe());
         assertThat(LandmarkBundle.load(dir.resolve("a")).sha256()).isEqualTo(first.sha256());
         // The run checkpointed at step 2; a second run given that checkpoint continues from it. (Not bit-identical:
         // PyTorch's multi-threaded CPU reductions do not add in a fixed order.)
