@@ -18,7 +18,7 @@ import org.slf4j.LoggerFactory;
  * {@code PyTorchKernelStressTest} failed 3 of 3 runs. With {@code ONEDNN_MAX_CPU_ISA=AVX2}: none in 600 detections,
  * and the stress test passed 3 of 3; with one thread, none either. The same networks on ONNX Runtime never did. A
  * channel of NaN is caught, but the same fault writing stale finite values would not be, so the kernels that showed
- * it are not used. Training a whole-image network ran as fast capped (five interleaved pairs of runs, 0.83-1.12x;
+ * it are not used, at a cost: the trainer benchmark ran at 0.90x its uncapped speed (median of six rounds;
  * docs/engines.md#onednn-pytorch-on-cpu).
  *
  * <p>oneDNN reads {@value #VARIABLE} from the process environment once, when it creates its first kernel, so this
