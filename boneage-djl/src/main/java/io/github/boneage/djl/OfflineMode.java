@@ -1,5 +1,6 @@
 package io.github.boneage.djl;
 
+import io.github.boneage.djl.impl.OneDnnIsa;
 import java.util.Locale;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -11,7 +12,7 @@ import org.slf4j.LoggerFactory;
  * also when {@code OPT_OUT_TRACKING} is true (environment variable first, then system property). boneage ships its
  * natives as Maven artifacts and its models as bundles, so it needs neither.
  *
- * <p>{@link #enforce()} also caps libtorch's oneDNN kernels at AVX2 ({@link io.github.boneage.djl.impl.OneDnnIsa}),
+ * <p>{@link #enforce()} also caps libtorch's oneDNN kernels at AVX2 ({@link OneDnnIsa}),
  * which must happen before the first convolution too.
  *
  * <p>{@link DjlBoneAgeEstimator} calls {@link #enforce()} in its static initializer, before any engine starts. Code
@@ -27,7 +28,7 @@ public final class OfflineMode {
 
     /**
      * Sets {@code OPT_OUT_TRACKING=true} and, unless the application set it to {@code false} itself,
-     * {@code ai.djl.offline=true}, and caps oneDNN at AVX2 ({@link io.github.boneage.djl.impl.OneDnnIsa#apply()}).
+     * {@code ai.djl.offline=true}, and caps oneDNN at AVX2 ({@link OneDnnIsa#apply()}).
      * Idempotent; call before any DJL engine starts.
      */
     public static synchronized void enforce() {
@@ -47,7 +48,7 @@ public final class OfflineMode {
             LOG.warn("environment OPT_OUT_TRACKING={} and DJL offline mode off: DJL will report usage on EC2", envTracking);
         }
         // Also before any engine starts: libtorch's oneDNN kernels capped at AVX2 (see OneDnnIsa for why).
-        io.github.boneage.djl.impl.OneDnnIsa.apply();
+        OneDnnIsa.apply();
         enforced = true;
     }
 

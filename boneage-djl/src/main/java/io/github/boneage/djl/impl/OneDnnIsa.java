@@ -47,7 +47,7 @@ public final class OneDnnIsa {
             "AVX512_CORE_AMX", "AVX10_1_512_AMX_FP16", "AVX512_CORE_AMX_FP16", "DEFAULT", "ALL");
 
     private static final Logger LOG = LoggerFactory.getLogger(OneDnnIsa.class);
-    private static volatile String applied;
+    private static String applied;
 
     private OneDnnIsa() {
     }
@@ -65,12 +65,12 @@ public final class OneDnnIsa {
         applied = "";
         String own = System.getenv(VARIABLE);
         String wanted = wanted(own, System.getProperty(PROPERTY));
-        if (own != null && !own.isBlank()) {
-            LOG.debug("{}={} from the environment, left as it is", VARIABLE, own);
-            applied = own;
-            return applied;
-        }
         if (wanted.isEmpty()) {
+            // Either the environment has its own value (left alone: it is what oneDNN reads) or every kernel is asked for.
+            if (own != null && !own.isBlank()) {
+                LOG.debug("{}={} from the environment, left as it is", VARIABLE, own);
+                applied = own;
+            }
             return applied;
         }
         if (Platform.isWindows()) {

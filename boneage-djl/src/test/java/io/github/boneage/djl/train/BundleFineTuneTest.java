@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.github.boneage.core.Sex;
 import io.github.boneage.djl.ModelBundle;
+import io.github.boneage.djl.impl.OneDnnIsa;
 import io.github.boneage.djl.manifest.NetworkRole;
 import io.github.boneage.djl.train.net.Architecture;
 import io.github.boneage.djl.train.net.BackboneSpec;
@@ -89,7 +90,7 @@ class BundleFineTuneTest {
             assertThat(bundle.manifest().provenance().trainerSettings()).containsEntry("backboneSource", "bundle")
                     .hasEntrySatisfying("startedFrom", v -> assertThat(v).contains(start.toString()))
                     // the kernels it ran on (docs/engines.md#onednn-pytorch-on-cpu)
-                    .containsEntry("onednnMaxCpuIsa", io.github.boneage.djl.impl.OneDnnIsa.describe());
+                    .containsEntry("onednnMaxCpuIsa", OneDnnIsa.describe());
         }
         assertThat(Files.readAllLines(tuned.resolve(BoneAgeTrainer.TRAINING_IDS_FILE))).hasSize(report.trainingImages());
     }

@@ -7,6 +7,7 @@ import io.github.boneage.core.landmarks.HandMask;
 import io.github.boneage.core.landmarks.LandmarkDetection;
 import io.github.boneage.djl.ModelBundleException;
 import io.github.boneage.djl.export.OnnxExport;
+import io.github.boneage.djl.impl.OneDnnIsa;
 import io.github.boneage.djl.landmarks.LandmarkBundle;
 import io.github.boneage.djl.landmarks.LearnedLandmarkDetector;
 import io.github.boneage.djl.train.TrainingException;
@@ -29,7 +30,8 @@ class LandmarkTrainerTest {
     private static final LandmarkTrainingSettings TINY = new LandmarkTrainingSettings(128, 8, 1.5, 4, 4, 1e-3, 1e-4, 0.0,
             0.0, 2, 11L, 0.5, 0.0, LandmarkTrainingSettings.MaskHeadTraining.NONE);
 
-    private static List<LandmarkExample> hands() {
+    /** Four synthetic hands at 128 px (also read by {@link PyTorchKernelStressTest}). */
+    static List<LandmarkExample> hands() {
         List<LandmarkExample> out = new ArrayList<>();
         for (SyntheticHand h : SyntheticHandGenerator.builder().setSeed(3).optImageSize(160, 200).build().generate(4)) {
             out.add(LandmarkExample.of("s" + h.index(), h.image(), h.landmarks(), 128));
@@ -46,7 +48,7 @@ class LandmarkTrainerTest {
     void writesALoadableBundleAndResumesExactly() throws IOException {
         LandmarkBundle first = train(dir.resolve("a"));
         assertThat(first.provenance()).containsEntry("data", "4 synthetic hands").containsKey("settings")
-                .containsEntry("onednnMaxCpuIsa", io.github.boneage.djl.impl.OneDnnIsa.describe());
+                .containsEntry("onednnMaxCpuIsa", OneDnnIsa.describe());
         assertThat(LandmarkBundle.load(dir.resolve("a")).sha256()).isEqualTo(first.sha256());
         // The run checkpointed at step 2; a second run given that checkpoint continues from it. (Not bit-identical:
         // PyTorch's multi-threaded CPU reductions do not add in a fixed order.)
@@ -89,7 +91,8 @@ class LandmarkTrainerTest {
     }
 
     /** Synthetic hands with a hand mask: their bright pixels (the generator draws the hand on a dark field). */
-    private static List<LandmarkExample> handsWithMasks() {
+    /** {@link #hands()} with a hand mask each: every pixel brighter than 0.25. */
+    static List<LandmarkExample> handsWithMasks() {
         List<LandmarkExample> out = new ArrayList<>();
         for (LandmarkExample e : hands()) {
             float[] p = e.input().pixels();

@@ -26,29 +26,14 @@ class PyTorchKernelStressTest {
     @TempDir
     Path dir;
 
-    private static List<LandmarkExample> hands(boolean withMasks) {
-        List<LandmarkExample> out = new ArrayList<>();
-        for (SyntheticHand h : SyntheticHandGenerator.builder().setSeed(3).optImageSize(160, 200).build().generate(4)) {
-            LandmarkExample e = LandmarkExample.of("s" + h.index(), h.image(), h.landmarks(), 128);
-            if (withMasks) {
-                float[] p = e.input().pixels();
-                float[] m = new float[p.length];
-                for (int i = 0; i < p.length; i++) {
-                    m[i] = p[i] > 0.25f ? 1f : 0f;
-                }
-                e = e.withHandMask(m);
-            }
-            out.add(e);
-        }
-        return out;
-    }
-
     @Test
     void everyReadingOfManyTrainedNetworksIsFinite() throws Exception {
         List<SyntheticHand> unseen = new ArrayList<>();
         for (int seed = 95; seed < 105; seed++) {
             unseen.add(SyntheticHandGenerator.builder().setSeed(seed).optImageSize(180, 220).build().generate(1).get(0));
         }
+        List<LandmarkExample> hands = LandmarkTrainerTest.hands();
+        List<LandmarkExample> handsWithMasks = LandmarkTrainerTest.handsWithMasks();
         List<String> refused = new ArrayList<>();
         int detections = 0;
         for (long seed = 11; seed < 29; seed++) {
@@ -56,8 +41,8 @@ class PyTorchKernelStressTest {
                     0.5, 0.0, LandmarkTrainingSettings.MaskHeadTraining.NONE);
             Path base = dir.resolve("base" + seed);
             Path mask = dir.resolve("mask" + seed);
-            LandmarkTrainer.builder().setExamples(hands(false)).setOutputDirectory(base).optSettings(tiny).build().train();
-            LandmarkTrainer.builder().setExamples(hands(true)).setOutputDirectory(mask)
+            LandmarkTrainer.builder().setExamples(hands).setOutputDirectory(base).optSettings(tiny).build().train();
+            LandmarkTrainer.builder().setExamples(handsWithMasks).setOutputDirectory(mask)
                     .optSettings(tiny.withMaskHead(LandmarkTrainingSettings.MaskHeadTraining.MASK_ONLY))
                     .optInitialWeights(base).build().train();
             // The ONNX export read in between, as when the fault was found: ONNX Runtime's threads then share the CPU.
