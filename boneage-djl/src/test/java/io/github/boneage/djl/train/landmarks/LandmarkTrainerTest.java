@@ -90,8 +90,10 @@ class LandmarkTrainerTest {
                 .isInstanceOf(ModelBundleException.class).hasMessageContaining(LandmarkBundle.MANIFEST);
     }
 
-    /** Synthetic hands with a hand mask: their bright pixels (the generator draws the hand on a dark field). */
-    /** {@link #hands()} with a hand mask each: every pixel brighter than 0.25. */
+    /**
+     * {@link #hands()} with a hand mask each: every pixel brighter than 0.25 (the generator draws the hand on a dark
+     * field).
+     */
     static List<LandmarkExample> handsWithMasks() {
         List<LandmarkExample> out = new ArrayList<>();
         for (LandmarkExample e : hands()) {
